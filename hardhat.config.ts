@@ -1,0 +1,55 @@
+import "dotenv/config";
+
+import { createRequire } from "node:module";
+
+import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
+import hardhatDeploy from "hardhat-deploy";
+import { configVariable, defineConfig } from "hardhat/config";
+
+import { publicNetworks } from "./config/networks.js";
+
+// The compiler comes from the `solc` npm package, so compiling never downloads anything.
+const require = createRequire(import.meta.url);
+const SOLC_VERSION: string = require("solc/package.json").version;
+const SOLC_PATH = require.resolve("solc/soljson.js");
+
+// Pinned so that bytecode is identical on every chain we target (all of them support Cancun).
+const EVM_VERSION = "cancun";
+
+export default defineConfig({
+  plugins: [hardhatToolboxMochaEthers, hardhatDeploy],
+  solidity: {
+    profiles: {
+      default: {
+        version: SOLC_VERSION,
+        path: SOLC_PATH,
+        settings: { evmVersion: EVM_VERSION, optimizer: { enabled: true, runs: 200 } },
+      },
+      production: {
+        version: SOLC_VERSION,
+        path: SOLC_PATH,
+        settings: { evmVersion: EVM_VERSION, optimizer: { enabled: true, runs: 10_000 } },
+      },
+    },
+  },
+  paths: {
+    tests: { mocha: "test", solidity: "test" },
+  },
+  typechain: {
+    outDir: "typechain-types",
+  },
+  test: {
+    solidity: {
+      fuzz: { runs: 256 },
+      invariant: { runs: 64, depth: 32, failOnRevert: false },
+    },
+  },
+  networks: {
+    hardhat: { type: "edr-simulated", chainType: "l1" },
+    localhost: { type: "http", chainType: "l1", url: "http://127.0.0.1:8545" },
+    ...publicNetworks(),
+  },
+  verify: {
+    etherscan: { apiKey: configVariable("ETHERSCAN_API_KEY") },
+  },
+});
