@@ -7,6 +7,7 @@ import hardhatDeploy from "hardhat-deploy";
 import { configVariable, defineConfig } from "hardhat/config";
 
 import { publicNetworks } from "./config/networks.js";
+import { tasks } from "./tasks/index.js";
 
 // The compiler comes from the `solc` npm package, so compiling never downloads anything.
 const require = createRequire(import.meta.url);
@@ -18,6 +19,7 @@ const EVM_VERSION = "cancun";
 
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthers, hardhatDeploy],
+  tasks,
   solidity: {
     profiles: {
       default: {

@@ -1,0 +1,118 @@
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { dirname } from "node:path";
+
+import { measureBaselines } from "./baselines.js";
+import { BENCHES } from "./registry.js";
+import type { GasRow } from "./types.js";
+
+interface BenchArguments {
+  check: boolean;
+  update: boolean;
+  tolerance: string;
+  json: string;
+  snapshot: string;
+}
+
+interface SnapshotEntry {
+  group: string;
+  operation: string;
+  gas: string;
+}
+
+const key = (row: { group: string; operation: string }) => `${row.group} / ${row.operation}`;
+
+/** `npm run bench`: measures every key operation beside its baseline, prints the table and writes it as JSON. */
+export default async function bench(args: BenchArguments, hre: HardhatRuntimeEnvironment): Promise<void> {
+  const { ethers, networkHelpers } = await hre.network.create();
+  const baselines = await measureBaselines(ethers);
+  const rows: GasRow[] = [];
+  for (const [name, gas] of baselines) rows.push({ group: "baseline", operation: name, gas });
+  for (const run of BENCHES) {
+    const snapshot = await networkHelpers.takeSnapshot();
+    rows.push(...(await run({ ethers, networkHelpers, baselines })));
+    await snapshot.restore();
+  }
+
+  printTable(rows);
+  writeJson(args.json, rows);
+  console.log(`\nWrote ${args.json}`);
+
+  if (args.update) {
+    writeJson(args.snapshot, rows, true);
+    console.log(`Updated the gas snapshot ${args.snapshot}`);
+  }
+  if (args.check && !checkSnapshot(args.snapshot, rows, Number(args.tolerance))) process.exitCode = 1;
+}
+
+function printTable(rows: GasRow[]) {
+  const header = ["group", "operation", "gas", "baseline", "baseline gas", "ratio"];
+  const lines = rows.map((row) => [
+    row.group,
+    row.operation,
+    row.gas.toLocaleString("en-US"),
+    row.baseline?.name ?? "",
+    row.baseline ? row.baseline.gas.toLocaleString("en-US") : "",
+    row.baseline ? `${(Number(row.gas) / Number(row.baseline.gas)).toFixed(2)}x` : "",
+  ]);
+  const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => line[column].length)));
+  const format = (cells: string[]) =>
+    cells
+      .map((cell, column) =>
+        column >= 2 && column !== 3 ? cell.padStart(widths[column]) : cell.padEnd(widths[column]),
+      )
+      .join("  ");
+  console.log(format(header));
+  console.log(widths.map((width) => "-".repeat(width)).join("  "));
+  for (const line of lines) console.log(format(line));
+}
+
+function writeJson(path: string, rows: GasRow[], snapshotOnly = false) {
+  mkdirSync(dirname(path), { recursive: true });
+  const data = rows.map((row) =>
+    snapshotOnly
+      ? { group: row.group, operation: row.operation, gas: row.gas.toString() }
+      : {
+          group: row.group,
+          operation: row.operation,
+          gas: row.gas.toString(),
+          baseline: row.baseline?.name ?? null,
+          baselineGas: row.baseline?.gas.toString() ?? null,
+          ratio: row.baseline ? Number(row.gas) / Number(row.baseline.gas) : null,
+        },
+  );
+  writeFileSync(path, JSON.stringify(data, null, 2) + "\n");
+}
+
+/** Compares against the committed snapshot; every operation must be present and within `tolerance` percent. */
+function checkSnapshot(path: string, rows: GasRow[], tolerance: number): boolean {
+  if (!existsSync(path)) {
+    console.error(`No gas snapshot at ${path}: run \`npm run bench -- --update\` and commit it.`);
+    return false;
+  }
+  const committed = new Map(
+    (JSON.parse(readFileSync(path, "utf8")) as SnapshotEntry[]).map((entry) => [key(entry), BigInt(entry.gas)]),
+  );
+  const problems: string[] = [];
+  for (const row of rows) {
+    const before = committed.get(key(row));
+    committed.delete(key(row));
+    if (before === undefined) {
+      problems.push(`new operation ${key(row)} (${row.gas}) is not in the snapshot`);
+      continue;
+    }
+    const change = (Number(row.gas - before) / Number(before)) * 100;
+    if (Math.abs(change) > tolerance) {
+      problems.push(`${key(row)}: ${before} -> ${row.gas} (${change > 0 ? "+" : ""}${change.toFixed(2)}%)`);
+    }
+  }
+  for (const missing of committed.keys()) problems.push(`${missing} is in the snapshot but was not measured`);
+  if (problems.length > 0) {
+    console.error(`\nGas snapshot check failed (tolerance ${tolerance}%):\n  ${problems.join("\n  ")}`);
+    console.error("If the change is intended, run `npm run bench -- --update` and commit the snapshot.");
+    return false;
+  }
+  console.log(`Gas snapshot check passed: ${rows.length} operations within ${tolerance}% of ${path}`);
+  return true;
+}

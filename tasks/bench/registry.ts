@@ -1,0 +1,6 @@
+import type { Bench } from "./types.js";
+
+import { stablecoinBench } from "./stablecoin.js";
+
+/** Every module's benchmark, in value-chain order. */
+export const BENCHES: readonly Bench[] = [stablecoinBench];

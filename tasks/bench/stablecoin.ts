@@ -1,0 +1,42 @@
+import { TestStablecoin__factory } from "../../typechain-types/index.js";
+import { type Bench, gasOf } from "./types.js";
+
+/** The settlement token: transfers cost what a plain OpenZeppelin ERC-20 costs; permit adds one signature check. */
+export const stablecoinBench: Bench = async ({ ethers, networkHelpers, baselines }) => {
+  const [deployer, alice, bob] = await ethers.getSigners();
+  const stablecoin = await new TestStablecoin__factory(deployer).deploy(deployer.address);
+  await stablecoin.mint(alice.address, 1_000_000_000n);
+  await stablecoin.mint(bob.address, 1n);
+  const transfer = await gasOf(stablecoin.connect(alice).transfer(bob.address, 1_000n));
+
+  const deadline = (await networkHelpers.time.latest()) + 3600;
+  const { chainId } = await ethers.provider.getNetwork();
+  const signature = ethers.Signature.from(
+    await alice.signTypedData(
+      { name: await stablecoin.name(), version: "1", chainId, verifyingContract: await stablecoin.getAddress() },
+      {
+        Permit: [
+          { name: "owner", type: "address" },
+          { name: "spender", type: "address" },
+          { name: "value", type: "uint256" },
+          { name: "nonce", type: "uint256" },
+          { name: "deadline", type: "uint256" },
+        ],
+      },
+      { owner: alice.address, spender: bob.address, value: 5_000n, nonce: 0n, deadline },
+    ),
+  );
+  const permit = await gasOf(
+    stablecoin.permit(alice.address, bob.address, 5_000n, deadline, signature.v, signature.r, signature.s),
+  );
+  const erc20Transfer = baselines.get("ERC-20 transfer")!;
+  return [
+    {
+      group: "stablecoin",
+      operation: "transfer",
+      gas: transfer,
+      baseline: { name: "ERC-20 transfer", gas: erc20Transfer },
+    },
+    { group: "stablecoin", operation: "permit", gas: permit },
+  ];
+};
