@@ -48,7 +48,8 @@ export default defineConfig({
   },
   networks: {
     hardhat: { type: "edr-simulated", chainType: "l1" },
-    localhost: { type: "http", chainType: "l1", url: "http://127.0.0.1:8545" },
+    // `npm run node`; LOCALHOST_RPC_URL points it at another local node (the integration tests use a free port).
+    localhost: { type: "http", chainType: "l1", url: process.env.LOCALHOST_RPC_URL ?? "http://127.0.0.1:8545" },
     ...publicNetworks(),
   },
   verify: {

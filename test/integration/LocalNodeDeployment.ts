@@ -1,0 +1,42 @@
+import { expect } from "chai";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+
+import { PROJECT_ROOT, type LocalNode, runHardhat, startLocalNode } from "../helpers/node.js";
+
+/** `npm run deploy -- --network localhost` against a real node process, as an operator runs it. */
+describe("deploying to a local node over HTTP", function () {
+  this.timeout(180_000);
+  let node: LocalNode;
+
+  before(async function () {
+    node = await startLocalNode();
+  });
+
+  after(async function () {
+    await node?.stop();
+  });
+
+  it("deploys without a prompt, records the deployment, and changes nothing on a second run", async function () {
+    const env = { LOCALHOST_RPC_URL: node.url };
+    const first = await runHardhat(["deploy", "--network", "localhost", "--skip-prompts"], env);
+    expect(first).to.match(/Deploying TestStablecoin/);
+
+    const record = join(PROJECT_ROOT, "deployments", "localhost", "TestStablecoin.json");
+    expect(existsSync(record), `${record} is written`).to.equal(true);
+    const { address, transaction } = JSON.parse(readFileSync(record, "utf8"));
+
+    const code = await fetch(node.url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_getCode", params: [address, "latest"] }),
+    }).then((response) => response.json());
+    expect(code.result.length, "contract code at the recorded address").to.be.greaterThan(2);
+
+    const second = await runHardhat(["deploy", "--network", "localhost", "--skip-prompts"], env);
+    expect(second).to.not.match(/Deploying/);
+    const again = JSON.parse(readFileSync(record, "utf8"));
+    expect(again.address).to.equal(address);
+    expect(again.transaction.hash, "the same deployment transaction").to.equal(transaction.hash);
+  });
+});
