@@ -30,7 +30,7 @@ describe("deploying to a local node over HTTP", function () {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_getCode", params: [address, "latest"] }),
-    }).then((response) => response.json());
+    }).then((response) => response.json() as Promise<{ result: string }>);
     expect(code.result.length, "contract code at the recorded address").to.be.greaterThan(2);
 
     const second = await runHardhat(["deploy", "--network", "localhost", "--skip-prompts"], env);
