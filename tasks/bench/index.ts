@@ -3,6 +3,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { dirname } from "node:path";
 
+import { renderTable } from "../common/table.js";
 import { measureBaselines } from "./baselines.js";
 import { BENCHES } from "./registry.js";
 import type { GasRow } from "./types.js";
@@ -47,7 +48,6 @@ export default async function bench(args: BenchArguments, hre: HardhatRuntimeEnv
 }
 
 function printTable(rows: GasRow[]) {
-  const header = ["group", "operation", "gas", "baseline", "baseline gas", "ratio"];
   const lines = rows.map((row) => [
     row.group,
     row.operation,
@@ -56,16 +56,7 @@ function printTable(rows: GasRow[]) {
     row.baseline ? row.baseline.gas.toLocaleString("en-US") : "",
     row.baseline ? `${(Number(row.gas) / Number(row.baseline.gas)).toFixed(2)}x` : "",
   ]);
-  const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => line[column].length)));
-  const format = (cells: string[]) =>
-    cells
-      .map((cell, column) =>
-        column >= 2 && column !== 3 ? cell.padStart(widths[column]) : cell.padEnd(widths[column]),
-      )
-      .join("  ");
-  console.log(format(header));
-  console.log(widths.map((width) => "-".repeat(width)).join("  "));
-  for (const line of lines) console.log(format(line));
+  console.log(renderTable(["group", "operation", "gas", "baseline", "baseline gas", "ratio"], lines, [2, 4, 5]));
 }
 
 function writeJson(path: string, rows: GasRow[], snapshotOnly = false) {
