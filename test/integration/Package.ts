@@ -1,0 +1,121 @@
+import { expect } from "chai";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import { DEV_MNEMONIC, PROJECT_ROOT, type LocalNode, runHardhat, startLocalNode } from "../helpers/node.js";
+
+/** The version the project itself installed, so the integrator's offline install finds it in the npm cache. */
+const version = (name: string): string =>
+  JSON.parse(readFileSync(join(PROJECT_ROOT, "node_modules", name, "package.json"), "utf8")).version;
+
+const npm = (args: string[], cwd: string) =>
+  execFileSync("npm", args, {
+    cwd,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, npm_config_audit: "false", npm_config_fund: "false" },
+  });
+
+/**
+ * An integrator's view: `npm pack` the project, install the tarball into a fresh project (offline, from the npm
+ * cache that the project's own install filled), type-check code that imports it, and call a suite deployed on a
+ * running node with a plain private key.
+ */
+describe("the packed package, as an integrator uses it", function () {
+  this.timeout(300_000);
+  let node: LocalNode;
+  let workspace: string;
+
+  before(async function () {
+    workspace = mkdtempSync(join(tmpdir(), "joulestack-integrator-"));
+    node = await startLocalNode();
+    await runHardhat(["deploy", "--network", "localhost", "--skip-prompts"], { LOCALHOST_RPC_URL: node.url });
+  });
+
+  after(async function () {
+    await node?.stop();
+    if (workspace) rmSync(workspace, { recursive: true, force: true });
+  });
+
+  it("installs, type-checks and talks to a deployed suite", async function () {
+    npm(["pack", "--silent", "--pack-destination", workspace], PROJECT_ROOT);
+    const tarball = readdirSync(workspace).find((file) => file.endsWith(".tgz"));
+    expect(tarball, "npm pack produced a tarball").to.be.a("string");
+
+    const app = join(workspace, "app");
+    execFileSync("mkdir", ["-p", app]);
+    writeFileSync(join(app, "package.json"), JSON.stringify({ name: "integrator-app", private: true, type: "module" }));
+    npm(
+      [
+        "install",
+        "--offline",
+        "--no-save",
+        join(workspace, tarball!),
+        `ethers@${version("ethers")}`,
+        `typescript@${version("typescript")}`,
+        `@types/node@${version("@types/node")}`,
+      ],
+      app,
+    );
+
+    const installed = JSON.parse(readFileSync(join(app, "node_modules", "joulestack", "package.json"), "utf8"));
+    const packedFiles = execFileSync("find", ["node_modules/joulestack", "-type", "f"], { cwd: app, encoding: "utf8" });
+    expect(installed.name).to.equal("joulestack");
+    expect(packedFiles, "test-only contracts are not published").to.not.match(/mocks|Baseline/);
+
+    const record = JSON.parse(
+      readFileSync(join(PROJECT_ROOT, "deployments", "localhost", "TestStablecoin.json"), "utf8"),
+    );
+    writeFileSync(
+      join(app, "main.ts"),
+      `import { HDNodeWallet, JsonRpcProvider, Wallet } from "ethers";
+import { TestStablecoin__factory, formatAmount, parseAmount, describeError } from "joulestack";
+import stablecoinAbi from "joulestack/abis/TestStablecoin.json" with { type: "json" };
+
+const provider = new JsonRpcProvider(process.env.RPC_URL);
+const deployer = HDNodeWallet.fromPhrase(${JSON.stringify(DEV_MNEMONIC)}, undefined, "m/44'/60'/0'/0/0").connect(provider);
+const stranger = Wallet.createRandom().connect(provider);
+const stablecoin = TestStablecoin__factory.connect(process.env.STABLECOIN!, deployer);
+const decimals = Number(await stablecoin.decimals());
+await (await stablecoin.mint(stranger.address, parseAmount("12.5", decimals))).wait();
+const balance: bigint = await stablecoin.balanceOf(stranger.address);
+let failure = "";
+try {
+  await stablecoin.connect(stranger).mint.staticCall(stranger.address, 1n);
+} catch (error) {
+  failure = describeError(error, [stablecoinAbi]);
+}
+console.log(JSON.stringify({ symbol: await stablecoin.symbol(), balance: formatAmount(balance, decimals), failure }));
+`,
+    );
+    writeFileSync(
+      join(app, "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: {
+          module: "nodenext",
+          moduleResolution: "nodenext",
+          target: "es2022",
+          strict: true,
+          skipLibCheck: false,
+          noEmit: true,
+          resolveJsonModule: true,
+          allowImportingTsExtensions: true,
+        },
+        include: ["main.ts"],
+      }),
+    );
+    execFileSync(join(app, "node_modules", ".bin", "tsc"), ["-p", "."], { cwd: app, encoding: "utf8" });
+
+    const output = execFileSync(process.execPath, ["main.ts"], {
+      cwd: app,
+      encoding: "utf8",
+      env: { ...process.env, RPC_URL: node.url, STABLECOIN: record.address },
+    });
+    const result = JSON.parse(output.trim().split("\n").pop()!);
+    expect(result.symbol).to.equal("tUSD");
+    expect(result.balance).to.equal("12.50");
+    expect(result.failure).to.match(/^reverted with OwnableUnauthorizedAccount\(account=0x[0-9a-fA-F]{40}\)$/);
+  });
+});
