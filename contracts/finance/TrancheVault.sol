@@ -465,13 +465,16 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
         r.coverageBps = WaterfallMath.coverageBps(r.revenue, debtService);
         r.covenantBreached = r.coverageBps < _minCoverageBps;
 
-        // 1. Servicing fee.
+        // 1. Servicing fee, then 2. interest by seniority. The reserve covers what revenue cannot, in the same
+        // order; what neither covers becomes arrears.
+        uint256 reserveBalance = _reserve;
+        uint256 feeFromReserve;
         (r.feePaid, cash) = WaterfallMath.payUpTo(cash, r.feeDue);
+        (feeFromReserve, reserveBalance) = WaterfallMath.payUpTo(reserveBalance, r.feeDue - r.feePaid);
+        r.feePaid += feeFromReserve;
+        r.reserveDrawn = feeFromReserve;
         _feeArrears = r.feeDue - r.feePaid;
         _feesOwed += r.feePaid;
-
-        // 2. Interest by seniority; the reserve covers what revenue cannot; the rest becomes arrears.
-        uint256 reserveBalance = _reserve;
         for (uint256 i; i < debtCount; ++i) {
             uint256 fromCash;
             uint256 fromReserve;

@@ -6,7 +6,7 @@ import {IRevenueIntake} from "./IRevenueIntake.sol";
 /// @title Tranche vault
 /// @notice Finances one project (a solar-plus-battery site, a micro data center) with 1 to 5 tranches of notes
 /// bought with a stablecoin, and pays them back from the project's revenue in waterfall order, once per period:
-/// servicing fee, debt interest (senior first, arrears included, the reserve covering shortfalls), reserve top-up,
+/// servicing fee and debt interest (senior first, arrears included, the reserve covering shortfalls), reserve top-up,
 /// scheduled debt principal (senior first), then the equity residual - swept to debt principal while the coverage
 /// covenant is breached. Holders claim their share themselves; distribution costs the same for any number of holders.
 /// @dev Tranche 0 is the most senior; the last tranche is the residual (equity) tranche with no coupon or schedule.
@@ -112,7 +112,7 @@ interface ITrancheVault is IRevenueIntake {
     /// @param cashAvailable The cash the waterfall started with (revenue plus carried dust).
     /// @param feeDue The servicing fee plus fee arrears.
     /// @param feePaid The servicing fee paid.
-    /// @param reserveDrawn What the reserve paid towards interest shortfalls.
+    /// @param reserveDrawn What the reserve paid towards fee and interest shortfalls.
     /// @param reserveToppedUp What revenue added to the reserve.
     /// @param reserveReleased What the reserve released above its target (to principal and equity).
     /// @param swept The residual swept to debt principal because the covenant was breached.

@@ -119,13 +119,16 @@ export class WaterfallModel {
     const coverage = service === 0n ? 2n ** 256n - 1n : (revenue * BPS) / service;
     const breached = coverage < this.minCoverageBps;
 
-    const feePaid = min(cash, feeDue);
-    cash -= feePaid;
+    const feeFromCash = min(cash, feeDue);
+    cash -= feeFromCash;
+    const feeFromReserve = min(this.reserve, feeDue - feeFromCash);
+    this.reserve -= feeFromReserve;
+    const feePaid = feeFromCash + feeFromReserve;
     this.feeArrears = feeDue - feePaid;
     this.feesOwed += feePaid;
 
     const pay = debt.map(() => 0n);
-    let reserveDrawn = 0n;
+    let reserveDrawn = feeFromReserve;
     debt.forEach((t, i) => {
       const fromCash = min(cash, interestDue[i]);
       cash -= fromCash;
