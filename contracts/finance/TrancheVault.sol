@@ -45,6 +45,18 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
         uint256 owed;
     }
 
+    struct Fees {
+        uint256 owed;
+        uint256 arrears;
+    }
+
+    /// @dev Revenue booked to a period by source, and once distributed, what its waterfall did.
+    struct PeriodBook {
+        uint256[4] revenueBySource;
+        PeriodReport report;
+        mapping(uint256 trancheId => TrancheReport) tranches;
+    }
+
     Tranche[] private _tranches;
     mapping(address note => uint256 trancheIdPlusOne) private _noteTranche;
     mapping(uint256 trancheId => mapping(address account => Holder)) private _holders;
@@ -58,13 +70,9 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
     uint256 private _lastPeriod;
     uint256 private _pendingRevenue;
     uint256 private _reserve;
-    uint256 private _feesOwed;
-    uint256 private _feeArrears;
+    Fees private _fees;
     Totals private _totals;
-
-    mapping(uint256 period => uint256[4] bySource) private _periodRevenue;
-    mapping(uint256 period => PeriodReport) private _periodReports;
-    mapping(uint256 period => mapping(uint256 trancheId => TrancheReport)) private _trancheReports;
+    mapping(uint256 period => PeriodBook) private _periods;
 
     constructor(VaultParams memory p, TrancheParams[] memory tranches) {
         if (
@@ -189,7 +197,7 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
     function receiveRevenue(RevenueSource source, uint256 amount) external nonReentrant {
         _requireState(VaultState.Active);
         if (amount == 0) revert TrancheVaultZeroAmount();
-        _periodRevenue[_lastPeriod + 1][uint256(source)] += amount;
+        _periods[_lastPeriod + 1].revenueBySource[uint256(source)] += amount;
         _pendingRevenue += amount;
         _totals.revenue += amount;
         _pull(msg.sender, amount);
@@ -257,9 +265,9 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
 
     /// @inheritdoc ITrancheVault
     function payFees() external nonReentrant {
-        uint256 amount = _feesOwed;
+        uint256 amount = _fees.owed;
         if (amount == 0) revert TrancheVaultZeroAmount();
-        _feesOwed = 0;
+        _fees.owed = 0;
         _totals.feesPaid += amount;
         emit FeesPaid(_feeRecipient, amount);
         _asset.safeTransfer(_feeRecipient, amount);
@@ -379,17 +387,17 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
 
     /// @inheritdoc ITrancheVault
     function periodRevenue(uint256 period, RevenueSource source) external view returns (uint256) {
-        return _periodRevenue[period][uint256(source)];
+        return _periods[period].revenueBySource[uint256(source)];
     }
 
     /// @inheritdoc ITrancheVault
     function periodReport(uint256 period) external view returns (PeriodReport memory) {
-        return _periodReports[period];
+        return _periods[period].report;
     }
 
     /// @inheritdoc ITrancheVault
     function trancheReport(uint256 period, uint256 trancheId) external view returns (TrancheReport memory) {
-        return _trancheReports[period][trancheId];
+        return _periods[period].tranches[trancheId];
     }
 
     /// @inheritdoc ITrancheVault
@@ -404,7 +412,7 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
 
     /// @inheritdoc ITrancheVault
     function fees() external view returns (uint256 owed, uint256 arrears) {
-        return (_feesOwed, _feeArrears);
+        return (_fees.owed, _fees.arrears);
     }
 
     /// @inheritdoc ITrancheVault
@@ -439,18 +447,55 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
 
     /// @dev One period's waterfall. Every step takes from `cash` only what is left after the steps above it.
     function _runWaterfall(uint256 period) internal {
-        uint256 debtCount = _trancheCount - 1;
         bool last = period == _periodCount;
         PeriodReport memory r;
-        TrancheReport[] memory tr = new TrancheReport[](_trancheCount);
-        r.revenue = _periodRevenueTotal(period);
-        uint256 cash = _pendingRevenue;
-        r.cashAvailable = cash;
+        TrancheReport[] memory tr = _assessDues(period, r);
+        uint256 cash = _payFeeAndInterest(r, tr);
+        cash = _adjustReserve(r, cash, last);
+        cash = _payPrincipal(r, tr, cash);
 
-        // Amounts due and the coverage covenant.
-        r.feeDue = _feeArrears + _servicingFee;
+        // With all debt and arrears repaid, the reserve has no purpose left: it goes to equity.
+        bool paidOff = _debtPrincipal() == 0 && _debtArrears() == 0;
+        if (paidOff && _reserve != 0) {
+            r.reserveReleased += _reserve;
+            cash += _reserve;
+            _reserve = 0;
+        }
+
+        // 6. Allot each tranche's payment to its holders; rounding dust joins the residual tranche, whose own dust
+        // waits in pending revenue for the next period.
+        uint256 equity = _trancheCount - 1;
+        r.equityResidual = cash;
+        for (uint256 i; i < equity; ++i) {
+            tr[i].allotted = tr[i].interestPaid + tr[i].principalPaid;
+            cash += _allot(i, tr[i].allotted);
+        }
+        tr[equity].allotted = cash;
+        _pendingRevenue = _allot(equity, cash);
+
+        _recordCovenant(period, r);
+        PeriodBook storage book = _periods[period];
+        book.report = r;
+        for (uint256 i; i <= equity; ++i) {
+            book.tranches[i] = tr[i];
+            emit TrancheServiced(period, i, tr[i], _tranches[i].cashPerNote);
+        }
+        emit WaterfallDistributed(period, r);
+        if (last || paidOff) {
+            _state = VaultState.Matured;
+            emit VaultMatured(period);
+        }
+    }
+
+    /// @dev What is due this period, and the coverage covenant: period revenue over all debt service due.
+    function _assessDues(uint256 period, PeriodReport memory r) internal view returns (TrancheReport[] memory tr) {
+        tr = new TrancheReport[](_trancheCount);
+        uint256[4] storage bySource = _periods[period].revenueBySource;
+        for (uint256 i; i < 4; ++i) r.revenue += bySource[i];
+        r.cashAvailable = _pendingRevenue;
+        r.feeDue = _fees.arrears + _servicingFee;
         uint256 debtService = r.feeDue;
-        for (uint256 i; i < debtCount; ++i) {
+        for (uint256 i; i + 1 < _trancheCount; ++i) {
             Tranche storage t = _tranches[i];
             tr[i].interestDue = t.interestArrears + WaterfallMath.couponDown(t.principal, t.couponBps, _periodLength);
             tr[i].principalDue = WaterfallMath.principalDue(
@@ -464,83 +509,61 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
         }
         r.coverageBps = WaterfallMath.coverageBps(r.revenue, debtService);
         r.covenantBreached = r.coverageBps < _minCoverageBps;
+    }
 
-        // 1. Servicing fee, then 2. interest by seniority. The reserve covers what revenue cannot, in the same
-        // order; what neither covers becomes arrears.
+    /// @dev Steps 1-2: the servicing fee, then interest by seniority. The reserve covers what revenue cannot, in the
+    /// same order; what neither covers becomes arrears. Returns the cash left.
+    function _payFeeAndInterest(PeriodReport memory r, TrancheReport[] memory tr) internal returns (uint256 cash) {
         uint256 reserveBalance = _reserve;
-        uint256 feeFromReserve;
-        (r.feePaid, cash) = WaterfallMath.payUpTo(cash, r.feeDue);
-        (feeFromReserve, reserveBalance) = WaterfallMath.payUpTo(reserveBalance, r.feeDue - r.feePaid);
-        r.feePaid += feeFromReserve;
-        r.reserveDrawn = feeFromReserve;
-        _feeArrears = r.feeDue - r.feePaid;
-        _feesOwed += r.feePaid;
-        for (uint256 i; i < debtCount; ++i) {
+        uint256 fromReserve;
+        (r.feePaid, cash) = WaterfallMath.payUpTo(r.cashAvailable, r.feeDue);
+        (fromReserve, reserveBalance) = WaterfallMath.payUpTo(reserveBalance, r.feeDue - r.feePaid);
+        r.feePaid += fromReserve;
+        r.reserveDrawn = fromReserve;
+        _fees.arrears = r.feeDue - r.feePaid;
+        _fees.owed += r.feePaid;
+        for (uint256 i; i + 1 < _trancheCount; ++i) {
             uint256 fromCash;
-            uint256 fromReserve;
             (fromCash, cash) = WaterfallMath.payUpTo(cash, tr[i].interestDue);
             (fromReserve, reserveBalance) = WaterfallMath.payUpTo(reserveBalance, tr[i].interestDue - fromCash);
             r.reserveDrawn += fromReserve;
             tr[i].interestPaid = fromCash + fromReserve;
             _tranches[i].interestArrears = tr[i].interestDue - tr[i].interestPaid;
         }
+        _reserve = reserveBalance;
+    }
 
-        // 3. Reserve to its target (a share of debt principal; zero at maturity), releasing any excess.
+    /// @dev Step 3: the reserve to its target (a share of debt principal; zero at maturity), releasing any excess.
+    function _adjustReserve(PeriodReport memory r, uint256 cash, bool last) internal returns (uint256) {
+        uint256 reserveBalance = _reserve;
         uint256 target = last ? 0 : Math.mulDiv(_debtPrincipal(), _reserveTargetBps, WaterfallMath.BPS);
         if (reserveBalance < target) {
             (r.reserveToppedUp, cash) = WaterfallMath.payUpTo(cash, target - reserveBalance);
-            reserveBalance += r.reserveToppedUp;
+            _reserve = reserveBalance + r.reserveToppedUp;
         } else {
             r.reserveReleased = reserveBalance - target;
+            _reserve = target;
             cash += r.reserveReleased;
-            reserveBalance = target;
         }
+        return cash;
+    }
 
-        // 4. Scheduled principal by seniority, then 5. the covenant sweep of what equity would get.
-        for (uint256 i; i < debtCount; ++i) {
+    /// @dev Steps 4-5: scheduled principal by seniority, then, while the covenant is breached, the sweep of what
+    /// equity would get into debt principal, senior first. Returns the cash left for equity.
+    function _payPrincipal(PeriodReport memory r, TrancheReport[] memory tr, uint256 cash) internal returns (uint256) {
+        for (uint256 i; i + 1 < _trancheCount; ++i) {
             (tr[i].principalPaid, cash) = WaterfallMath.payUpTo(cash, tr[i].principalDue);
             _repay(_tranches[i], tr[i].principalPaid);
         }
-        if (r.covenantBreached) {
-            for (uint256 i; i < debtCount && cash > 0; ++i) {
-                uint256 swept;
-                (swept, cash) = WaterfallMath.payUpTo(cash, _tranches[i].principal);
-                _repay(_tranches[i], swept);
-                tr[i].principalPaid += swept;
-                r.swept += swept;
-            }
+        if (!r.covenantBreached) return cash;
+        for (uint256 i; i + 1 < _trancheCount && cash > 0; ++i) {
+            uint256 swept;
+            (swept, cash) = WaterfallMath.payUpTo(cash, _tranches[i].principal);
+            _repay(_tranches[i], swept);
+            tr[i].principalPaid += swept;
+            r.swept += swept;
         }
-
-        // With all debt and arrears repaid, the reserve has no purpose left: it goes to equity.
-        bool paidOff = _debtPrincipal() == 0 && _debtArrears() == 0;
-        if (paidOff && reserveBalance != 0) {
-            r.reserveReleased += reserveBalance;
-            cash += reserveBalance;
-            reserveBalance = 0;
-        }
-        _reserve = reserveBalance;
-
-        // 6. Allot each tranche's payment to its holders; rounding dust joins the residual tranche, whose own dust
-        // waits in pending revenue for the next period.
-        r.equityResidual = cash;
-        for (uint256 i; i < debtCount; ++i) {
-            tr[i].allotted = tr[i].interestPaid + tr[i].principalPaid;
-            cash += _allot(i, tr[i].allotted);
-        }
-        tr[debtCount].allotted = cash;
-        _pendingRevenue = _allot(debtCount, cash);
-
-        _recordCovenant(period, r);
-        _periodReports[period] = r;
-        for (uint256 i; i <= debtCount; ++i) {
-            _trancheReports[period][i] = tr[i];
-            emit TrancheServiced(period, i, tr[i], _tranches[i].cashPerNote);
-        }
-        emit WaterfallDistributed(period, r);
-        if (last || paidOff) {
-            _state = VaultState.Matured;
-            emit VaultMatured(period);
-        }
+        return cash;
     }
 
     function _recordCovenant(uint256 period, PeriodReport memory r) internal {
@@ -617,11 +640,6 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
 
     function _debtArrears() internal view returns (uint256 total) {
         for (uint256 i; i + 1 < _trancheCount; ++i) total += _tranches[i].interestArrears;
-    }
-
-    function _periodRevenueTotal(uint256 period) internal view returns (uint256 total) {
-        uint256[4] storage bySource = _periodRevenue[period];
-        for (uint256 i; i < 4; ++i) total += bySource[i];
     }
 
     /// @dev Pulls `amount` and checks that exactly `amount` arrived, rejecting fee-on-transfer tokens.

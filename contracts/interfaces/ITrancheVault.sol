@@ -23,28 +23,28 @@ interface ITrancheVault is IRevenueIntake {
 
     /// @notice The vault's fixed parameters.
     /// @param asset The stablecoin (a standard ERC-20 without transfer fees).
+    /// @param fundingDeadline Subscriptions close at this time (unix seconds).
+    /// @param periodCount The number of periods until maturity.
     /// @param registry The investor registry gating every note movement.
+    /// @param periodLength The length of a period, in seconds.
+    /// @param reserveTargetBps The reserve target as a share of outstanding debt principal.
+    /// @param minCoverageBps The coverage covenant: period revenue over debt service, in basis points.
     /// @param admin Receives the admin, operator, agent and loss-assessor roles.
     /// @param projectWallet Receives the raised funds at drawdown.
     /// @param feeRecipient Receives the servicing fee.
-    /// @param fundingDeadline Subscriptions close at this time (unix seconds).
-    /// @param periodLength The length of a period, in seconds.
-    /// @param periodCount The number of periods until maturity.
     /// @param servicingFeePerPeriod The servicing fee due each period, in stablecoin units.
-    /// @param reserveTargetBps The reserve target as a share of outstanding debt principal.
-    /// @param minCoverageBps The coverage covenant: period revenue over debt service, in basis points.
     struct VaultParams {
         address asset;
+        uint64 fundingDeadline;
+        uint32 periodCount;
         address registry;
+        uint64 periodLength;
+        uint16 reserveTargetBps;
+        uint16 minCoverageBps;
         address admin;
         address projectWallet;
         address feeRecipient;
-        uint64 fundingDeadline;
-        uint64 periodLength;
-        uint32 periodCount;
         uint256 servicingFeePerPeriod;
-        uint16 reserveTargetBps;
-        uint16 minCoverageBps;
     }
 
     /// @notice How to issue one tranche.

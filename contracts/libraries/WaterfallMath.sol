@@ -48,10 +48,7 @@ library WaterfallMath {
 
     /// @dev Splits a `loss` over `principals` from the most junior (last) upwards. Callers guarantee
     /// `loss <= sum(principals)`.
-    function lossesBottomUp(
-        uint256[] memory principals,
-        uint256 loss
-    ) internal pure returns (uint256[] memory cuts) {
+    function lossesBottomUp(uint256[] memory principals, uint256 loss) internal pure returns (uint256[] memory cuts) {
         cuts = new uint256[](principals.length);
         for (uint256 i = principals.length; i > 0 && loss > 0; --i) {
             (cuts[i - 1], ) = payUpTo(loss, principals[i - 1]);

@@ -3,7 +3,7 @@ import { network } from "hardhat";
 
 import type { ContractTransactionResponse } from "ethers";
 
-import type { ITrancheVault } from "../../typechain-types/index.js";
+import type { ITrancheVault } from "../../typechain-types/finance/TrancheVault.js";
 import { TrancheNote__factory } from "../../typechain-types/index.js";
 import { deployFinance } from "../helpers/finance.js";
 

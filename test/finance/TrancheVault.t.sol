@@ -248,11 +248,12 @@ contract TrancheVaultInvariantTest is Test, VaultSetup {
     }
 
     function invariant_stablecoinHeldEqualsFlows() public view {
-        uint256 expected = handler.ghostPaidIn() +
-            handler.ghostRevenue() -
-            handler.ghostDrawn() -
-            handler.ghostClaimed() -
-            handler.ghostFeesPaid();
+        uint256 expected =
+            handler.ghostPaidIn() +
+                handler.ghostRevenue() -
+                handler.ghostDrawn() -
+                handler.ghostClaimed() -
+                handler.ghostFeesPaid();
         assertEq(coin.balanceOf(address(vault)), expected, "held = paid in + revenue - drawn - claimed - fees");
     }
 

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import type { ITrancheVault } from "../../typechain-types/index.js";
+import type { ITrancheVault } from "../../typechain-types/finance/TrancheVault.js";
 import { deployFinance } from "../helpers/finance.js";
 
 const { ethers, networkHelpers, provider } = await network.create();
