@@ -433,7 +433,7 @@ interface ITrancheVault is IRevenueIntake {
 
     // --- views ---
 
-    /// @notice The vault's parameters.
+    /// @notice The vault's parameters. `admin` reads as zero: roles live in AccessControl and can change hands.
     function params() external view returns (VaultParams memory);
 
     /// @notice The vault's state.

@@ -131,6 +131,16 @@ describe("TrancheVault", function () {
       });
     }
 
+    it("reverts a permit subscription from an unlisted investor", async function () {
+      const f = await networkHelpers.loadFixture(baseFixture);
+      await expect(
+        f.vault.connect(f.outsider).subscribeWithPermit(0, USD("10000"), 0n, 27, ethers.ZeroHash, ethers.ZeroHash),
+      )
+        .to.be.revertedWithCustomError(f.vault, "TrancheVaultInvestorNotVerified")
+        .withArgs(f.outsider.address);
+      expect(await f.stablecoin.balanceOf(f.vaultAddress)).to.equal(0n);
+    });
+
     it("reverts when the subscription would exceed the target", async function () {
       const { vault, alice, bob, stablecoin, vaultAddress } = await networkHelpers.loadFixture(baseFixture);
       await vault.connect(alice).subscribe(0, USD("500000"));
@@ -324,11 +334,18 @@ describe("TrancheVault", function () {
         .withArgs(f.alice.address);
     });
 
-    it("reverts when anyone but the vault mints or calls the hook", async function () {
-      const f = await networkHelpers.loadFixture(baseFixture);
+    it("reverts when anyone but the vault mints, burns, force-transfers or calls the hook", async function () {
+      const f = await networkHelpers.loadFixture(activeFixture);
       await expect(f.notes[0].connect(f.alice).mint(f.alice.address, 1n))
         .to.be.revertedWithCustomError(f.notes[0], "TrancheNoteUnauthorized")
         .withArgs(f.alice.address);
+      await expect(f.notes[0].connect(f.alice).burn(f.alice.address, 1n))
+        .to.be.revertedWithCustomError(f.notes[0], "TrancheNoteUnauthorized")
+        .withArgs(f.alice.address);
+      await expect(f.notes[0].forcedTransfer(f.alice.address, f.bob.address, 1n))
+        .to.be.revertedWithCustomError(f.notes[0], "TrancheNoteUnauthorized")
+        .withArgs(f.deployer.address);
+      expect(await f.notes[0].balanceOf(f.alice.address)).to.equal(USD("600000"));
       await expect(f.vault.connect(f.alice).onNoteUpdate(f.alice.address, f.bob.address, 1n))
         .to.be.revertedWithCustomError(f.vault, "TrancheVaultNotNote")
         .withArgs(f.alice.address);
