@@ -22,51 +22,56 @@ export default deployScript(
     const latest = (await network.provider.request({ method: "eth_getBlockByNumber", params: ["latest", false] })) as {
       timestamp: `0x${string}`;
     };
-    await deploy("TrancheVault", {
-      account: deployer,
-      artifact: artifacts.TrancheVault,
-      args: [
-        {
-          asset: stablecoin.address,
-          registry: registry.address,
-          admin: deployer,
-          projectWallet: deployer,
-          feeRecipient: deployer,
-          fundingDeadline: BigInt(latest.timestamp) + 30n * DAY,
-          periodLength: 30n * DAY,
-          periodCount: 12,
-          servicingFeePerPeriod: USD(500n),
-          reserveTargetBps: 100,
-          minCoverageBps: 12_000,
-        },
-        [
+    await deploy(
+      "TrancheVault",
+      {
+        account: deployer,
+        artifact: artifacts.TrancheVault,
+        args: [
           {
-            name: "Joulestack Solar Senior Note",
-            symbol: "JSN-SR",
-            targetSize: USD(600_000n),
-            minSubscription: USD(10_000n),
-            couponBps: 800,
-            amortizationPerPeriod: USD(25_000n),
+            asset: stablecoin.address,
+            registry: registry.address,
+            admin: deployer,
+            projectWallet: deployer,
+            feeRecipient: deployer,
+            fundingDeadline: BigInt(latest.timestamp) + 30n * DAY,
+            periodLength: 30n * DAY,
+            periodCount: 12,
+            servicingFeePerPeriod: USD(500n),
+            reserveTargetBps: 100,
+            minCoverageBps: 12_000,
           },
-          {
-            name: "Joulestack Solar Mezzanine Note",
-            symbol: "JSN-MZ",
-            targetSize: USD(300_000n),
-            minSubscription: USD(5_000n),
-            couponBps: 1_200,
-            amortizationPerPeriod: 0n,
-          },
-          {
-            name: "Joulestack Solar Equity Note",
-            symbol: "JSN-EQ",
-            targetSize: USD(100_000n),
-            minSubscription: USD(1_000n),
-            couponBps: 0,
-            amortizationPerPeriod: 0n,
-          },
+          [
+            {
+              name: "Joulestack Solar Senior Note",
+              symbol: "JSN-SR",
+              targetSize: USD(600_000n),
+              minSubscription: USD(10_000n),
+              couponBps: 800,
+              amortizationPerPeriod: USD(25_000n),
+            },
+            {
+              name: "Joulestack Solar Mezzanine Note",
+              symbol: "JSN-MZ",
+              targetSize: USD(300_000n),
+              minSubscription: USD(5_000n),
+              couponBps: 1_200,
+              amortizationPerPeriod: 0n,
+            },
+            {
+              name: "Joulestack Solar Equity Note",
+              symbol: "JSN-EQ",
+              targetSize: USD(100_000n),
+              minSubscription: USD(1_000n),
+              couponBps: 0,
+              amortizationPerPeriod: 0n,
+            },
+          ],
         ],
-      ],
-    });
+      },
+      // The funding deadline is taken from the clock, so an unchanged vault must not be redeployed on a rerun.
+      { skipIfAlreadyDeployed: true },
+    );
   },
   { tags: ["InvestorRegistry", "TrancheVault", "finance"], dependencies: ["stablecoin"] },
 );
