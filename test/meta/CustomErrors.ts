@@ -35,7 +35,8 @@ function expectedErrors(): Set<string> {
   const expected = new Set<string>();
   for (const file of filesUnder(TEST_SOURCES, [".ts", ".sol"])) {
     const text = readFileSync(file, "utf8");
-    for (const match of text.matchAll(/revertedWithCustomError\(\s*[\w.]+\s*,\s*"(\w+)"/g)) expected.add(match[1]);
+    for (const match of text.matchAll(/revertedWithCustomError\(\s*[^,()]+(?:\([^)]*\))?\s*,\s*"(\w+)"/g))
+      expected.add(match[1]);
     for (const match of text.matchAll(/\b(\w+)\.selector\b/g)) expected.add(match[1]);
   }
   return expected;
