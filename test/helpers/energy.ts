@@ -1,7 +1,7 @@
 import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
 import type { EthereumProvider } from "hardhat/types/providers";
 
-import { Wallet, id } from "ethers";
+import { Wallet, getAddress, id } from "ethers";
 import { setupLogger } from "named-logs-console";
 
 import { loadAndExecuteDeploymentsFromFiles } from "../../rocketh/environment.js";
@@ -33,9 +33,12 @@ export const HOUR = 3600n;
 export async function deployEnergySuite(provider: EthereumProvider, ethers: HardhatEthers) {
   const env = await loadAndExecuteDeploymentsFromFiles({ provider, tags: ["energy", "certificates"] });
   const [deployer] = await ethers.getSigners();
-  const registry = DeviceRegistry__factory.connect(env.get("DeviceRegistry").address, deployer);
-  const energy = MeteredEnergy__factory.connect(env.get("MeteredEnergy").address, deployer);
-  const certificates = RenewableCertificates__factory.connect(env.get("RenewableCertificates").address, deployer);
+  const registry = DeviceRegistry__factory.connect(getAddress(env.get("DeviceRegistry").address), deployer);
+  const energy = MeteredEnergy__factory.connect(getAddress(env.get("MeteredEnergy").address), deployer);
+  const certificates = RenewableCertificates__factory.connect(
+    getAddress(env.get("RenewableCertificates").address),
+    deployer,
+  );
   const { chainId } = await ethers.provider.getNetwork();
   const domain = meteredEnergyDomain(await energy.getAddress(), chainId);
   return { env, deployer, registry, energy, certificates, domain, chainId };
