@@ -143,6 +143,8 @@ contract MeteredEnergy is IMeteredEnergy, ERC1155, EIP712, AccessControl, Pausab
         return EnergyIds.batchId(deviceId, hourIndex);
     }
 
+    // JSON fragments are single-quoted so their double quotes need no escaping.
+    // solhint-disable quotes
     /// @notice On-chain JSON metadata of a kWh batch: device, hour, grid zone and source. Reverts for an unknown
     /// device.
     /// @param id The kWh batch id.
@@ -175,6 +177,7 @@ contract MeteredEnergy is IMeteredEnergy, ERC1155, EIP712, AccessControl, Pausab
         );
         return string.concat("data:application/json;base64,", Base64.encode(json));
     }
+    // solhint-enable quotes
 
     /// @inheritdoc AccessControl
     function supportsInterface(

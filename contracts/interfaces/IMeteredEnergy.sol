@@ -33,16 +33,17 @@ interface IMeteredEnergy is IERC1155 {
 
     /// @notice Where a kWh batch comes from.
     /// @param deviceId The producing device.
-    /// @param hourIndex The unix hour (`hourStart / 3600`).
     /// @param hourStart When the hour starts (unix seconds).
     /// @param gridZone The device's grid zone code.
+    /// @param hourIndex The unix hour (`hourStart / 3600`).
     /// @param kind The device kind (the energy source).
     /// @param renewable Whether the source is renewable.
+    // solhint-disable-next-line gas-struct-packing
     struct BatchOrigin {
         uint256 deviceId;
-        uint64 hourIndex;
         uint256 hourStart;
         bytes32 gridZone;
+        uint64 hourIndex;
         IDeviceRegistry.DeviceKind kind;
         bool renewable;
     }

@@ -49,18 +49,18 @@ interface IRenewableCertificates {
 
     /// @notice The permanent record of a retirement.
     /// @param certificateId The REC id retired.
-    /// @param amount How many RECs (MWh).
     /// @param holder Whose RECs were retired.
-    /// @param beneficiary The account the retirement is claimed for.
     /// @param retiredAt When (unix seconds).
+    /// @param beneficiary The account the retirement is claimed for.
+    /// @param amount How many RECs (MWh).
     /// @param beneficiaryName The beneficiary's name as stated at retirement.
     /// @param purpose What the claim covers (e.g. "Scope 2, data center FRA-1, 2025").
     struct RetirementReceipt {
         uint256 certificateId;
-        uint256 amount;
         address holder;
-        address beneficiary;
         uint64 retiredAt;
+        address beneficiary;
+        uint96 amount;
         string beneficiaryName;
         string purpose;
     }

@@ -96,7 +96,11 @@ contract MeteredEnergyTest is Test {
         assertEq(energy.submitReadings(readings, signatures), 1, "applied once");
         assertEq(energy.submitReadings(readings, signatures), 0, "applied again");
         assertEq(energy.mintedWh(deviceId), deltaWh, "minted once");
-        assertEq(energy.balanceOf(owner, EnergyIds.batchId(deviceId, EnergyIds.hourOfReading(timestamp))), deltaWh, "bal");
+        assertEq(
+            energy.balanceOf(owner, EnergyIds.batchId(deviceId, EnergyIds.hourOfReading(timestamp))),
+            deltaWh,
+            "bal"
+        );
     }
 
     function testFuzz_submitReading_rejectsAnyOtherSigner(uint256 key) public {

@@ -135,11 +135,12 @@ contract EnergyIdsTest is Test {
     function test_isRenewable_onlyForRenewableSources() public pure {
         for (uint256 k; k <= uint256(type(IDeviceRegistry.DeviceKind).max); ++k) {
             IDeviceRegistry.DeviceKind kind = IDeviceRegistry.DeviceKind(k);
-            bool expected = kind == IDeviceRegistry.DeviceKind.Solar ||
-                kind == IDeviceRegistry.DeviceKind.Wind ||
-                kind == IDeviceRegistry.DeviceKind.Hydro ||
-                kind == IDeviceRegistry.DeviceKind.Geothermal ||
-                kind == IDeviceRegistry.DeviceKind.Biomass;
+            bool expected =
+                kind == IDeviceRegistry.DeviceKind.Solar ||
+                    kind == IDeviceRegistry.DeviceKind.Wind ||
+                    kind == IDeviceRegistry.DeviceKind.Hydro ||
+                    kind == IDeviceRegistry.DeviceKind.Geothermal ||
+                    kind == IDeviceRegistry.DeviceKind.Biomass;
             assertTrue(DeviceKinds.isRenewable(kind) == expected, DeviceKinds.name(kind));
         }
         assertEq(DeviceKinds.name(IDeviceRegistry.DeviceKind.FlexibleLoad), "flexible-load", "name");
