@@ -118,6 +118,18 @@ contract EnergyHandler {
         }
     }
 
+    /// @notice Every device goes offline for more than an hour and then resumes; the gap energy is never minted.
+    function resumeAfterOutage(uint256 gap, uint256 seed) external {
+        gap = EnergyIds.BATCH_PERIOD + 1 + (gap % (3 * EnergyIds.BATCH_PERIOD));
+        clock += uint64(gap);
+        VM.warp(clock);
+        for (uint256 d; d < DEVICES; ++d) {
+            counters[d] += uint256(keccak256(abi.encode(seed, d))) % 1e7;
+            IMeteredEnergy.MeterReading memory reading = IMeteredEnergy.MeterReading(deviceIds[d], counters[d], clock);
+            energy.resumeMetering(reading, _sign(d, reading));
+        }
+    }
+
     /// @notice An invalid reading (counter going down) must change nothing; a revert is the expected outcome.
     function submitDecreasingReading(uint256 deviceSeed) external {
         uint256 d = deviceSeed % DEVICES;

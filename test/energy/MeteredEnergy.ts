@@ -373,6 +373,64 @@ describe("MeteredEnergy", function () {
     });
   });
 
+  describe("resumeMetering", function () {
+    it("resumes after an outage without minting the energy over the gap", async function () {
+      const { energy, producer, solarId, start, read } = await networkHelpers.loadFixture(meteredEnergyFixture);
+      const resumedAt = start + 3n * HOUR;
+      await networkHelpers.time.increaseTo(resumedAt + 600n);
+      await expect(energy.resumeMetering(...(await read(solarId, BASELINE_WH + 150_000n, resumedAt))))
+        .to.emit(energy, "MeteringResumed")
+        .withArgs(solarId, BASELINE_WH + 150_000n, resumedAt, 150_000n, 3n * HOUR);
+      expect(await energy.mintedWh(solarId)).to.equal(0n);
+
+      // Normal readings count from the resumed counter again.
+      await energy.submitReading(...(await read(solarId, BASELINE_WH + 160_000n, resumedAt + 600n)));
+      expect(await energy.mintedWh(solarId)).to.equal(10_000n);
+      expect(await energy.balanceOf(producer.address, batchIdOfReading(solarId, resumedAt + 600n))).to.equal(10_000n);
+      const state = await energy.meterState(solarId);
+      expect(state.baselineWh).to.equal(BASELINE_WH + 150_000n);
+    });
+
+    it("reverts when there was no outage", async function () {
+      const { energy, solarId, start, read } = await networkHelpers.loadFixture(meteredEnergyFixture);
+      await networkHelpers.time.increaseTo(start + HOUR);
+      await expect(energy.resumeMetering(...(await read(solarId, BASELINE_WH + 1n, start + HOUR))))
+        .to.be.revertedWithCustomError(energy, "MeteredEnergyNoGap")
+        .withArgs(solarId, HOUR, HOUR);
+      expect((await energy.meterState(solarId)).timestamp).to.equal(start);
+    });
+
+    it("reverts when the counter went down over the outage", async function () {
+      const { energy, solarId, start, read } = await networkHelpers.loadFixture(meteredEnergyFixture);
+      await networkHelpers.time.increaseTo(start + 2n * HOUR);
+      await expect(energy.resumeMetering(...(await read(solarId, BASELINE_WH - 1n, start + 2n * HOUR))))
+        .to.be.revertedWithCustomError(energy, "MeteredEnergyCounterDecreased")
+        .withArgs(solarId, BASELINE_WH, BASELINE_WH - 1n);
+      expect((await energy.meterState(solarId)).baselineWh).to.equal(BASELINE_WH);
+    });
+
+    it("reverts when the signer is not the device's", async function () {
+      const { energy, domain, solarId, solarMeter, windMeter, start } =
+        await networkHelpers.loadFixture(meteredEnergyFixture);
+      await networkHelpers.time.increaseTo(start + 2n * HOUR);
+      const reading: MeterReading = { deviceId: solarId, cumulativeWh: BASELINE_WH, timestamp: start + 2n * HOUR };
+      await expect(energy.resumeMetering(reading, await signReading(windMeter, domain, reading)))
+        .to.be.revertedWithCustomError(energy, "MeteredEnergyInvalidSigner")
+        .withArgs(solarId, windMeter.address, solarMeter.address);
+      expect((await energy.meterState(solarId)).timestamp).to.equal(start);
+    });
+
+    it("reverts for a device that never reported", async function () {
+      const { energy, domain, registry, producer, start } = await networkHelpers.loadFixture(meteredEnergyFixture);
+      const meter = meterKey("silent");
+      const deviceId = await registerDevice(registry, registration({ signer: meter.address, owner: producer.address }));
+      const reading: MeterReading = { deviceId, cumulativeWh: 1n, timestamp: start };
+      await expect(energy.resumeMetering(reading, await signReading(meter, domain, reading)))
+        .to.be.revertedWithCustomError(energy, "MeteredEnergyReadingNotAfterLast")
+        .withArgs(deviceId, 0n, start);
+    });
+  });
+
   describe("verifyReading", function () {
     it("returns the device's signer for a reading it signed, without minting", async function () {
       const { energy, solarId, solarMeter, start, read } = await networkHelpers.loadFixture(meteredEnergyFixture);
