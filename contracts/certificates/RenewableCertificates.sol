@@ -227,6 +227,11 @@ contract RenewableCertificates is
     }
 
     /// @inheritdoc IRenewableCertificates
+    function certificateIdOfBatch(uint256 batchId) external pure returns (uint256) {
+        return EnergyIds.certificateIdOfBatch(batchId);
+    }
+
+    /// @inheritdoc IRenewableCertificates
     function certificateOrigin(uint256 certificateId) public view returns (CertificateOrigin memory) {
         (uint256 deviceId, uint64 vintage) = EnergyIds.decodeCertificateId(certificateId);
         IDeviceRegistry.Device memory device = _registry.getDevice(deviceId);

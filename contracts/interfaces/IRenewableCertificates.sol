@@ -264,6 +264,10 @@ interface IRenewableCertificates {
     /// @param certificateId The REC id.
     function certificateTotals(uint256 certificateId) external view returns (CertificateTotals memory);
 
+    /// @notice The REC id that a kWh batch counts towards: same device, the vintage month of the batch's hour.
+    /// @param batchId The kWh batch id.
+    function certificateIdOfBatch(uint256 batchId) external pure returns (uint256);
+
     /// @notice The device, vintage, zone and source of a REC id.
     /// @param certificateId The REC id.
     function certificateOrigin(uint256 certificateId) external view returns (CertificateOrigin memory);
