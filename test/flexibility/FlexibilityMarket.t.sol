@@ -70,7 +70,10 @@ abstract contract FlexibilitySetup {
     }
 
     /// @dev A 2-hour export window starting `hoursAhead` hours from now, 1e-4 USDC per Wh, 50% stake.
-    function _terms(uint256 hoursAhead, uint96 capacityW) internal view returns (IFlexibilityMarket.RequestTerms memory) {
+    function _terms(
+        uint256 hoursAhead,
+        uint96 capacityW
+    ) internal view returns (IFlexibilityMarket.RequestTerms memory) {
         uint64 windowStart = uint64(((block.timestamp / 1 hours) + hoursAhead) * 1 hours);
         return
             IFlexibilityMarket.RequestTerms({
@@ -249,7 +252,10 @@ contract FlexibilityMarketHandler is Test, FlexibilitySetup {
 
     function open(uint256 hoursAhead, uint96 capacityW) external {
         if (requestIds.length >= 6) return;
-        IFlexibilityMarket.RequestTerms memory terms = _terms(bound(hoursAhead, 1, 48), uint96(bound(capacityW, 1, 3 * uint256(BATTERY_W))));
+        IFlexibilityMarket.RequestTerms memory terms = _terms(
+            bound(hoursAhead, 1, 48),
+            uint96(bound(capacityW, 1, 3 * uint256(BATTERY_W)))
+        );
         uint256 before = token.balanceOf(address(market));
         VM.prank(buyer);
         uint256 requestId = market.openRequest(terms);
