@@ -1,0 +1,29 @@
+import { keccak256, toUtf8Bytes } from "ethers";
+
+import { artifacts, deployScript } from "../rocketh/deploy.js";
+
+const roleOf = (name: string) => keccak256(toUtf8Bytes(name)) as `0x${string}`;
+
+/**
+ * The flexibility market, settling in the stablecoin and proving delivery with the metered-energy readings. The
+ * deployer keeps the admin role and is made buyer and verifier, so that tests and the demo can grant them onwards.
+ */
+export default deployScript(
+  async ({ deploy, execute, get, namedAccounts }) => {
+    const { deployer } = namedAccounts;
+    const market = await deploy("FlexibilityMarket", {
+      account: deployer,
+      artifact: artifacts.FlexibilityMarket,
+      args: [
+        get("TestStablecoin").address,
+        get("MeteredEnergy").address,
+        deployer,
+        "https://joulestack.example/flexibility/{id}.json",
+      ],
+    });
+    for (const role of ["BUYER_ROLE", "VERIFIER_ROLE"]) {
+      await execute(market, { account: deployer, functionName: "grantRole", args: [roleOf(role), deployer] });
+    }
+  },
+  { tags: ["FlexibilityMarket", "flexibility"], dependencies: ["stablecoin", "energy"] },
+);

@@ -1,0 +1,92 @@
+import { encodeBytes32String } from "ethers";
+
+import {
+  DeviceRegistry__factory,
+  FlexibilityMarket__factory,
+  MeteredEnergy__factory,
+  TestStablecoin__factory,
+} from "../../typechain-types/index.js";
+import { type Bench, gasOf } from "./types.js";
+
+const HOUR = 3600n;
+const MW = 1_000_000n;
+
+/** The flexibility market: open a request, commit a battery, settle from two signed readings, expire another. */
+export const flexibilityBench: Bench = async ({ ethers, networkHelpers, baselines }) => {
+  const [deployer, buyer, provider] = await ethers.getSigners();
+  const meter = ethers.Wallet.createRandom();
+  const stablecoin = await new TestStablecoin__factory(deployer).deploy(deployer.address);
+  const registry = await new DeviceRegistry__factory(deployer).deploy(deployer.address);
+  const energy = await new MeteredEnergy__factory(deployer).deploy(await registry.getAddress(), deployer.address);
+  const market = await new FlexibilityMarket__factory(deployer).deploy(
+    await stablecoin.getAddress(),
+    await energy.getAddress(),
+    deployer.address,
+    "",
+  );
+  await registry.grantRole(await registry.REGISTRAR_ROLE(), deployer.address);
+  await market.grantRole(await market.BUYER_ROLE(), buyer.address);
+  const now = BigInt(await networkHelpers.time.latest());
+  const zone = encodeBytes32String("ERCOT-NORTH");
+  for (let i = 0; i < 2; i++) {
+    await registry.registerDevice({
+      signer: meter.address,
+      owner: provider.address,
+      kind: 6, // battery
+      capacityW: MW,
+      gridZone: zone,
+      commissionedAt: now - 86_400n,
+      metadataURI: "",
+    });
+  }
+  for (const account of [buyer, provider]) {
+    await stablecoin.mint(account.address, 10n ** 12n);
+    await stablecoin.connect(account).approve(await market.getAddress(), ethers.MaxUint256);
+  }
+  const windowStart = (now / HOUR + 4n) * HOUR;
+  const terms = {
+    gridZone: zone,
+    direction: 0,
+    windowStart,
+    windowEnd: windowStart + 2n * HOUR,
+    commitDeadline: windowStart - HOUR,
+    settlementDeadline: windowStart + 26n * HOUR,
+    capacityW: 2n * MW,
+    pricePerWh: 100n,
+    stakeBps: 5_000,
+    readingTolerance: 900,
+  };
+  const open = await gasOf(market.connect(buyer).openRequest(terms));
+  const commit = await gasOf(market.connect(provider).commit(1n, 1n, MW, provider.address));
+  await market.connect(provider).commit(1n, 2n, MW, provider.address);
+
+  await networkHelpers.time.increaseTo(terms.windowEnd + 120n);
+  const { chainId } = await ethers.provider.getNetwork();
+  const sign = (reading: { deviceId: bigint; cumulativeWh: bigint; timestamp: bigint }) =>
+    meter.signTypedData(
+      { name: "Joulestack Metered Energy", version: "1", chainId, verifyingContract: energy.target as string },
+      {
+        MeterReading: [
+          { name: "deviceId", type: "uint256" },
+          { name: "cumulativeWh", type: "uint256" },
+          { name: "timestamp", type: "uint64" },
+        ],
+      },
+      reading,
+    );
+  const start = { deviceId: 1n, cumulativeWh: 1_000n, timestamp: windowStart - 60n };
+  const end = { deviceId: 1n, cumulativeWh: 1_000n + MW, timestamp: terms.windowEnd + 60n };
+  const settle = await gasOf(market.settleWithReadings(1n, start, await sign(start), end, await sign(end)));
+  await networkHelpers.time.increaseTo(terms.settlementDeadline + 1n);
+  const expire = await gasOf(market.expire(2n));
+  const claim = await gasOf(market.connect(provider).claim(provider.address));
+
+  const erc20Transfer = { name: "ERC-20 transfer", gas: baselines.get("ERC-20 transfer")! };
+  return [
+    { group: "flexibility", operation: "openRequest (escrow pulled)", gas: open, baseline: erc20Transfer },
+    { group: "flexibility", operation: "commit (stake pulled, position minted)", gas: commit, baseline: erc20Transfer },
+    { group: "flexibility", operation: "settleWithReadings (half delivered)", gas: settle },
+    { group: "flexibility", operation: "expire (last commitment, escrow returned)", gas: expire },
+    { group: "flexibility", operation: "claim", gas: claim, baseline: erc20Transfer },
+  ];
+};

@@ -1,0 +1,382 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+
+import {DeviceRegistry} from "../../contracts/energy/DeviceRegistry.sol";
+import {MeteredEnergy} from "../../contracts/energy/MeteredEnergy.sol";
+import {FlexibilityMarket} from "../../contracts/flexibility/FlexibilityMarket.sol";
+import {IDeviceRegistry} from "../../contracts/interfaces/IDeviceRegistry.sol";
+import {IFlexibilityMarket} from "../../contracts/interfaces/IFlexibilityMarket.sol";
+import {IMeteredEnergy} from "../../contracts/interfaces/IMeteredEnergy.sol";
+import {TestStablecoin} from "../../contracts/tokens/TestStablecoin.sol";
+import {Test} from "../utils/Test.sol";
+import {Vm} from "../utils/Vm.sol";
+
+/// @notice The energy layer, a stablecoin and a market, with three batteries and a flexible load in one zone.
+abstract contract FlexibilitySetup {
+    Vm private constant VM = Vm(address(uint160(uint256(keccak256("hevm cheat code")))));
+
+    bytes32 internal constant ZONE = "ERCOT-NORTH";
+    uint256 internal constant START_TIME = 1_800_000_000; // on the hour
+    uint96 internal constant BATTERY_W = 1_000_000;
+    uint256 internal constant SIGNER_KEY = 0x5161;
+
+    TestStablecoin internal token;
+    DeviceRegistry internal registry;
+    MeteredEnergy internal energy;
+    FlexibilityMarket internal market;
+    address internal buyer = address(0xB1);
+    address internal payee = address(0xFA);
+    address[3] internal providers = [address(0xA1), address(0xA2), address(0xA3)];
+    uint256[3] internal batteries;
+    uint256 internal flexibleLoad;
+    uint256 internal solarPlant;
+
+    function _deploy() internal {
+        VM.warp(START_TIME);
+        token = new TestStablecoin(address(this));
+        registry = new DeviceRegistry(address(this));
+        energy = new MeteredEnergy(registry, address(this));
+        market = new FlexibilityMarket(IERC20(address(token)), energy, address(this), "ipfs://flex/{id}.json");
+        registry.grantRole(registry.REGISTRAR_ROLE(), address(this));
+        market.grantRole(market.BUYER_ROLE(), buyer);
+        for (uint256 i; i < 3; ++i) {
+            batteries[i] = _register(providers[i], IDeviceRegistry.DeviceKind.Battery);
+            token.mint(providers[i], 1e15);
+            VM.prank(providers[i]);
+            token.approve(address(market), type(uint256).max);
+        }
+        flexibleLoad = _register(providers[0], IDeviceRegistry.DeviceKind.FlexibleLoad);
+        solarPlant = _register(providers[0], IDeviceRegistry.DeviceKind.Solar);
+        token.mint(buyer, 1e15);
+        VM.prank(buyer);
+        token.approve(address(market), type(uint256).max);
+    }
+
+    function _register(address owner, IDeviceRegistry.DeviceKind kind) internal returns (uint256) {
+        return
+            registry.registerDevice(
+                IDeviceRegistry.DeviceRegistration({
+                    signer: VM.addr(SIGNER_KEY),
+                    owner: owner,
+                    kind: kind,
+                    capacityW: BATTERY_W,
+                    gridZone: ZONE,
+                    commissionedAt: uint64(START_TIME - 1 days),
+                    metadataURI: "ipfs://device"
+                })
+            );
+    }
+
+    /// @dev A 2-hour export window starting `hoursAhead` hours from now, 1e-4 USDC per Wh, 50% stake.
+    function _terms(
+        uint256 hoursAhead,
+        uint96 capacityW
+    ) internal view returns (IFlexibilityMarket.RequestTerms memory) {
+        uint64 windowStart = uint64(((block.timestamp / 1 hours) + hoursAhead) * 1 hours);
+        return
+            IFlexibilityMarket.RequestTerms({
+                gridZone: ZONE,
+                direction: IFlexibilityMarket.Direction.Export,
+                windowStart: windowStart,
+                windowEnd: windowStart + 2 hours,
+                commitDeadline: windowStart - 30 minutes,
+                settlementDeadline: windowStart + 1 days,
+                capacityW: capacityW,
+                pricePerWh: 100,
+                stakeBps: 5_000,
+                readingTolerance: 15 minutes
+            });
+    }
+
+    function _reading(
+        uint256 deviceId,
+        uint256 cumulativeWh,
+        uint64 timestamp
+    ) internal view returns (IMeteredEnergy.MeterReading memory reading, bytes memory signature) {
+        return _signedReading(SIGNER_KEY, deviceId, cumulativeWh, timestamp);
+    }
+
+    function _signedReading(
+        uint256 key,
+        uint256 deviceId,
+        uint256 cumulativeWh,
+        uint64 timestamp
+    ) internal view returns (IMeteredEnergy.MeterReading memory reading, bytes memory signature) {
+        reading = IMeteredEnergy.MeterReading({deviceId: deviceId, cumulativeWh: cumulativeWh, timestamp: timestamp});
+        (uint8 v, bytes32 r, bytes32 s) = VM.sign(key, energy.readingDigest(reading));
+        signature = abi.encodePacked(r, s, v);
+    }
+
+    function _settle(uint256 commitmentId, uint256 deliveredWh) internal {
+        IFlexibilityMarket.Commitment memory commitment = market.getCommitment(commitmentId);
+        IFlexibilityMarket.Request memory request = market.getRequest(commitment.requestId);
+        (IMeteredEnergy.MeterReading memory a, bytes memory sa) = _reading(
+            commitment.deviceId,
+            5_000,
+            request.windowStart
+        );
+        (IMeteredEnergy.MeterReading memory b, bytes memory sb) = _reading(
+            commitment.deviceId,
+            5_000 + deliveredWh,
+            request.windowEnd
+        );
+        market.settleWithReadings(commitmentId, a, sa, b, sb);
+    }
+}
+
+contract FlexibilityMarketTest is Test, FlexibilitySetup {
+    function setUp() public {
+        _deploy();
+    }
+
+    function _open(uint96 capacityW) private returns (uint256) {
+        vm.prank(buyer);
+        return market.openRequest(_terms(3, capacityW));
+    }
+
+    function _commit(uint256 requestId, uint256 index, uint96 capacityW) private returns (uint256) {
+        vm.prank(providers[index]);
+        return market.commit(requestId, batteries[index], capacityW, payee);
+    }
+
+    function test_openRequest_escrowsMaxPayout() public {
+        uint256 requestId = _open(2_000_000);
+        // 2 MW × 2 h × 100 units/Wh
+        assertEq(market.getRequest(requestId).escrowLocked, 400_000_000, "escrow");
+        assertEq(token.balanceOf(address(market)), 400_000_000, "held");
+    }
+
+    function test_commit_mintsPositionAndTakesStake() public {
+        uint256 requestId = _open(2_000_000);
+        uint256 commitmentId = _commit(requestId, 0, 500_000);
+        assertEq(market.balanceOf(providers[0], commitmentId), 500_000, "position");
+        // half of 500 kW × 2 h × 100
+        assertEq(market.getCommitment(commitmentId).stake, 50_000_000, "stake");
+        assertEq(market.getRequest(requestId).stakeLocked, 50_000_000, "locked");
+    }
+
+    function test_settleWithReadings_halfDeliverySplitsStake() public {
+        uint256 requestId = _open(2_000_000);
+        uint256 commitmentId = _commit(requestId, 0, 500_000);
+        vm.warp(market.getRequest(requestId).windowEnd);
+        _settle(commitmentId, 500_000);
+        assertEq(market.claimable(payee), 50_000_000, "payout");
+        assertEq(market.claimable(providers[0]), 25_000_000, "stake returned");
+        // slashed 25 + unused escrow 400 - 50
+        assertEq(market.claimable(buyer), 375_000_000, "buyer");
+        assertEq(market.balanceOf(providers[0], commitmentId), 0, "position burned");
+    }
+
+    function test_settleWithReadings_revertsWhenSettledTwice() public {
+        uint256 requestId = _open(2_000_000);
+        uint256 commitmentId = _commit(requestId, 0, 500_000);
+        vm.warp(market.getRequest(requestId).windowEnd);
+        _settle(commitmentId, 1_000_000);
+        uint256 credited = market.totalClaimable();
+        IFlexibilityMarket.Request memory request = market.getRequest(requestId);
+        (IMeteredEnergy.MeterReading memory a, bytes memory sa) = _reading(batteries[0], 5_000, request.windowStart);
+        (IMeteredEnergy.MeterReading memory b, bytes memory sb) = _reading(batteries[0], 9_000, request.windowEnd);
+        vm.expectRevert(abi.encodeWithSelector(IFlexibilityMarket.FlexibilityAlreadySettled.selector, commitmentId));
+        market.settleWithReadings(commitmentId, a, sa, b, sb);
+        assertEq(market.totalClaimable(), credited, "nothing moved");
+    }
+
+    function test_commit_revertsOverDeviceCapacity() public {
+        uint256 requestId = _open(2_000_000);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IFlexibilityMarket.FlexibilityExceedsDeviceCapacity.selector,
+                batteries[0],
+                BATTERY_W,
+                BATTERY_W + 1
+            )
+        );
+        _commit(requestId, 0, BATTERY_W + 1);
+        assertEq(token.balanceOf(address(market)), 400_000_000, "only the escrow");
+    }
+
+    function test_commit_revertsWhenDeviceBusyInAnotherRequest() public {
+        uint256 first = _open(2_000_000);
+        uint256 second = _open(2_000_000);
+        _commit(first, 0, 500_000);
+        uint256 hourIndex = market.getRequest(second).windowStart / 1 hours;
+        vm.expectRevert(
+            abi.encodeWithSelector(IFlexibilityMarket.FlexibilityDeviceBusy.selector, batteries[0], hourIndex)
+        );
+        _commit(second, 0, 500_000);
+        assertEq(market.getRequest(second).committedW, 0, "nothing committed");
+    }
+
+    function testFuzz_settle_conservesEscrowAndStake(uint96 capacityW, uint256 deliveredWh) public {
+        capacityW = uint96(bound(capacityW, 1, BATTERY_W));
+        deliveredWh = bound(deliveredWh, 0, 4 * uint256(BATTERY_W));
+        uint256 requestId = _open(BATTERY_W);
+        uint256 commitmentId = _commit(requestId, 1, capacityW);
+        uint256 held = token.balanceOf(address(market));
+        vm.warp(market.getRequest(requestId).windowEnd + 1);
+        _settle(commitmentId, deliveredWh);
+        IFlexibilityMarket.Request memory request = market.getRequest(requestId);
+        assertEq(request.escrowLocked + request.stakeLocked, 0, "nothing locked");
+        assertEq(market.totalClaimable(), held, "everything credited");
+        assertEq(
+            market.claimable(payee) + market.claimable(providers[1]) + market.claimable(buyer),
+            held,
+            "credited to the three parties"
+        );
+    }
+}
+
+/// @notice Drives the market through random requests, commitments, settlements, expiries and claims, and keeps
+/// per-request ghost totals of what went in and what was credited out.
+contract FlexibilityMarketHandler is Test, FlexibilitySetup {
+    Vm private constant VM = Vm(address(uint160(uint256(keccak256("hevm cheat code")))));
+
+    uint256[] public requestIds;
+    mapping(uint256 requestId => uint256) public ghostIn;
+    mapping(uint256 requestId => uint256) public ghostCredited;
+    uint256 public ghostClaimed;
+
+    constructor() {
+        _deploy();
+    }
+
+    function marketAddress() external view returns (address) {
+        return address(market);
+    }
+
+    function requestCount() external view returns (uint256) {
+        return requestIds.length;
+    }
+
+    function open(uint256 hoursAhead, uint96 capacityW) external {
+        if (requestIds.length >= 6) return;
+        IFlexibilityMarket.RequestTerms memory terms = _terms(
+            bound(hoursAhead, 1, 48),
+            uint96(bound(capacityW, 1, 3 * uint256(BATTERY_W)))
+        );
+        uint256 before = token.balanceOf(address(market));
+        VM.prank(buyer);
+        uint256 requestId = market.openRequest(terms);
+        requestIds.push(requestId);
+        ghostIn[requestId] += token.balanceOf(address(market)) - before;
+    }
+
+    function commit(uint256 requestSeed, uint256 providerSeed, uint96 capacityW) external {
+        if (requestIds.length == 0) return;
+        uint256 requestId = requestIds[requestSeed % requestIds.length];
+        uint256 index = providerSeed % 3;
+        IFlexibilityMarket.Request memory request = market.getRequest(requestId);
+        uint256 remaining = request.capacityW - request.committedW;
+        if (block.timestamp > request.commitDeadline || remaining == 0) return;
+        for (uint256 h = request.windowStart; h < request.windowEnd; h += 1 hours) {
+            if (market.deviceCommitmentAt(batteries[index], h / 1 hours) != 0) return;
+        }
+        capacityW = uint96(bound(capacityW, 1, remaining < BATTERY_W ? remaining : BATTERY_W));
+        uint256 before = token.balanceOf(address(market));
+        VM.prank(providers[index]);
+        market.commit(requestId, batteries[index], capacityW, payee);
+        ghostIn[requestId] += token.balanceOf(address(market)) - before;
+    }
+
+    function settle(uint256 commitmentSeed, uint256 deliveredWh) external {
+        uint256 count = market.commitmentCount();
+        if (count == 0) return;
+        uint256 commitmentId = (commitmentSeed % count) + 1;
+        IFlexibilityMarket.Commitment memory commitment = market.getCommitment(commitmentId);
+        IFlexibilityMarket.Request memory request = market.getRequest(commitment.requestId);
+        if (commitment.settled || block.timestamp < request.windowEnd || block.timestamp > request.settlementDeadline) {
+            return;
+        }
+        uint256 before = market.totalClaimable();
+        _settle(commitmentId, bound(deliveredWh, 0, 3 * uint256(commitment.capacityW)));
+        ghostCredited[commitment.requestId] += market.totalClaimable() - before;
+    }
+
+    function expire(uint256 commitmentSeed) external {
+        uint256 count = market.commitmentCount();
+        if (count == 0) return;
+        uint256 commitmentId = (commitmentSeed % count) + 1;
+        IFlexibilityMarket.Commitment memory commitment = market.getCommitment(commitmentId);
+        if (commitment.settled || block.timestamp <= market.getRequest(commitment.requestId).settlementDeadline) return;
+        uint256 before = market.totalClaimable();
+        market.expire(commitmentId);
+        ghostCredited[commitment.requestId] += market.totalClaimable() - before;
+    }
+
+    function returnEscrow(uint256 requestSeed) external {
+        if (requestIds.length == 0) return;
+        uint256 requestId = requestIds[requestSeed % requestIds.length];
+        IFlexibilityMarket.Request memory request = market.getRequest(requestId);
+        if (request.escrowReturned || request.unsettled != 0 || block.timestamp <= request.commitDeadline) return;
+        uint256 before = market.totalClaimable();
+        market.returnEscrow(requestId);
+        ghostCredited[requestId] += market.totalClaimable() - before;
+    }
+
+    function claim(uint256 accountSeed) external {
+        address[5] memory accounts = [buyer, payee, providers[0], providers[1], providers[2]];
+        address account = accounts[accountSeed % 5];
+        uint256 amount = market.claimable(account);
+        if (amount == 0) return;
+        VM.prank(account);
+        market.claim(account);
+        ghostClaimed += amount;
+    }
+
+    function warp(uint256 seconds_) external {
+        VM.warp(block.timestamp + bound(seconds_, 1, 12 hours));
+    }
+}
+
+contract FlexibilityMarketInvariantTest is Test {
+    FlexibilityMarketHandler private handler;
+
+    function setUp() public {
+        handler = new FlexibilityMarketHandler();
+        targetContract(address(handler));
+    }
+
+    /// escrow + stakes in = payouts + slashed + refunds + still locked, for every request.
+    function invariant_RequestFundsConserved() public view {
+        FlexibilityMarket market = _market();
+        for (uint256 i; i < handler.requestCount(); ++i) {
+            uint256 requestId = handler.requestIds(i);
+            IFlexibilityMarket.Request memory request = market.getRequest(requestId);
+            assertEq(
+                handler.ghostIn(requestId),
+                handler.ghostCredited(requestId) + request.escrowLocked + request.stakeLocked,
+                "request conservation"
+            );
+        }
+    }
+
+    /// The market holds exactly what is locked plus what is credited and not yet claimed.
+    function invariant_MarketBalanceCoversEveryClaim() public view {
+        FlexibilityMarket market = _market();
+        uint256 locked;
+        uint256 totalIn;
+        for (uint256 i; i < handler.requestCount(); ++i) {
+            uint256 requestId = handler.requestIds(i);
+            IFlexibilityMarket.Request memory request = market.getRequest(requestId);
+            locked += request.escrowLocked + request.stakeLocked;
+            totalIn += handler.ghostIn(requestId);
+        }
+        assertEq(IERC20(market.stablecoin()).balanceOf(address(market)), locked + market.totalClaimable(), "balance");
+        assertEq(totalIn, locked + market.totalClaimable() + handler.ghostClaimed(), "in = locked + credited + out");
+    }
+
+    /// A request never has more committed than it sought, nor more paid out than it escrowed.
+    function invariant_CommitmentsWithinRequest() public view {
+        FlexibilityMarket market = _market();
+        for (uint256 i; i < handler.requestCount(); ++i) {
+            IFlexibilityMarket.Request memory request = market.getRequest(handler.requestIds(i));
+            assertLe(request.committedW, request.capacityW, "committed within sought");
+        }
+    }
+
+    function _market() private view returns (FlexibilityMarket) {
+        return FlexibilityMarket(handler.marketAddress());
+    }
+}
