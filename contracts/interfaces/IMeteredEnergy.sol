@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {IERC1155} from "@openzeppelin/contracts/token/ERC1155/IERC1155.sol";
+
+import {IDeviceRegistry} from "./IDeviceRegistry.sol";
+
+/// @title Joulestack metered energy (kWh batches)
+/// @notice An ERC-1155 token where one unit is one watt-hour produced by a registered device in a given hour. Token
+/// id = deviceId << 64 | hourIndex (see `EnergyIds`), so every unit keeps its device, hour, grid zone and source.
+/// Units are only created from EIP-712 meter readings signed by the device's current signer, and only destroyed by
+/// their holder (or an operator the holder approved) consuming them.
+interface IMeteredEnergy is IERC1155 {
+    /// @notice A meter reading signed by a device's signer: the meter's cumulative counter at `timestamp`.
+    /// @param deviceId The device in the registry.
+    /// @param cumulativeWh The meter's lifetime energy counter in Wh (never decreases).
+    /// @param timestamp When the meter read the counter (unix seconds).
+    struct MeterReading {
+        uint256 deviceId;
+        uint256 cumulativeWh;
+        uint64 timestamp;
+    }
+
+    /// @notice The last reading accepted for a device. `timestamp == 0` means no reading yet.
+    /// @param cumulativeWh The counter of the last accepted reading.
+    /// @param timestamp The time of the last accepted reading.
+    /// @param baselineWh The counter of the device's first accepted reading, from which minting counts.
+    struct MeterState {
+        uint128 cumulativeWh;
+        uint64 timestamp;
+        uint128 baselineWh;
+    }
+
+    /// @notice Where a kWh batch comes from.
+    /// @param deviceId The producing device.
+    /// @param hourIndex The unix hour (`hourStart / 3600`).
+    /// @param hourStart When the hour starts (unix seconds).
+    /// @param gridZone The device's grid zone code.
+    /// @param kind The device kind (the energy source).
+    /// @param renewable Whether the source is renewable.
+    struct BatchOrigin {
+        uint256 deviceId;
+        uint64 hourIndex;
+        uint256 hourStart;
+        bytes32 gridZone;
+        IDeviceRegistry.DeviceKind kind;
+        bool renewable;
+    }
+
+    /// @notice A device's first reading set the counter from which its energy is counted; nothing was minted.
+    /// @param deviceId The device.
+    /// @param cumulativeWh The counter at that reading.
+    /// @param timestamp The time of the reading.
+    event MeterBaselineSet(uint256 indexed deviceId, uint256 cumulativeWh, uint64 timestamp);
+
+    /// @notice A reading was accepted and the energy since the previous one was minted to the device's owner.
+    /// @param deviceId The device.
+    /// @param batchId The kWh batch the energy was minted in.
+    /// @param owner The device owner who received it.
+    /// @param cumulativeWh The counter at this reading.
+    /// @param timestamp The time of this reading.
+    /// @param deltaWh The energy minted (Wh), possibly zero.
+    event ReadingAccepted(
+        uint256 indexed deviceId,
+        uint256 indexed batchId,
+        address indexed owner,
+        uint256 cumulativeWh,
+        uint64 timestamp,
+        uint256 deltaWh
+    );
+
+    /// @notice A batch skipped a reading that was not newer than the device's last accepted one (already applied,
+    /// or overtaken by a newer reading). Nothing changed.
+    /// @param deviceId The device.
+    /// @param timestamp The skipped reading's time.
+    /// @param lastTimestamp The time of the device's last accepted reading.
+    event ReadingSkipped(uint256 indexed deviceId, uint64 timestamp, uint64 lastTimestamp);
+
+    /// @notice A holder's kWh were burned for consumption.
+    /// @param holder Whose kWh were burned.
+    /// @param operator Who burned them (the holder or an approved operator).
+    /// @param batchId The kWh batch.
+    /// @param amountWh How many Wh.
+    /// @param purpose What the energy was used for (an order id, a job hash, a REC request id...).
+    event EnergyConsumed(
+        address indexed holder,
+        address indexed operator,
+        uint256 indexed batchId,
+        uint256 amountWh,
+        bytes32 purpose
+    );
+
+    /// @notice No device has this id.
+    error MeteredEnergyUnknownDevice(uint256 deviceId);
+    /// @notice The device is suspended or decommissioned.
+    error MeteredEnergyDeviceNotActive(uint256 deviceId, IDeviceRegistry.DeviceStatus status);
+    /// @notice The signature is not the device's current signer's over this reading, this chain and this contract
+    /// (`recovered` is zero for a malformed or malleable signature).
+    error MeteredEnergyInvalidSigner(uint256 deviceId, address recovered, address expected);
+    /// @notice The reading is not newer than the device's last accepted reading.
+    error MeteredEnergyReadingNotAfterLast(uint256 deviceId, uint64 lastTimestamp, uint64 timestamp);
+    /// @notice The reading is timestamped after the current block.
+    error MeteredEnergyReadingInFuture(uint256 deviceId, uint64 timestamp, uint256 currentTime);
+    /// @notice The meter counter went down.
+    error MeteredEnergyCounterDecreased(uint256 deviceId, uint256 lastWh, uint256 givenWh);
+    /// @notice More energy than the device's nameplate capacity can produce in the elapsed time.
+    error MeteredEnergyExceedsCapacity(uint256 deviceId, uint256 deltaWh, uint256 maxWh);
+    /// @notice The reading is more than one batch period (an hour) after the previous one.
+    error MeteredEnergyReadingSpanTooLong(uint256 deviceId, uint256 elapsed, uint256 maxElapsed);
+    /// @notice A batch needs exactly one signature per reading.
+    error MeteredEnergyLengthMismatch(uint256 readings, uint256 signatures);
+
+    /// @notice Applies one signed reading and mints the energy since the device's previous reading to its owner.
+    /// Anyone may relay it. Reverts on any invalid reading, including one already applied.
+    /// @param reading The reading.
+    /// @param signature The device signer's EIP-712 signature of the reading.
+    /// @return deltaWh The energy minted.
+    function submitReading(MeterReading calldata reading, bytes calldata signature) external returns (uint256 deltaWh);
+
+    /// @notice Applies many signed readings (any devices, in order) in one transaction. A reading that is not newer
+    /// than its device's last accepted one is skipped with {ReadingSkipped}, so a relayer's batch survives a reading
+    /// that someone else relayed first; any other invalid reading reverts the whole batch.
+    /// @param readings The readings.
+    /// @param signatures One signature per reading.
+    /// @return applied How many readings were applied (not skipped).
+    function submitReadings(
+        MeterReading[] calldata readings,
+        bytes[] calldata signatures
+    ) external returns (uint256 applied);
+
+    /// @notice Burns the holder's kWh for consumption. The caller must be the holder or approved for all by them.
+    /// @param from The holder.
+    /// @param ids The kWh batches.
+    /// @param amountsWh How many Wh of each.
+    /// @param purpose What the energy was used for.
+    function consume(address from, uint256[] calldata ids, uint256[] calldata amountsWh, bytes32 purpose) external;
+
+    /// @notice Stops readings, transfers and consumption. Only a pauser may do this.
+    function pause() external;
+
+    /// @notice Resumes readings, transfers and consumption. Only a pauser may do this.
+    function unpause() external;
+
+    /// @notice Checks that `signature` is the device's current signer's over `reading`, without minting. Reverts
+    /// with {MeteredEnergyUnknownDevice} or {MeteredEnergyInvalidSigner}. Does not check status, time or counter.
+    /// @param reading The reading.
+    /// @param signature The signature.
+    /// @return signer The device's current signer.
+    function verifyReading(
+        MeterReading calldata reading,
+        bytes calldata signature
+    ) external view returns (address signer);
+
+    /// @notice The EIP-712 digest a device signs for `reading`.
+    /// @param reading The reading.
+    function readingDigest(MeterReading calldata reading) external view returns (bytes32);
+
+    /// @notice The EIP-712 type hash of `MeterReading(uint256 deviceId,uint256 cumulativeWh,uint64 timestamp)`.
+    function METER_READING_TYPEHASH() external view returns (bytes32);
+
+    /// @notice The role that may pause and unpause the token.
+    function PAUSER_ROLE() external view returns (bytes32);
+
+    /// @notice The device registry that readings are checked against.
+    function registry() external view returns (IDeviceRegistry);
+
+    /// @notice The last accepted reading of a device.
+    /// @param deviceId The device.
+    function meterState(uint256 deviceId) external view returns (MeterState memory);
+
+    /// @notice All the energy ever minted for a device (Wh): last counter minus baseline.
+    /// @param deviceId The device.
+    function mintedWh(uint256 deviceId) external view returns (uint256);
+
+    /// @notice The device, hour, zone and source of a kWh batch.
+    /// @param id The kWh batch id.
+    function batchOrigin(uint256 id) external view returns (BatchOrigin memory);
+
+    /// @notice The kWh batch id of a device and hour.
+    /// @param deviceId The device.
+    /// @param hourIndex The unix hour (`hourStart / 3600`).
+    function batchId(uint256 deviceId, uint64 hourIndex) external pure returns (uint256);
+}
