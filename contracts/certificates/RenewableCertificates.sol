@@ -152,10 +152,10 @@ contract RenewableCertificates is
         receiptId = ++_receiptCount;
         _receipts[receiptId] = RetirementReceipt({
             certificateId: certificateId,
-            amount: amount,
             holder: from,
-            beneficiary: beneficiary,
             retiredAt: uint64(block.timestamp),
+            beneficiary: beneficiary,
+            amount: amount.toUint96(),
             beneficiaryName: beneficiaryName,
             purpose: purpose
         });
@@ -227,12 +227,19 @@ contract RenewableCertificates is
     }
 
     /// @inheritdoc IRenewableCertificates
+    function certificateIdOfBatch(uint256 batchId) external pure returns (uint256) {
+        return EnergyIds.certificateIdOfBatch(batchId);
+    }
+
+    /// @inheritdoc IRenewableCertificates
     function certificateOrigin(uint256 certificateId) public view returns (CertificateOrigin memory) {
         (uint256 deviceId, uint64 vintage) = EnergyIds.decodeCertificateId(certificateId);
         IDeviceRegistry.Device memory device = _registry.getDevice(deviceId);
         return CertificateOrigin({deviceId: deviceId, vintage: vintage, gridZone: device.gridZone, kind: device.kind});
     }
 
+    // JSON fragments are single-quoted so their double quotes need no escaping.
+    // solhint-disable quotes
     /// @notice On-chain JSON metadata of a REC id: device, vintage, grid zone, source and whether it was revoked.
     /// @param id The REC id.
     function uri(uint256 id) public view override returns (string memory) {
@@ -262,6 +269,7 @@ contract RenewableCertificates is
         );
         return string.concat("data:application/json;base64,", Base64.encode(json));
     }
+    // solhint-enable quotes
 
     /// @inheritdoc AccessControl
     function supportsInterface(

@@ -115,7 +115,7 @@ contract DeviceRegistry is IDeviceRegistry, AccessControl {
     /// @inheritdoc IDeviceRegistry
     function meteringProfile(uint256 deviceId) external view returns (MeteringProfile memory) {
         Device storage device = _devices[deviceId];
-        return MeteringProfile(device.signer, device.owner, device.status, device.capacityW);
+        return MeteringProfile(device.signer, device.capacityW, device.owner, device.status);
     }
 
     /// @inheritdoc IDeviceRegistry

@@ -66,6 +66,29 @@ contract MeteredEnergy is IMeteredEnergy, ERC1155, EIP712, AccessControl, Pausab
     }
 
     /// @inheritdoc IMeteredEnergy
+    function resumeMetering(MeterReading calldata reading, bytes calldata signature) external whenNotPaused {
+        MeterState storage meter = _meters[reading.deviceId];
+        uint64 lastTimestamp = meter.timestamp;
+        if (reading.timestamp <= lastTimestamp || lastTimestamp == 0) {
+            revert MeteredEnergyReadingNotAfterLast(reading.deviceId, lastTimestamp, reading.timestamp);
+        }
+        uint256 gap = reading.timestamp - lastTimestamp;
+        if (gap <= EnergyIds.BATCH_PERIOD) revert MeteredEnergyNoGap(reading.deviceId, gap, EnergyIds.BATCH_PERIOD);
+        _authenticate(reading, signature);
+        uint128 lastWh = meter.cumulativeWh;
+        if (reading.cumulativeWh < lastWh) {
+            revert MeteredEnergyCounterDecreased(reading.deviceId, lastWh, reading.cumulativeWh);
+        }
+
+        uint128 cumulativeWh = reading.cumulativeWh.toUint128();
+        uint128 skippedWh = cumulativeWh - lastWh;
+        meter.cumulativeWh = cumulativeWh;
+        meter.timestamp = reading.timestamp;
+        meter.baselineWh += skippedWh;
+        emit MeteringResumed(reading.deviceId, cumulativeWh, reading.timestamp, skippedWh, gap);
+    }
+
+    /// @inheritdoc IMeteredEnergy
     function consume(
         address from,
         uint256[] calldata ids,
@@ -143,6 +166,8 @@ contract MeteredEnergy is IMeteredEnergy, ERC1155, EIP712, AccessControl, Pausab
         return EnergyIds.batchId(deviceId, hourIndex);
     }
 
+    // JSON fragments are single-quoted so their double quotes need no escaping.
+    // solhint-disable quotes
     /// @notice On-chain JSON metadata of a kWh batch: device, hour, grid zone and source. Reverts for an unknown
     /// device.
     /// @param id The kWh batch id.
@@ -175,6 +200,7 @@ contract MeteredEnergy is IMeteredEnergy, ERC1155, EIP712, AccessControl, Pausab
         );
         return string.concat("data:application/json;base64,", Base64.encode(json));
     }
+    // solhint-enable quotes
 
     /// @inheritdoc AccessControl
     function supportsInterface(

@@ -50,20 +50,20 @@ interface IDeviceRegistry {
     /// @notice What a registrar submits to register a device; see {Device} for the fields.
     struct DeviceRegistration {
         address signer;
-        address owner;
-        DeviceKind kind;
         uint96 capacityW;
-        bytes32 gridZone;
+        address owner;
         uint64 commissionedAt;
+        DeviceKind kind;
+        bytes32 gridZone;
         string metadataURI;
     }
 
     /// @notice The part of a device that meter-reading verification needs, read in one call.
     struct MeteringProfile {
         address signer;
+        uint96 capacityW;
         address owner;
         DeviceStatus status;
-        uint96 capacityW;
     }
 
     /// @notice A device was registered and is now active.

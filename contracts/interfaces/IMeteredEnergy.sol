@@ -24,7 +24,8 @@ interface IMeteredEnergy is IERC1155 {
     /// @notice The last reading accepted for a device. `timestamp == 0` means no reading yet.
     /// @param cumulativeWh The counter of the last accepted reading.
     /// @param timestamp The time of the last accepted reading.
-    /// @param baselineWh The counter of the device's first accepted reading, from which minting counts.
+    /// @param baselineWh Counter Wh that were never minted: the first reading's counter plus any energy skipped
+    /// when metering resumed after an outage. Minted Wh = `cumulativeWh - baselineWh`.
     struct MeterState {
         uint128 cumulativeWh;
         uint64 timestamp;
@@ -33,16 +34,17 @@ interface IMeteredEnergy is IERC1155 {
 
     /// @notice Where a kWh batch comes from.
     /// @param deviceId The producing device.
-    /// @param hourIndex The unix hour (`hourStart / 3600`).
     /// @param hourStart When the hour starts (unix seconds).
     /// @param gridZone The device's grid zone code.
+    /// @param hourIndex The unix hour (`hourStart / 3600`).
     /// @param kind The device kind (the energy source).
     /// @param renewable Whether the source is renewable.
+    // solhint-disable-next-line gas-struct-packing
     struct BatchOrigin {
         uint256 deviceId;
-        uint64 hourIndex;
         uint256 hourStart;
         bytes32 gridZone;
+        uint64 hourIndex;
         IDeviceRegistry.DeviceKind kind;
         bool renewable;
     }
@@ -67,6 +69,21 @@ interface IMeteredEnergy is IERC1155 {
         uint256 cumulativeWh,
         uint64 timestamp,
         uint256 deltaWh
+    );
+
+    /// @notice Metering resumed after an outage longer than one batch period. The energy over the gap cannot be
+    /// placed in an hour, so it was not minted.
+    /// @param deviceId The device.
+    /// @param cumulativeWh The counter at the resuming reading.
+    /// @param timestamp The time of the resuming reading.
+    /// @param skippedWh The energy counted over the gap and not minted.
+    /// @param gapSeconds How long the device went without an accepted reading.
+    event MeteringResumed(
+        uint256 indexed deviceId,
+        uint256 cumulativeWh,
+        uint64 timestamp,
+        uint256 skippedWh,
+        uint256 gapSeconds
     );
 
     /// @notice A batch skipped a reading that was not newer than the device's last accepted one (already applied,
@@ -107,6 +124,8 @@ interface IMeteredEnergy is IERC1155 {
     error MeteredEnergyExceedsCapacity(uint256 deviceId, uint256 deltaWh, uint256 maxWh);
     /// @notice The reading is more than one batch period (an hour) after the previous one.
     error MeteredEnergyReadingSpanTooLong(uint256 deviceId, uint256 elapsed, uint256 maxElapsed);
+    /// @notice Metering can only be resumed after a gap longer than one batch period; submit the reading instead.
+    error MeteredEnergyNoGap(uint256 deviceId, uint256 elapsed, uint256 maxElapsed);
     /// @notice A batch needs exactly one signature per reading.
     error MeteredEnergyLengthMismatch(uint256 readings, uint256 signatures);
 
@@ -127,6 +146,13 @@ interface IMeteredEnergy is IERC1155 {
         MeterReading[] calldata readings,
         bytes[] calldata signatures
     ) external returns (uint256 applied);
+
+    /// @notice Resumes a device's metering after an outage longer than one batch period: the signed reading becomes
+    /// the device's last reading and the energy over the gap is not minted (it cannot be placed in an hour). Anyone
+    /// may relay it. The reading must still be newer, not in the future and not lower than the last counter.
+    /// @param reading The first reading after the outage.
+    /// @param signature The device signer's EIP-712 signature of the reading.
+    function resumeMetering(MeterReading calldata reading, bytes calldata signature) external;
 
     /// @notice Burns the holder's kWh for consumption. The caller must be the holder or approved for all by them.
     /// @param from The holder.

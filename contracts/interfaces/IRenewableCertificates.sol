@@ -49,18 +49,18 @@ interface IRenewableCertificates {
 
     /// @notice The permanent record of a retirement.
     /// @param certificateId The REC id retired.
-    /// @param amount How many RECs (MWh).
     /// @param holder Whose RECs were retired.
-    /// @param beneficiary The account the retirement is claimed for.
     /// @param retiredAt When (unix seconds).
+    /// @param beneficiary The account the retirement is claimed for.
+    /// @param amount How many RECs (MWh).
     /// @param beneficiaryName The beneficiary's name as stated at retirement.
     /// @param purpose What the claim covers (e.g. "Scope 2, data center FRA-1, 2025").
     struct RetirementReceipt {
         uint256 certificateId;
-        uint256 amount;
         address holder;
-        address beneficiary;
         uint64 retiredAt;
+        address beneficiary;
+        uint96 amount;
         string beneficiaryName;
         string purpose;
     }
@@ -263,6 +263,10 @@ interface IRenewableCertificates {
     /// @notice Issued and retired amounts and revocation of a REC id.
     /// @param certificateId The REC id.
     function certificateTotals(uint256 certificateId) external view returns (CertificateTotals memory);
+
+    /// @notice The REC id that a kWh batch counts towards: same device, the vintage month of the batch's hour.
+    /// @param batchId The kWh batch id.
+    function certificateIdOfBatch(uint256 batchId) external pure returns (uint256);
 
     /// @notice The device, vintage, zone and source of a REC id.
     /// @param certificateId The REC id.

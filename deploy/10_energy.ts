@@ -1,0 +1,34 @@
+import { keccak256, toUtf8Bytes } from "ethers";
+
+import { artifacts, deployScript } from "../rocketh/deploy.js";
+
+const roleOf = (name: string) => keccak256(toUtf8Bytes(name)) as `0x${string}`;
+
+/**
+ * The energy ground floor: the device registry and the metered kWh token. The deployer keeps the admin role and is
+ * made registrar and pauser, so that tests and the demo can register devices and grant the roles onwards.
+ */
+export default deployScript(
+  async ({ deploy, execute, namedAccounts }) => {
+    const { deployer } = namedAccounts;
+
+    const registry = await deploy("DeviceRegistry", {
+      account: deployer,
+      artifact: artifacts.DeviceRegistry,
+      args: [deployer],
+    });
+    const energy = await deploy("MeteredEnergy", {
+      account: deployer,
+      artifact: artifacts.MeteredEnergy,
+      args: [registry.address, deployer],
+    });
+
+    await execute(registry, {
+      account: deployer,
+      functionName: "grantRole",
+      args: [roleOf("REGISTRAR_ROLE"), deployer],
+    });
+    await execute(energy, { account: deployer, functionName: "grantRole", args: [roleOf("PAUSER_ROLE"), deployer] });
+  },
+  { tags: ["DeviceRegistry", "MeteredEnergy", "energy"] },
+);

@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {DeviceRegistry} from "../../contracts/energy/DeviceRegistry.sol";
+import {MeteredEnergy} from "../../contracts/energy/MeteredEnergy.sol";
+import {IDeviceRegistry} from "../../contracts/interfaces/IDeviceRegistry.sol";
+import {IMeteredEnergy} from "../../contracts/interfaces/IMeteredEnergy.sol";
+import {EnergyIds} from "../../contracts/libraries/EnergyIds.sol";
+import {Test} from "../utils/Test.sol";
+
+contract MeteredEnergyTest is Test {
+    uint256 private constant METER_KEY = 0x5014;
+    uint96 private constant CAPACITY_W = 250_000;
+    uint64 private constant START = 1_751_284_800; // 2025-06-30 12:00 UTC
+    uint256 private constant BASELINE_WH = 1_000_000;
+
+    DeviceRegistry private registry;
+    MeteredEnergy private energy;
+    address private owner = address(0xB0B);
+    uint256 private deviceId;
+
+    function setUp() public {
+        vm.warp(START);
+        registry = new DeviceRegistry(address(this));
+        energy = new MeteredEnergy(registry, address(this));
+        registry.grantRole(registry.REGISTRAR_ROLE(), address(this));
+        deviceId = registry.registerDevice(
+            IDeviceRegistry.DeviceRegistration({
+                signer: vm.addr(METER_KEY),
+                owner: owner,
+                kind: IDeviceRegistry.DeviceKind.Solar,
+                capacityW: CAPACITY_W,
+                gridZone: "ERCOT-NORTH",
+                commissionedAt: START - 365 days,
+                metadataURI: "ipfs://solar"
+            })
+        );
+        _submit(BASELINE_WH, START);
+    }
+
+    function testFuzz_submitReading_mintsExactlyTheDeltaWithinCapacity(uint256 elapsed, uint256 deltaWh) public {
+        elapsed = bound(elapsed, 1, EnergyIds.BATCH_PERIOD);
+        uint256 maxWh = (uint256(CAPACITY_W) * elapsed) / EnergyIds.BATCH_PERIOD;
+        deltaWh = bound(deltaWh, 0, maxWh);
+        uint64 timestamp = uint64(START + elapsed);
+        vm.warp(timestamp);
+
+        assertEq(_submit(BASELINE_WH + deltaWh, timestamp), deltaWh, "returned");
+
+        uint256 id = EnergyIds.batchId(deviceId, EnergyIds.hourOfReading(timestamp));
+        assertEq(energy.balanceOf(owner, id), deltaWh, "owner balance");
+        assertEq(energy.mintedWh(deviceId), deltaWh, "minted");
+    }
+
+    function testFuzz_submitReading_rejectsMoreThanCapacityAllows(uint256 elapsed, uint256 excessWh) public {
+        elapsed = bound(elapsed, 1, EnergyIds.BATCH_PERIOD);
+        uint256 maxWh = (uint256(CAPACITY_W) * elapsed) / EnergyIds.BATCH_PERIOD;
+        excessWh = bound(excessWh, 1, 1e18);
+        uint64 timestamp = uint64(START + elapsed);
+        vm.warp(timestamp);
+        IMeteredEnergy.MeterReading memory reading = IMeteredEnergy.MeterReading(
+            deviceId,
+            BASELINE_WH + maxWh + excessWh,
+            timestamp
+        );
+        bytes memory signature = _sign(reading);
+
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IMeteredEnergy.MeteredEnergyExceedsCapacity.selector,
+                deviceId,
+                maxWh + excessWh,
+                maxWh
+            )
+        );
+        energy.submitReading(reading, signature);
+        assertEq(energy.mintedWh(deviceId), 0, "minted");
+        assertEq(energy.meterState(deviceId).timestamp, START, "time did not move");
+    }
+
+    function testFuzz_submitReadings_neverAppliesAReadingTwice(uint256 copies, uint256 deltaWh) public {
+        copies = bound(copies, 1, 8);
+        deltaWh = bound(deltaWh, 0, CAPACITY_W / 4);
+        uint64 timestamp = START + 900;
+        vm.warp(timestamp);
+        IMeteredEnergy.MeterReading memory reading = IMeteredEnergy.MeterReading(
+            deviceId,
+            BASELINE_WH + deltaWh,
+            timestamp
+        );
+        bytes memory signature = _sign(reading);
+        IMeteredEnergy.MeterReading[] memory readings = new IMeteredEnergy.MeterReading[](copies);
+        bytes[] memory signatures = new bytes[](copies);
+        for (uint256 i; i < copies; ++i) (readings[i], signatures[i]) = (reading, signature);
+
+        assertEq(energy.submitReadings(readings, signatures), 1, "applied once");
+        assertEq(energy.submitReadings(readings, signatures), 0, "applied again");
+        assertEq(energy.mintedWh(deviceId), deltaWh, "minted once");
+        assertEq(
+            energy.balanceOf(owner, EnergyIds.batchId(deviceId, EnergyIds.hourOfReading(timestamp))),
+            deltaWh,
+            "bal"
+        );
+    }
+
+    function testFuzz_submitReading_rejectsAnyOtherSigner(uint256 key) public {
+        key = bound(key, 1, 2 ** 200);
+        vm.assume(key != METER_KEY);
+        uint64 timestamp = START + 60;
+        vm.warp(timestamp);
+        IMeteredEnergy.MeterReading memory reading = IMeteredEnergy.MeterReading(deviceId, BASELINE_WH + 1, timestamp);
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(key, energy.readingDigest(reading));
+
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IMeteredEnergy.MeteredEnergyInvalidSigner.selector,
+                deviceId,
+                vm.addr(key),
+                vm.addr(METER_KEY)
+            )
+        );
+        energy.submitReading(reading, abi.encodePacked(r, s, v));
+        assertEq(energy.mintedWh(deviceId), 0, "minted");
+    }
+
+    function test_verifyReading_acceptsOnlyTheCurrentSigner() public {
+        IMeteredEnergy.MeterReading memory reading = IMeteredEnergy.MeterReading(deviceId, BASELINE_WH, START);
+        bytes memory signature = _sign(reading);
+        assertEq(energy.verifyReading(reading, signature), vm.addr(METER_KEY), "signer");
+
+        vm.prank(owner);
+        registry.rotateSigner(deviceId, address(0xC0FFEE));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IMeteredEnergy.MeteredEnergyInvalidSigner.selector,
+                deviceId,
+                vm.addr(METER_KEY),
+                address(0xC0FFEE)
+            )
+        );
+        energy.verifyReading(reading, signature);
+    }
+
+    function _submit(uint256 cumulativeWh, uint64 timestamp) private returns (uint256) {
+        IMeteredEnergy.MeterReading memory reading = IMeteredEnergy.MeterReading(deviceId, cumulativeWh, timestamp);
+        return energy.submitReading(reading, _sign(reading));
+    }
+
+    function _sign(IMeteredEnergy.MeterReading memory reading) private view returns (bytes memory) {
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(METER_KEY, energy.readingDigest(reading));
+        return abi.encodePacked(r, s, v);
+    }
+}
