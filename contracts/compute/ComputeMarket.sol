@@ -328,12 +328,7 @@ contract ComputeMarket is IComputeMarket, ERC1155Supply, ReentrancyGuardTransien
     // --- internal ---
 
     /// @dev Credits move freely until their window ends; after that only a burn could touch them, and none does.
-    function _update(
-        address from,
-        address to,
-        uint256[] memory ids,
-        uint256[] memory values
-    ) internal override {
+    function _update(address from, address to, uint256[] memory ids, uint256[] memory values) internal override {
         if (from != address(0) && to != address(0)) {
             for (uint256 i; i < ids.length; ++i) {
                 uint64 end = _windows[ids[i]].end;

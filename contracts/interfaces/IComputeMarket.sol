@@ -204,7 +204,12 @@ interface IComputeMarket {
     /// @param holder Whose credits were burned; any refund goes to them.
     /// @param jobReference The job the GPU-hours are for.
     /// @param gpuHours How many credits.
-    event CreditsRedeemed(uint256 indexed creditId, address indexed holder, bytes32 indexed jobReference, uint64 gpuHours);
+    event CreditsRedeemed(
+        uint256 indexed creditId,
+        address indexed holder,
+        bytes32 indexed jobReference,
+        uint64 gpuHours
+    );
 
     /// @notice The energy of a kWh batch was burned and attributed to a delivery lot (hourly matching).
     /// @param creditId The window (delivery lot).
@@ -230,7 +235,13 @@ interface IComputeMarket {
     /// @param receiptId The retirement receipt of the certificate registry.
     /// @param recs How many RECs.
     /// @param wh The Wh they cover.
-    event RecsAttributed(uint256 indexed creditId, uint256 indexed recId, uint256 indexed receiptId, uint256 recs, uint256 wh);
+    event RecsAttributed(
+        uint256 indexed creditId,
+        uint256 indexed recId,
+        uint256 indexed receiptId,
+        uint256 recs,
+        uint256 wh
+    );
 
     /// @notice The provider recorded delivery for a window; the window is settled.
     /// @param creditId The window.

@@ -321,11 +321,15 @@ contract ComputeMarketTest is ComputeMarketBase {
         _buy(alice, 3);
         vm.warp(start + 7200);
         vm.prank(alice);
-        vm.expectRevert(abi.encodeWithSelector(IComputeMarket.ComputeCreditsExpired.selector, id, start + 7200, start + 7200));
+        vm.expectRevert(
+            abi.encodeWithSelector(IComputeMarket.ComputeCreditsExpired.selector, id, start + 7200, start + 7200)
+        );
         market.redeem(alice, id, 1, bytes32(0));
         assertEq(market.expiredCredits(id), 3, "expired");
         vm.prank(alice);
-        vm.expectRevert(abi.encodeWithSelector(IComputeMarket.ComputeCreditsExpired.selector, id, start + 7200, start + 7200));
+        vm.expectRevert(
+            abi.encodeWithSelector(IComputeMarket.ComputeCreditsExpired.selector, id, start + 7200, start + 7200)
+        );
         market.safeTransferFrom(alice, bob, id, 1, "");
         assertEq(market.balanceOf(alice, id), 3, "untouched");
     }
@@ -399,7 +403,11 @@ contract ComputeMarketTest is ComputeMarketBase {
         );
         market.recordDelivery(id, _withKwh(_report(2, 5_000), _batch(2), 1_000));
         vm.expectRevert(
-            abi.encodeWithSelector(IComputeMarket.ComputeKwhNotCarbonFree.selector, fossil, IDeviceRegistry.DeviceKind.Fossil)
+            abi.encodeWithSelector(
+                IComputeMarket.ComputeKwhNotCarbonFree.selector,
+                fossil,
+                IDeviceRegistry.DeviceKind.Fossil
+            )
         );
         market.recordDelivery(id, _withKwh(_report(2, 5_000), fossil, 1_000));
         vm.expectRevert(IComputeMarket.ComputeZeroAmount.selector);

@@ -48,9 +48,10 @@ contract ComputeMathTest is Test {
         vm.assume(total > 0);
         delivered = bound(delivered, 0, total);
         uint256 undelivered = total - delivered;
-        uint256 paid = ComputeMath.refundDown(first, total, undelivered, price) +
-            ComputeMath.refundDown(second, total, undelivered, price) +
-            ComputeMath.refundDown(third, total, undelivered, price);
+        uint256 paid =
+            ComputeMath.refundDown(first, total, undelivered, price) +
+                ComputeMath.refundDown(second, total, undelivered, price) +
+                ComputeMath.refundDown(third, total, undelivered, price);
         uint256 owed = ComputeMath.cost(undelivered, price);
         assertLe(paid, owed, "refunds exceed the undelivered value");
         assertLe(owed - paid, 2, "more than one unit of dust per redeemer");
