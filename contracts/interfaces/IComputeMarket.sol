@@ -41,10 +41,10 @@ interface IComputeMarket {
     /// @notice What a provider submits to register a cluster; see {Cluster} for the fields.
     struct ClusterRegistration {
         string gpuClass;
-        uint32 gpuCount;
         bytes32 gridZone;
-        uint32 whPerGpuHour;
         address operator;
+        uint32 gpuCount;
+        uint32 whPerGpuHour;
         address payout;
         bool payoutIsIntake;
     }

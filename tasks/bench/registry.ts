@@ -1,6 +1,7 @@
 import type { Bench } from "./types.js";
 
+import { computeBench } from "./compute.js";
 import { stablecoinBench } from "./stablecoin.js";
 
 /** Every module's benchmark, in value-chain order. */
-export const BENCHES: readonly Bench[] = [stablecoinBench];
+export const BENCHES: readonly Bench[] = [stablecoinBench, computeBench];

@@ -410,6 +410,17 @@ contract ComputeMarketTest is ComputeMarketBase {
             )
         );
         market.recordDelivery(id, _withKwh(_report(2, 5_000), fossil, 1_000));
+        vm.stopPrank();
+
+        assertFalse(market.getWindow(id).settled, "settled");
+        assertEq(kwh.totalConsumedWh(), 0, "nothing burned");
+    }
+
+    function test_recordDelivery_revertsOnMalformedAttribution() public {
+        _buy(alice, 2);
+        _redeem(alice, 2);
+        vm.warp(start + 7200);
+        vm.startPrank(operator);
         vm.expectRevert(IComputeMarket.ComputeZeroAmount.selector);
         market.recordDelivery(id, _withKwh(_report(2, 5_000), _batch(0), 0));
         IComputeMarket.DeliveryReport memory r = _withKwh(_report(2, 5_000), _batch(0), 1_000);
@@ -421,9 +432,7 @@ contract ComputeMarketTest is ComputeMarketBase {
         vm.expectRevert(abi.encodeWithSelector(IComputeMarket.ComputeAttributionLengthMismatch.selector, 1, 0));
         market.recordDelivery(id, r);
         vm.stopPrank();
-
         assertFalse(market.getWindow(id).settled, "settled");
-        assertEq(kwh.totalConsumedWh(), 0, "nothing burned");
     }
 
     function test_recordDelivery_revertsWhenRecordedTwiceOrLate() public {
