@@ -123,7 +123,9 @@ export const energyBench: Bench = async ({ ethers, networkHelpers, baselines }) 
   // Issuance worst case: the last device reads 1 MWh every hour of January; one request locks a week of batches.
   const monthly = devices;
   for (let hour = 1n; hour <= 744n; hour += 248n) {
-    const readings = Array.from({ length: 248 }, (_, i) => signed(monthly, BENCH_EPOCH + (hour + BigInt(i)) * HOUR, MWH));
+    const readings = Array.from({ length: 248 }, (_, i) =>
+      signed(monthly, BENCH_EPOCH + (hour + BigInt(i)) * HOUR, MWH),
+    );
     const batch = await Promise.all(readings);
     await energy.submitReadings(
       batch.map(({ reading }) => reading),
