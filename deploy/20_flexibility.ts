@@ -15,7 +15,7 @@ export default deployScript(
       account: deployer,
       artifact: artifacts.FlexibilityMarket,
       args: [
-        get("TestStablecoin").address,
+        get("Stablecoin").address,
         get("MeteredEnergy").address,
         deployer,
         "https://joulestack.example/flexibility/{id}.json",

@@ -10,7 +10,7 @@ export default deployScript(
     await deploy("ComputeMarket", {
       account: deployer,
       artifact: artifacts.ComputeMarket,
-      args: [get("TestStablecoin").address, get("MeteredEnergy").address, get("RenewableCertificates").address, ""],
+      args: [get("Stablecoin").address, get("MeteredEnergy").address, get("RenewableCertificates").address, ""],
     });
   },
   { tags: ["ComputeMarket", "compute"], dependencies: ["stablecoin", "energy", "certificates"] },

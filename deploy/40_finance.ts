@@ -11,7 +11,7 @@ const USD = (whole: bigint) => whole * 10n ** 6n;
 export default deployScript(
   async ({ deploy, namedAccounts, get, network }) => {
     const { deployer } = namedAccounts;
-    const stablecoin = get("TestStablecoin");
+    const stablecoin = get("Stablecoin");
 
     const registry = await deploy("InvestorRegistry", {
       account: deployer,

@@ -1,8 +1,10 @@
 import { expect } from "chai";
+import { HDNodeWallet, JsonRpcProvider } from "ethers";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
-import { PROJECT_ROOT, type LocalNode, runHardhat, startLocalNode } from "../helpers/node.js";
+import { BaselineERC20__factory, TrancheVault__factory } from "../../typechain-types/index.js";
+import { DEV_MNEMONIC, PROJECT_ROOT, type LocalNode, runHardhat, startLocalNode } from "../helpers/node.js";
 
 /** `npm run deploy -- --network localhost` against a real node process, as an operator runs it. */
 describe("deploying to a local node over HTTP", function () {
@@ -38,5 +40,36 @@ describe("deploying to a local node over HTTP", function () {
     const again = JSON.parse(readFileSync(record, "utf8"));
     expect(again.address).to.equal(address);
     expect(again.transaction.hash, "the same deployment transaction").to.equal(transaction.hash);
+  });
+
+  it("settles in an existing stablecoin when STABLECOIN_ADDRESS names one", async function () {
+    const other = await startLocalNode();
+    try {
+      const provider = new JsonRpcProvider(other.url, undefined, { cacheTimeout: -1 });
+      const deployer = HDNodeWallet.fromPhrase(DEV_MNEMONIC, undefined, "m/44'/60'/0'/0/0").connect(provider);
+      const usdc = await new BaselineERC20__factory(deployer).deploy();
+      await usdc.waitForDeployment();
+      const env = { LOCALHOST_RPC_URL: other.url, STABLECOIN_ADDRESS: await usdc.getAddress() };
+
+      const missing = { ...env, STABLECOIN_ADDRESS: "0x000000000000000000000000000000000000dEaD" };
+      const refused = await runHardhat(["deploy", "--network", "localhost", "--skip-prompts"], missing).then(
+        () => "deployed",
+        (error: Error) => error.message,
+      );
+      expect(refused).to.match(
+        /STABLECOIN_ADDRESS 0x000000000000000000000000000000000000dEaD has no contract on this network/,
+      );
+
+      const output = await runHardhat(["deploy", "--network", "localhost", "--skip-prompts"], env);
+      expect(output).to.not.match(/Deploying TestStablecoin/);
+      const record = (name: string) =>
+        JSON.parse(readFileSync(join(PROJECT_ROOT, "deployments", "localhost", `${name}.json`), "utf8"));
+      expect(record("Stablecoin").address).to.equal(await usdc.getAddress());
+      const vault = TrancheVault__factory.connect(record("TrancheVault").address, provider);
+      expect(await vault.revenueAsset()).to.equal(await usdc.getAddress());
+      provider.destroy();
+    } finally {
+      await other.stop();
+    }
   });
 });
