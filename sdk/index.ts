@@ -1,7 +1,10 @@
 /**
- * Joulestack's TypeScript SDK: typed contract bindings, human units, and readable errors. Import it as
- * `import { TestStablecoin__factory, parseAmount } from "joulestack"`.
+ * Joulestack's TypeScript SDK: typed contract bindings, EIP-712 signing of meter readings and id encoding for device
+ * gateways, the lineage reader for indexers, human units and readable errors. Import it as
+ * `import { MeteredEnergy__factory, signReading, readLineage, parseAmount } from "joulestack"`.
  */
 export * from "./contracts.js";
+export * from "./energy.js";
 export * from "./errors.js";
+export * from "./lineage.js";
 export * from "./units.js";
