@@ -1,6 +1,8 @@
 import { task } from "hardhat/config";
 import { ArgumentType } from "hardhat/types/arguments";
 
+import { operatorTasks } from "./operator/index.js";
+
 /** Joulestack's own Hardhat tasks. Each action is imported lazily, so loading the config stays fast. */
 export const tasks = [
   task("bench", "Measure the gas of every key operation beside a baseline measured in the same run")
@@ -26,4 +28,5 @@ export const tasks = [
     })
     .setAction(() => import("./bench/index.js"))
     .build(),
+  ...operatorTasks,
 ];
