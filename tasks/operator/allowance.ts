@@ -10,5 +10,8 @@ export async function ensureAllowance(operator: Operator, asset: string, spender
     const { format } = await operator.stablecoin(asset);
     throw new Error(`${owner} holds ${format(balance)} but ${format(amount)} is needed`);
   }
-  if (allowance < amount) await operator.send(`Approved ${spender}`, token.approve(spender, amount));
+  if (allowance < amount) {
+    const { format } = await operator.stablecoin(asset);
+    await operator.send(`Approved ${format(amount)} to ${spender}`, token.approve(spender, amount));
+  }
 }

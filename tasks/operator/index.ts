@@ -143,7 +143,7 @@ export const operatorTasks = [
     .addOption({ name: "direction", description: "export or consume-less", defaultValue: "export" })
     .addOption({
       name: "start",
-      description: "Window start on a whole hour: unix seconds, ISO date or +2h",
+      description: "Window start on a whole hour: unix seconds, ISO date, or +2h (rounded up to the hour)",
       defaultValue: "",
     })
     .addOption({ name: "hours", description: "Window length in hours (1-24)", type: ArgumentType.INT, defaultValue: 1 })

@@ -3,7 +3,7 @@ import { formatEnergy, formatPower, parsePower } from "../../../sdk/units.js";
 import { FlexibilityMarket__factory } from "../../../typechain-types/index.js";
 import { ensureAllowance } from "../allowance.js";
 import { operatorAction, preflight } from "../context.js";
-import { DIRECTIONS, formatTime, parseBps, parseDirection, parsePricePerKWh, parseTime } from "../parse.js";
+import { ceilToHour, DIRECTIONS, formatTime, parseBps, parseDirection, parsePricePerKWh, parseTime } from "../parse.js";
 
 interface Args {
   zone: string;
@@ -35,7 +35,9 @@ export default operatorAction<Args>(async (args, operator) => {
   const latest = await operator.ethers.provider.getBlock("latest");
   const now = BigInt(latest?.timestamp ?? 0);
 
-  const windowStart = parseTime(args.start, now);
+  // A relative start ("+2h") is rounded up to the next whole hour; an absolute one must already be whole.
+  const requested = parseTime(args.start, now);
+  const windowStart = args.start.trim().startsWith("+") ? ceilToHour(requested) : requested;
   const windowEnd = windowStart + BigInt(args.hours) * HOUR;
   const tolerance = BigInt(args.tolerance);
   const terms = {
