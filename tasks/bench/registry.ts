@@ -1,7 +1,8 @@
 import type { Bench } from "./types.js";
 
+import { computeBench } from "./compute.js";
 import { flexibilityBench } from "./flexibility.js";
 import { stablecoinBench } from "./stablecoin.js";
 
 /** Every module's benchmark, in value-chain order. */
-export const BENCHES: readonly Bench[] = [stablecoinBench, flexibilityBench];
+export const BENCHES: readonly Bench[] = [stablecoinBench, flexibilityBench, computeBench];

@@ -1,0 +1,537 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {ERC1155} from "@openzeppelin/contracts/token/ERC1155/ERC1155.sol";
+import {ERC1155Supply} from "@openzeppelin/contracts/token/ERC1155/extensions/ERC1155Supply.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
+
+import {IComputeMarket} from "../interfaces/IComputeMarket.sol";
+import {IDeviceRegistry} from "../interfaces/IDeviceRegistry.sol";
+import {IMeteredEnergy} from "../interfaces/IMeteredEnergy.sol";
+import {IRenewableCertificates} from "../interfaces/IRenewableCertificates.sol";
+import {IRevenueIntake} from "../interfaces/IRevenueIntake.sol";
+import {ComputeMath} from "../libraries/ComputeMath.sol";
+import {DeviceKinds} from "../libraries/DeviceKinds.sol";
+import {GridZones} from "../libraries/GridZones.sol";
+
+/// @title Joulestack compute market
+/// @notice Sells GPU-hour credits (ERC-1155, one id per cluster and delivery window) for a stablecoin, lets holders
+/// redeem them for jobs, and records each window's delivery with the kWh burned and RECs retired behind it.
+contract ComputeMarket is IComputeMarket, ERC1155Supply, ReentrancyGuardTransient {
+    using SafeERC20 for IERC20;
+
+    /// @inheritdoc IComputeMarket
+    uint64 public constant MAX_WINDOW_HOURS = 744; // 31 days
+    /// @inheritdoc IComputeMarket
+    uint64 public constant DELIVERY_PERIOD = 7 days;
+
+    IERC20 private immutable _stablecoin;
+    IMeteredEnergy private immutable _energy;
+    IRenewableCertificates private immutable _certificates;
+    uint256 private immutable _whPerRec;
+
+    uint256 private _clusterCount;
+    mapping(uint256 clusterId => Cluster) private _clusters;
+    mapping(uint256 creditId => Window) private _windows;
+    mapping(uint256 creditId => DeliveryLot) private _lots;
+    mapping(uint256 creditId => mapping(address holder => uint64 gpuHours)) private _redeemedBy;
+
+    /// @param stablecoin_ The stablecoin credits are sold for and bonds are posted in.
+    /// @param energy_ The kWh token.
+    /// @param certificates_ The REC token.
+    /// @param uri_ The ERC-1155 metadata URI template (`{id}` is replaced by clients).
+    constructor(
+        IERC20 stablecoin_,
+        IMeteredEnergy energy_,
+        IRenewableCertificates certificates_,
+        string memory uri_
+    ) ERC1155(uri_) {
+        _stablecoin = stablecoin_;
+        _energy = energy_;
+        _certificates = certificates_;
+        _whPerRec = certificates_.WH_PER_CERTIFICATE();
+    }
+
+    modifier onlyProvider(uint256 clusterId) {
+        _checkProvider(clusterId);
+        _;
+    }
+
+    // --- clusters ---
+
+    /// @inheritdoc IComputeMarket
+    function registerCluster(ClusterRegistration calldata registration) external returns (uint256 clusterId) {
+        if (bytes(registration.gpuClass).length == 0) revert ComputeEmptyGpuClass();
+        if (registration.gpuCount == 0) revert ComputeZeroGpuCount();
+        if (registration.whPerGpuHour == 0) revert ComputeZeroEnergyPerGpuHour();
+        if (!GridZones.isValid(registration.gridZone)) revert ComputeInvalidGridZone(registration.gridZone);
+        if (registration.operator == address(0)) revert ComputeInvalidOperator(address(0));
+        _checkPayout(registration.payout, registration.payoutIsIntake);
+
+        clusterId = ++_clusterCount;
+        Cluster storage cluster = _clusters[clusterId];
+        cluster.provider = msg.sender;
+        cluster.operator = registration.operator;
+        cluster.payout = registration.payout;
+        cluster.payoutIsIntake = registration.payoutIsIntake;
+        cluster.gpuCount = registration.gpuCount;
+        cluster.whPerGpuHour = registration.whPerGpuHour;
+        cluster.gridZone = registration.gridZone;
+        cluster.gpuClass = registration.gpuClass;
+
+        emit ClusterRegistered(
+            clusterId,
+            msg.sender,
+            registration.operator,
+            registration.gpuClass,
+            registration.gpuCount,
+            registration.gridZone,
+            registration.whPerGpuHour
+        );
+        emit ClusterPayoutChanged(clusterId, registration.payout, registration.payoutIsIntake);
+    }
+
+    /// @inheritdoc IComputeMarket
+    function setOperator(uint256 clusterId, address operator) external onlyProvider(clusterId) {
+        if (operator == address(0)) revert ComputeInvalidOperator(address(0));
+        address previous = _clusters[clusterId].operator;
+        _clusters[clusterId].operator = operator;
+        emit ClusterOperatorChanged(clusterId, previous, operator);
+    }
+
+    /// @inheritdoc IComputeMarket
+    function setPayout(uint256 clusterId, address payout, bool payoutIsIntake) external onlyProvider(clusterId) {
+        _checkPayout(payout, payoutIsIntake);
+        Cluster storage cluster = _clusters[clusterId];
+        cluster.payout = payout;
+        cluster.payoutIsIntake = payoutIsIntake;
+        emit ClusterPayoutChanged(clusterId, payout, payoutIsIntake);
+    }
+
+    /// @inheritdoc IComputeMarket
+    function postBond(uint256 clusterId, uint256 amount) external nonReentrant {
+        _checkCluster(clusterId);
+        if (amount == 0) revert ComputeZeroAmount();
+        _clusters[clusterId].bondFree += amount;
+        emit BondPosted(clusterId, msg.sender, amount);
+        _stablecoin.safeTransferFrom(msg.sender, address(this), amount);
+    }
+
+    /// @inheritdoc IComputeMarket
+    function withdrawBond(uint256 clusterId, uint256 amount, address to) external nonReentrant onlyProvider(clusterId) {
+        if (amount == 0) revert ComputeZeroAmount();
+        Cluster storage cluster = _clusters[clusterId];
+        uint256 free = cluster.bondFree;
+        if (amount > free) revert ComputeBondInsufficient(clusterId, free, amount);
+        // amount <= free, checked above.
+        unchecked {
+            cluster.bondFree = free - amount;
+        }
+        emit BondWithdrawn(clusterId, to, amount);
+        _stablecoin.safeTransfer(to, amount);
+    }
+
+    // --- windows and credits ---
+
+    /// @inheritdoc IComputeMarket
+    function offerWindow(
+        uint256 clusterId,
+        uint64 start,
+        uint64 hoursLong,
+        uint128 pricePerGpuHour
+    ) external onlyProvider(clusterId) returns (uint256 id) {
+        Cluster storage cluster = _clusters[clusterId];
+        if (start % ComputeMath.HOUR != 0) revert ComputeWindowNotHourAligned(start);
+        if (hoursLong == 0 || hoursLong > MAX_WINDOW_HOURS) {
+            revert ComputeWindowInvalidLength(hoursLong, MAX_WINDOW_HOURS);
+        }
+        if (start <= block.timestamp) revert ComputeWindowStartsInPast(start, block.timestamp);
+        if (start < cluster.offeredUntil) revert ComputeWindowOverlaps(clusterId, start, cluster.offeredUntil);
+        if (pricePerGpuHour == 0) revert ComputeZeroPrice();
+
+        // hoursLong <= 744 and start is a uint64 below 2^64 - 744 hours in any realistic time; checked arithmetic
+        // still guards the cast below.
+        uint64 end = start + hoursLong * uint64(ComputeMath.HOUR);
+        uint64 capacity = uint64(ComputeMath.capacityGpuHours(cluster.gpuCount, hoursLong));
+        id = ComputeMath.creditId(clusterId, start);
+        cluster.offeredUntil = end;
+        Window storage window = _windows[id];
+        window.start = start;
+        window.end = end;
+        window.pricePerGpuHour = pricePerGpuHour;
+        window.capacity = capacity;
+        emit WindowOffered(id, clusterId, start, end, capacity, pricePerGpuHour);
+    }
+
+    /// @inheritdoc IComputeMarket
+    function buy(uint256 id, uint64 gpuHours, address receiver) external nonReentrant returns (uint256 cost) {
+        return _buy(id, gpuHours, receiver);
+    }
+
+    /// @inheritdoc IComputeMarket
+    function buyWithPermit(
+        uint256 id,
+        uint64 gpuHours,
+        address receiver,
+        uint256 deadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external nonReentrant returns (uint256 cost) {
+        uint256 price = ComputeMath.cost(gpuHours, _windows[id].pricePerGpuHour);
+        // A permit that fails (already used by a front-runner, or expired) falls back to the existing allowance.
+        try IERC20Permit(address(_stablecoin)).permit(msg.sender, address(this), price, deadline, v, r, s) {} catch {}
+        return _buy(id, gpuHours, receiver);
+    }
+
+    /// @inheritdoc IComputeMarket
+    function redeem(address from, uint256 id, uint64 gpuHours, bytes32 jobReference) external nonReentrant {
+        if (from != msg.sender && !isApprovedForAll(from, msg.sender)) {
+            revert ERC1155MissingApprovalForAll(msg.sender, from);
+        }
+        if (gpuHours == 0) revert ComputeZeroAmount();
+        Window storage window = _existingWindow(id);
+        if (block.timestamp >= window.end) revert ComputeCreditsExpired(id, window.end, block.timestamp);
+
+        // redeemed <= sold <= capacity < 2^64, and the burn below reverts if the holder lacks the credits.
+        window.redeemed += gpuHours;
+        _redeemedBy[id][from] += gpuHours;
+        _burn(from, id, gpuHours);
+        emit CreditsRedeemed(id, from, jobReference, gpuHours);
+    }
+
+    // --- delivery and refunds ---
+
+    /// @inheritdoc IComputeMarket
+    function recordDelivery(uint256 id, DeliveryReport calldata report) external nonReentrant {
+        (uint256 clusterId, ) = ComputeMath.decodeCreditId(id);
+        Window storage window = _existingWindow(id);
+        Cluster storage cluster = _clusters[clusterId];
+        if (msg.sender != cluster.operator && msg.sender != cluster.provider) {
+            revert ComputeNotOperator(clusterId, msg.sender);
+        }
+        _checkDeliverable(id, window, report);
+        (uint256 whHourly, uint256 whRec) = _attribute(id, window, cluster.gridZone, report);
+        _recordLot(id, clusterId, window, report, whHourly, whRec);
+        _drawEnergy(id, cluster, report);
+    }
+
+    /// @inheritdoc IComputeMarket
+    function lapseDelivery(uint256 id) external {
+        (uint256 clusterId, ) = ComputeMath.decodeCreditId(id);
+        Window storage window = _existingWindow(id);
+        if (window.settled) revert ComputeDeliveryAlreadyRecorded(id);
+        uint256 deadline = uint256(window.end) + DELIVERY_PERIOD;
+        if (block.timestamp <= deadline) revert ComputeDeliveryPeriodNotOver(id, deadline, block.timestamp);
+        _lots[id].gpuHoursRedeemed = window.redeemed;
+        _lots[id].recordedAt = uint64(block.timestamp);
+        _settle(id, clusterId, window, 0);
+        emit DeliveryLapsed(id, clusterId, window.redeemed);
+    }
+
+    /// @inheritdoc IComputeMarket
+    function claimRefund(uint256 id, address holder) external nonReentrant returns (uint256 amount) {
+        Window storage window = _existingWindow(id);
+        if (!window.settled) revert ComputeWindowNotSettled(id);
+        amount = _refundOf(window, _redeemedBy[id][holder]);
+        if (amount == 0) revert ComputeNothingToRefund(id, holder);
+
+        uint64 holderRedeemed = _redeemedBy[id][holder];
+        delete _redeemedBy[id][holder];
+        // Each holder's redeemed GPU-hours were counted into unclaimedRedeemed at settlement, and the refunds,
+        // rounded down, sum to at most the bond held for them.
+        unchecked {
+            window.unclaimedRedeemed -= holderRedeemed;
+            window.bondHeld -= uint128(amount);
+        }
+        if (window.unclaimedRedeemed == 0 && window.bondHeld != 0) {
+            // Everyone was refunded: the rounding dust goes back to the provider's bond.
+            (uint256 clusterId, ) = ComputeMath.decodeCreditId(id);
+            uint256 dust = window.bondHeld;
+            window.bondHeld = 0;
+            _clusters[clusterId].bondFree += dust;
+            emit BondReleased(id, clusterId, dust);
+        }
+        emit RefundPaid(id, holder, amount);
+        _stablecoin.safeTransfer(holder, amount);
+    }
+
+    // --- views ---
+
+    /// @inheritdoc IComputeMarket
+    function WH_PER_REC() external view returns (uint256) {
+        return _whPerRec;
+    }
+
+    /// @inheritdoc IComputeMarket
+    function stablecoin() external view returns (address) {
+        return address(_stablecoin);
+    }
+
+    /// @inheritdoc IComputeMarket
+    function energy() external view returns (address) {
+        return address(_energy);
+    }
+
+    /// @inheritdoc IComputeMarket
+    function certificates() external view returns (address) {
+        return address(_certificates);
+    }
+
+    /// @inheritdoc IComputeMarket
+    function getCluster(uint256 clusterId) external view returns (Cluster memory) {
+        _checkCluster(clusterId);
+        return _clusters[clusterId];
+    }
+
+    /// @inheritdoc IComputeMarket
+    function clusterCount() external view returns (uint256) {
+        return _clusterCount;
+    }
+
+    /// @inheritdoc IComputeMarket
+    function getWindow(uint256 id) external view returns (Window memory) {
+        return _existingWindow(id);
+    }
+
+    /// @inheritdoc IComputeMarket
+    function getDeliveryLot(uint256 id) external view returns (DeliveryLot memory) {
+        return _lots[id];
+    }
+
+    /// @inheritdoc IComputeMarket
+    function redeemedBy(uint256 id, address holder) external view returns (uint64) {
+        return _redeemedBy[id][holder];
+    }
+
+    /// @inheritdoc IComputeMarket
+    function refundOf(uint256 id, address holder) external view returns (uint256) {
+        Window storage window = _windows[id];
+        return window.settled ? _refundOf(window, _redeemedBy[id][holder]) : 0;
+    }
+
+    /// @inheritdoc IComputeMarket
+    function expiredCredits(uint256 id) external view returns (uint256) {
+        Window storage window = _windows[id];
+        return window.end != 0 && block.timestamp >= window.end ? totalSupply(id) : 0;
+    }
+
+    /// @inheritdoc IComputeMarket
+    function creditId(uint256 clusterId, uint64 start) external pure returns (uint256) {
+        return ComputeMath.creditId(clusterId, start);
+    }
+
+    // --- internal ---
+
+    /// @dev Credits move freely until their window ends; after that only a burn could touch them, and none does.
+    function _update(address from, address to, uint256[] memory ids, uint256[] memory values) internal override {
+        if (from != address(0) && to != address(0)) {
+            for (uint256 i; i < ids.length; ++i) {
+                uint64 end = _windows[ids[i]].end;
+                if (block.timestamp >= end) revert ComputeCreditsExpired(ids[i], end, block.timestamp);
+            }
+        }
+        super._update(from, to, ids, values);
+    }
+
+    // --- private ---
+
+    function _buy(uint256 id, uint64 gpuHours, address receiver) private returns (uint256 cost) {
+        if (gpuHours == 0) revert ComputeZeroAmount();
+        Window storage window = _existingWindow(id);
+        if (block.timestamp >= window.start) revert ComputeWindowStarted(id, window.start, block.timestamp);
+        uint256 sold = window.sold;
+        if (sold + gpuHours > window.capacity) {
+            revert ComputeWindowOversold(id, window.capacity, sold, gpuHours);
+        }
+        (uint256 clusterId, ) = ComputeMath.decodeCreditId(id);
+        Cluster storage cluster = _clusters[clusterId];
+        cost = ComputeMath.cost(gpuHours, window.pricePerGpuHour);
+        uint256 free = cluster.bondFree;
+        if (cost > free) revert ComputeBondInsufficient(clusterId, free, cost);
+
+        // cost <= free (checked); sold + gpuHours <= capacity < 2^64; bondHeld <= capacity * price < 2^192 but is
+        // bounded by the bond actually posted, which is a stablecoin balance far below 2^128.
+        unchecked {
+            cluster.bondFree = free - cost;
+            window.sold = uint64(sold + gpuHours);
+        }
+        window.bondHeld += uint128(cost);
+        address payout = cluster.payout;
+        bool viaIntake = cluster.payoutIsIntake;
+        emit CreditsSold(id, msg.sender, receiver, gpuHours, cost);
+        emit ComputeRevenuePaid(id, clusterId, payout, cost, viaIntake);
+
+        if (viaIntake) {
+            _stablecoin.safeTransferFrom(msg.sender, address(this), cost);
+            _stablecoin.forceApprove(payout, cost);
+            IRevenueIntake(payout).receiveRevenue(IRevenueIntake.RevenueSource.Compute, cost);
+        } else {
+            _stablecoin.safeTransferFrom(msg.sender, payout, cost);
+        }
+        _mint(receiver, id, gpuHours, "");
+    }
+
+    function _checkDeliverable(uint256 id, Window storage window, DeliveryReport calldata report) private view {
+        if (window.settled) revert ComputeDeliveryAlreadyRecorded(id);
+        if (block.timestamp < window.end) revert ComputeWindowNotEnded(id, window.end, block.timestamp);
+        uint256 deadline = uint256(window.end) + DELIVERY_PERIOD;
+        if (block.timestamp > deadline) revert ComputeDeliveryPeriodOver(id, deadline, block.timestamp);
+        if (report.gpuHoursDelivered > window.redeemed) {
+            revert ComputeDeliveryExceedsRedeemed(id, window.redeemed, report.gpuHoursDelivered);
+        }
+        if (report.kwhBatchIds.length != report.kwhAmountsWh.length) {
+            revert ComputeAttributionLengthMismatch(report.kwhBatchIds.length, report.kwhAmountsWh.length);
+        }
+        if (report.recIds.length != report.recAmounts.length) {
+            revert ComputeAttributionLengthMismatch(report.recIds.length, report.recAmounts.length);
+        }
+    }
+
+    /// @dev Checks the energy attribution against the window and the energy used; returns the Wh matched hourly
+    /// (kWh batches) and by RECs.
+    function _attribute(
+        uint256 id,
+        Window storage window,
+        bytes32 zone,
+        DeliveryReport calldata report
+    ) private returns (uint256 whHourly, uint256 whRec) {
+        whHourly = _checkKwh(id, window, zone, report);
+        for (uint256 i; i < report.recAmounts.length; ++i) {
+            if (report.recAmounts[i] == 0) revert ComputeZeroAmount();
+            whRec += report.recAmounts[i] * _whPerRec;
+        }
+        if (whHourly + whRec > report.whUsed) {
+            revert ComputeAttributionExceedsUsage(id, report.whUsed, whHourly + whRec);
+        }
+    }
+
+    function _recordLot(
+        uint256 id,
+        uint256 clusterId,
+        Window storage window,
+        DeliveryReport calldata report,
+        uint256 whHourly,
+        uint256 whRec
+    ) private {
+        // The attributed Wh never exceed the Wh used (checked), so the share is at most 10,000 bps.
+        uint16 carbonFreeBps = uint16(ComputeMath.carbonFreeBpsDown(whHourly + whRec, report.whUsed));
+        uint64 redeemed = window.redeemed;
+        _lots[id] = DeliveryLot({
+            gpuHoursDelivered: report.gpuHoursDelivered,
+            gpuHoursRedeemed: redeemed,
+            recordedAt: uint64(block.timestamp),
+            carbonFreeBps: carbonFreeBps,
+            whUsed: report.whUsed,
+            whHourlyMatched: whHourly,
+            whRecMatched: whRec
+        });
+        _settle(id, clusterId, window, report.gpuHoursDelivered);
+        emit DeliveryRecorded(
+            id,
+            clusterId,
+            report.gpuHoursDelivered,
+            redeemed,
+            report.whUsed,
+            whHourly,
+            whRec,
+            carbonFreeBps
+        );
+    }
+
+    /// @dev Burns the attributed kWh and retires the RECs from the provider's holdings (this market is their
+    /// approved operator), tagging the burn with the credit id and the retirement receipt with the lot.
+    function _drawEnergy(uint256 id, Cluster storage cluster, DeliveryReport calldata report) private {
+        address provider = cluster.provider;
+        if (report.kwhBatchIds.length != 0) {
+            _energy.consume(provider, report.kwhBatchIds, report.kwhAmountsWh, bytes32(id));
+        }
+        if (report.recIds.length == 0) return;
+        string memory purpose = string.concat("Joulestack compute lot ", Strings.toHexString(id));
+        string memory gpuClass = cluster.gpuClass;
+        for (uint256 i; i < report.recIds.length; ++i) {
+            uint256 amount = report.recAmounts[i];
+            uint256 receiptId = _certificates.retire(provider, report.recIds[i], amount, provider, gpuClass, purpose);
+            emit RecsAttributed(id, report.recIds[i], receiptId, amount, amount * _whPerRec);
+        }
+    }
+
+    /// @dev Checks every kWh batch for hourly matching and returns their total Wh.
+    function _checkKwh(
+        uint256 id,
+        Window storage window,
+        bytes32 zone,
+        DeliveryReport calldata report
+    ) private returns (uint256 whHourly) {
+        for (uint256 i; i < report.kwhBatchIds.length; ++i) {
+            uint256 batchId = report.kwhBatchIds[i];
+            uint256 wh = report.kwhAmountsWh[i];
+            if (wh == 0) revert ComputeZeroAmount();
+            IMeteredEnergy.BatchOrigin memory origin = _energy.batchOrigin(batchId);
+            if (origin.gridZone != zone) revert ComputeKwhZoneMismatch(batchId, zone, origin.gridZone);
+            if (origin.hourStart < window.start || origin.hourStart >= window.end) {
+                revert ComputeKwhOutsideWindow(batchId, origin.hourStart, window.start, window.end);
+            }
+            if (!_isCarbonFree(origin.kind)) revert ComputeKwhNotCarbonFree(batchId, origin.kind);
+            whHourly += wh;
+            emit KwhAttributed(id, batchId, origin.deviceId, origin.hourStart, origin.gridZone, origin.kind, wh);
+        }
+    }
+
+    /// @dev Settles a window: what the undelivered redeemed GPU-hours are worth stays held for refunds, the rest of
+    /// the bond locked by its sales goes back to the cluster.
+    function _settle(uint256 id, uint256 clusterId, Window storage window, uint64 delivered) private {
+        uint256 owed = ComputeMath.cost(window.redeemed - delivered, window.pricePerGpuHour);
+        // owed <= redeemed * price <= sold * price == bondHeld.
+        uint256 released = window.bondHeld - owed;
+        window.settled = true;
+        window.delivered = delivered;
+        window.bondHeld = uint128(owed);
+        window.unclaimedRedeemed = owed == 0 ? 0 : window.redeemed;
+        if (released != 0) {
+            _clusters[clusterId].bondFree += released;
+            emit BondReleased(id, clusterId, released);
+        }
+    }
+
+    function _refundOf(Window storage window, uint64 holderRedeemed) private view returns (uint256) {
+        return
+            ComputeMath.refundDown(
+                holderRedeemed,
+                window.redeemed,
+                window.redeemed - window.delivered,
+                window.pricePerGpuHour
+            );
+    }
+
+    function _existingWindow(uint256 id) private view returns (Window storage window) {
+        window = _windows[id];
+        if (window.end == 0) revert ComputeUnknownWindow(id);
+    }
+
+    function _checkCluster(uint256 clusterId) private view {
+        if (_clusters[clusterId].provider == address(0)) revert ComputeUnknownCluster(clusterId);
+    }
+
+    function _checkProvider(uint256 clusterId) private view {
+        _checkCluster(clusterId);
+        if (_clusters[clusterId].provider != msg.sender) revert ComputeNotProvider(clusterId, msg.sender);
+    }
+
+    function _checkPayout(address payout, bool payoutIsIntake) private view {
+        if (payout == address(0)) revert ComputeInvalidPayout(address(0));
+        if (payoutIsIntake) {
+            address asset = IRevenueIntake(payout).revenueAsset();
+            if (asset != address(_stablecoin)) revert ComputePayoutAssetMismatch(payout, asset, address(_stablecoin));
+        }
+    }
+
+    /// @dev Renewable sources and nuclear emit no carbon at generation; storage, loads, imports and fossil may.
+    function _isCarbonFree(IDeviceRegistry.DeviceKind kind) private pure returns (bool) {
+        return DeviceKinds.isRenewable(kind) || kind == IDeviceRegistry.DeviceKind.Nuclear;
+    }
+}

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+
+/// @title ComputeMath
+/// @notice Pure arithmetic of the compute market: credit id encoding, window capacity, sale cost, refund shares and
+/// the carbon-free share of a delivery lot.
+/// A credit id is `clusterId << 64 | windowStart`, so ids sort by cluster, then by time, and the window start (unix
+/// seconds) fits the low 64 bits.
+library ComputeMath {
+    /// @notice Seconds in one GPU-hour and in one kWh batch.
+    uint256 internal constant HOUR = 3600;
+    /// @notice The denominator of shares given in basis points.
+    uint256 internal constant BPS = 10_000;
+    uint256 private constant _TIME_BITS = 64;
+
+    /// @notice The credit id of the window of `clusterId` that starts at `windowStart`.
+    function creditId(uint256 clusterId, uint64 windowStart) internal pure returns (uint256) {
+        return (clusterId << _TIME_BITS) | windowStart;
+    }
+
+    /// @notice The cluster and window start of a credit id.
+    function decodeCreditId(uint256 id) internal pure returns (uint256 clusterId, uint64 windowStart) {
+        return (id >> _TIME_BITS, uint64(id));
+    }
+
+    /// @notice The GPU-hours a cluster of `gpuCount` GPUs can serve in `hoursLong` hours.
+    function capacityGpuHours(uint256 gpuCount, uint256 hoursLong) internal pure returns (uint256) {
+        return gpuCount * hoursLong;
+    }
+
+    /// @notice What `gpuHours` cost at `pricePerGpuHour` (exact: prices are per whole GPU-hour).
+    function cost(uint256 gpuHours, uint256 pricePerGpuHour) internal pure returns (uint256) {
+        return gpuHours * pricePerGpuHour;
+    }
+
+    /// @notice The refund owed to a holder who redeemed `holderRedeemed` of a window's `totalRedeemed` GPU-hours,
+    /// when `undelivered` of them were not delivered: the holder's pro-rata share of the undelivered GPU-hours at the
+    /// window price, rounded down so that the refunds of all holders never exceed the undelivered value.
+    function refundDown(
+        uint256 holderRedeemed,
+        uint256 totalRedeemed,
+        uint256 undelivered,
+        uint256 pricePerGpuHour
+    ) internal pure returns (uint256) {
+        if (totalRedeemed == 0) return 0;
+        return Math.mulDiv(holderRedeemed * pricePerGpuHour, undelivered, totalRedeemed);
+    }
+
+    /// @notice The share of `whUsed` that `whCarbonFree` covers, in basis points, rounded down so a lot never
+    /// claims more than it proved. A lot that used no energy has a share of zero.
+    function carbonFreeBpsDown(uint256 whCarbonFree, uint256 whUsed) internal pure returns (uint256) {
+        if (whUsed == 0) return 0;
+        return Math.mulDiv(whCarbonFree, BPS, whUsed);
+    }
+}

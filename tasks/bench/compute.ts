@@ -1,0 +1,148 @@
+import { Wallet, encodeBytes32String, id } from "ethers";
+
+import {
+  ComputeMarket__factory,
+  DeviceRegistry__factory,
+  MeteredEnergy__factory,
+  RenewableCertificates__factory,
+  TestStablecoin__factory,
+} from "../../typechain-types/index.js";
+import { type Bench, gasOf } from "./types.js";
+
+const HOUR = 3600n;
+
+/**
+ * The compute market: buying credits (approve-then-buy and permit), redeeming them for a job, and recording a
+ * three-hour window's delivery that burns three same-hour solar kWh batches and retires one REC.
+ */
+export const computeBench: Bench = async ({ ethers, networkHelpers, baselines }) => {
+  const [deployer, provider, alice, bob] = await ethers.getSigners();
+  const usd = await new TestStablecoin__factory(deployer).deploy(deployer.address);
+  const registry = await new DeviceRegistry__factory(deployer).deploy(deployer.address);
+  const energy = await new MeteredEnergy__factory(deployer).deploy(await registry.getAddress(), deployer.address);
+  const recs = await new RenewableCertificates__factory(deployer).deploy(await energy.getAddress(), deployer.address);
+  const market = await new ComputeMarket__factory(deployer).deploy(
+    await usd.getAddress(),
+    await energy.getAddress(),
+    await recs.getAddress(),
+    "",
+  );
+  await registry.grantRole(await registry.REGISTRAR_ROLE(), deployer.address);
+  await recs.grantRole(await recs.ISSUER_ROLE(), deployer.address);
+  const marketAddress = await market.getAddress();
+
+  const zone = encodeBytes32String("ERCOT-NORTH");
+  const meterKey = new Wallet(id("joulestack bench solar meter"));
+  await registry.registerDevice({
+    signer: meterKey.address,
+    owner: provider.address,
+    kind: 0,
+    capacityW: 5_000_000n,
+    gridZone: zone,
+    commissionedAt: 1_700_000_000n,
+    metadataURI: "ipfs://device",
+  });
+  await market.connect(provider).registerCluster({
+    gpuClass: "H100-SXM",
+    gpuCount: 1024,
+    gridZone: zone,
+    whPerGpuHour: 1000,
+    operator: provider.address,
+    payout: provider.address,
+    payoutIsIntake: false,
+  });
+  await usd.mint(provider.address, 1_000_000_000_000n);
+  await usd.connect(provider).approve(marketAddress, 1_000_000_000_000n);
+  await market.connect(provider).postBond(1n, 1_000_000_000_000n);
+  for (const approver of [energy, recs]) await approver.connect(provider).setApprovalForAll(marketAddress, true);
+  await energy.connect(provider).setApprovalForAll(await recs.getAddress(), true);
+
+  const start = (BigInt(await networkHelpers.time.latest()) / HOUR + 2n) * HOUR;
+  await market.connect(provider).offerWindow(1n, start, 3n, 2_000_000n);
+  const creditId = await market.creditId(1n, start);
+  for (const buyer of [alice, bob]) await usd.mint(buyer.address, 10_000_000_000n);
+
+  await usd.connect(alice).approve(marketAddress, 10_000_000_000n);
+  await market.connect(alice).buy(creditId, 1n, alice.address); // warm: the buyer already holds credits of the window
+  const buy = await gasOf(market.connect(alice).buy(creditId, 1500n, alice.address));
+
+  const { chainId } = await ethers.provider.getNetwork();
+  const deadline = start;
+  const value = 500n * 2_000_000n;
+  const signature = ethers.Signature.from(
+    await bob.signTypedData(
+      { name: await usd.name(), version: "1", chainId, verifyingContract: await usd.getAddress() },
+      {
+        Permit: [
+          { name: "owner", type: "address" },
+          { name: "spender", type: "address" },
+          { name: "value", type: "uint256" },
+          { name: "nonce", type: "uint256" },
+          { name: "deadline", type: "uint256" },
+        ],
+      },
+      { owner: bob.address, spender: marketAddress, value, nonce: 0n, deadline },
+    ),
+  );
+  const permitBuy = await gasOf(
+    market.connect(bob).buyWithPermit(creditId, 500n, bob.address, deadline, signature.v, signature.r, signature.s),
+  );
+
+  await networkHelpers.time.increaseTo(start);
+  const redeem = await gasOf(market.connect(alice).redeem(alice.address, creditId, 1500n, id("job")));
+
+  // Meter the hour before the window (for one REC) and the window's three hours (for hourly matching).
+  await networkHelpers.time.increaseTo(start + 3n * HOUR);
+  const domain = {
+    name: "Joulestack Metered Energy",
+    version: "1",
+    chainId,
+    verifyingContract: await energy.getAddress(),
+  };
+  const types = {
+    MeterReading: [
+      { name: "deviceId", type: "uint256" },
+      { name: "cumulativeWh", type: "uint256" },
+      { name: "timestamp", type: "uint64" },
+    ],
+  };
+  const readings = [];
+  let cumulativeWh = 0n;
+  for (const [offset, delta] of [
+    [-HOUR, 0n],
+    [0n, 1_000_000n],
+    [HOUR, 200_000n],
+    [2n * HOUR, 150_000n],
+    [3n * HOUR, 100_000n],
+  ] as const) {
+    cumulativeWh += delta;
+    readings.push({ deviceId: 1n, cumulativeWh, timestamp: start + offset });
+  }
+  const signatures = await Promise.all(readings.map((reading) => meterKey.signTypedData(domain, types, reading)));
+  await energy.submitReadings(readings, signatures);
+  const recBatch = await energy.batchId(1n, start / HOUR - 1n);
+  await recs.connect(provider).requestIssuance([recBatch], [1_000_000n]);
+  await recs.certify(1n, [recBatch], [1_000_000n], "ipfs://evidence");
+  const recId = (await recs.getRequest(1n)).certificateId;
+  const batches = [0n, 1n, 2n].map((offset) => (1n << 64n) | (start / HOUR + offset));
+  const recordDelivery = await gasOf(
+    market.connect(provider).recordDelivery(creditId, {
+      gpuHoursDelivered: 1450n,
+      whUsed: 1_500_000n,
+      kwhBatchIds: batches,
+      kwhAmountsWh: [200_000n, 150_000n, 100_000n],
+      recIds: [recId],
+      recAmounts: [1n],
+    }),
+  );
+  const claimRefund = await gasOf(market.claimRefund(creditId, alice.address));
+
+  const erc1155Transfer = { name: "ERC-1155 transfer", gas: baselines.get("ERC-1155 transfer")! };
+  return [
+    { group: "compute", operation: "buy (approve-then-buy, warm)", gas: buy, baseline: erc1155Transfer },
+    { group: "compute", operation: "buyWithPermit (new holder)", gas: permitBuy },
+    { group: "compute", operation: "redeem", gas: redeem },
+    { group: "compute", operation: "recordDelivery (3 kWh batches + 1 REC)", gas: recordDelivery },
+    { group: "compute", operation: "claimRefund", gas: claimRefund },
+  ];
+};

@@ -1,0 +1,410 @@
+import { expect } from "chai";
+import { id as keccakId, type Signer } from "ethers";
+import { network } from "hardhat";
+
+import { readLineage } from "../../sdk/lineage.js";
+import type { TestStablecoin } from "../../typechain-types/index.js";
+import {
+  HOUR,
+  Kind,
+  OTHER_ZONE,
+  ZONE,
+  deployComputeSuite,
+  meter,
+  meterKey,
+  registerDevice,
+} from "../helpers/compute.js";
+
+const { ethers, networkHelpers, provider } = await network.create();
+
+const USD = (amount: string) => ethers.parseUnits(amount, 6);
+const PRICE = USD("2");
+const JOB = keccakId("job: fine-tune llama, agent alice");
+
+async function signPermit(stablecoin: TestStablecoin, owner: Signer, spender: string, value: bigint) {
+  const deadline = BigInt(await networkHelpers.time.latest()) + HOUR;
+  const { chainId } = await ethers.provider.getNetwork();
+  const ownerAddress = await owner.getAddress();
+  const signature = ethers.Signature.from(
+    await owner.signTypedData(
+      { name: await stablecoin.name(), version: "1", chainId, verifyingContract: await stablecoin.getAddress() },
+      {
+        Permit: [
+          { name: "owner", type: "address" },
+          { name: "spender", type: "address" },
+          { name: "value", type: "uint256" },
+          { name: "nonce", type: "uint256" },
+          { name: "deadline", type: "uint256" },
+        ],
+      },
+      { owner: ownerAddress, spender, value, nonce: await stablecoin.nonces(ownerAddress), deadline },
+    ),
+  );
+  return { deadline, v: signature.v, r: signature.r, s: signature.s };
+}
+
+/**
+ * A 1,024-GPU H100 cluster in ERCOT-NORTH with 10,000 USD of bond and a three-hour window two hours from now at
+ * 2 USD per GPU-hour; a solar meter in the same zone and a wind meter in CAISO, both owned by the provider; two
+ * agent wallets with 5,000 USD each.
+ */
+async function computeFixture() {
+  const suite = await deployComputeSuite(provider, ethers);
+  const { stablecoin, registry, energy, certificates, market } = suite;
+  const [, providerSigner, operator, payout, alice, bob, carol] = await ethers.getSigners();
+  const solarKey = meterKey("solar");
+  const windKey = meterKey("wind");
+  const solar = await registerDevice(registry, solarKey, providerSigner.address, Kind.Solar, ZONE);
+  const wind = await registerDevice(registry, windKey, providerSigner.address, Kind.Wind, OTHER_ZONE);
+
+  const asProvider = market.connect(providerSigner);
+  await asProvider.registerCluster({
+    gpuClass: "H100-SXM",
+    gpuCount: 1024,
+    gridZone: ZONE,
+    whPerGpuHour: 1000,
+    operator: operator.address,
+    payout: payout.address,
+    payoutIsIntake: false,
+  });
+  const clusterId = await market.clusterCount();
+  await stablecoin.mint(providerSigner.address, USD("10000"));
+  await stablecoin.connect(providerSigner).approve(await market.getAddress(), USD("10000"));
+  await asProvider.postBond(clusterId, USD("10000"));
+  await energy.connect(providerSigner).setApprovalForAll(await market.getAddress(), true);
+  await certificates.connect(providerSigner).setApprovalForAll(await market.getAddress(), true);
+  await energy.connect(providerSigner).setApprovalForAll(await certificates.getAddress(), true);
+
+  const start = (BigInt(await networkHelpers.time.latest()) / HOUR + 2n) * HOUR;
+  await asProvider.offerWindow(clusterId, start, 3, PRICE);
+  const creditId = await market.creditId(clusterId, start);
+  for (const agent of [alice, bob, carol]) await stablecoin.mint(agent.address, USD("5000"));
+
+  return {
+    ...suite,
+    providerSigner,
+    operator,
+    payout,
+    alice,
+    bob,
+    carol,
+    solarKey,
+    windKey,
+    solar,
+    wind,
+    clusterId,
+    start,
+    end: start + 3n * HOUR,
+    creditId,
+  };
+}
+
+type Fixture = Awaited<ReturnType<typeof computeFixture>>;
+
+/** Alice buys 1,500 GPU-hours (approve, then buy) and Bob 500 (permit), then the window starts and Alice redeems. */
+async function soldAndRedeemedFixture() {
+  const f = await computeFixture();
+  const { market, stablecoin, alice, bob, creditId, start } = f;
+  await stablecoin.connect(alice).approve(await market.getAddress(), 1500n * PRICE);
+  await market.connect(alice).buy(creditId, 1500, alice.address);
+  const permit = await signPermit(stablecoin, bob, await market.getAddress(), 500n * PRICE);
+  await market.connect(bob).buyWithPermit(creditId, 500, bob.address, permit.deadline, permit.v, permit.r, permit.s);
+  await networkHelpers.time.increaseTo(start);
+  await market.connect(alice).redeem(alice.address, creditId, 1500, JOB);
+  return f;
+}
+
+/** After the window: solar meters 200, 150 and 100 kWh in its three hours; wind in CAISO makes 1 REC. */
+async function afterWindowFixture() {
+  const f = await soldAndRedeemedFixture();
+  const { energy, certificates, providerSigner, solarKey, windKey, solar, wind, start, end } = f;
+  await networkHelpers.time.increaseTo(end);
+  await meter(
+    energy,
+    solarKey,
+    solar,
+    [start - HOUR, start, start + HOUR, start + 2n * HOUR, end],
+    [0n, 0n, 200_000n, 150_000n, 100_000n],
+  );
+  await meter(energy, windKey, wind, [start - HOUR, start], [0n, 1_000_000n]);
+  const windBatch = await energy.batchId(wind, start / HOUR - 1n);
+  await certificates.connect(providerSigner).requestIssuance([windBatch], [1_000_000n]);
+  await certificates.certify(1n, [windBatch], [1_000_000n], "ipfs://evidence");
+  const solarBatches = [0n, 1n, 2n].map((offset) => (start / HOUR + offset) | (solar << 64n));
+  const recId = (await certificates.getRequest(1n)).certificateId;
+  return { ...f, solarBatches, windBatch, recId };
+}
+
+function report(
+  delivered: bigint,
+  whUsed: bigint,
+  kwhBatchIds: bigint[] = [],
+  kwhAmountsWh: bigint[] = [],
+  recIds: bigint[] = [],
+  recAmounts: bigint[] = [],
+) {
+  return { gpuHoursDelivered: delivered, whUsed, kwhBatchIds, kwhAmountsWh, recIds, recAmounts };
+}
+
+async function lineageAddresses(f: Fixture) {
+  return {
+    market: await f.market.getAddress(),
+    energy: await f.energy.getAddress(),
+    certificates: await f.certificates.getAddress(),
+    registry: await f.registry.getAddress(),
+  };
+}
+
+describe("ComputeMarket", function () {
+  describe("deployment", function () {
+    it("is wired to the stablecoin, the kWh token and the REC token", async function () {
+      const { market, stablecoin, energy, certificates } = await networkHelpers.loadFixture(computeFixture);
+      expect(await market.stablecoin()).to.equal(await stablecoin.getAddress());
+      expect(await market.energy()).to.equal(await energy.getAddress());
+      expect(await market.certificates()).to.equal(await certificates.getAddress());
+      expect(await market.WH_PER_REC()).to.equal(1_000_000n);
+    });
+  });
+
+  describe("buy", function () {
+    it("sells credits to two agents (approve-then-buy and permit) and pays the provider's payout", async function () {
+      const { market, stablecoin, alice, bob, payout, creditId } = await networkHelpers.loadFixture(computeFixture);
+      await stablecoin.connect(alice).approve(await market.getAddress(), 1500n * PRICE);
+      const buy = market.connect(alice).buy(creditId, 1500, alice.address);
+      await expect(buy).to.changeTokenBalances(ethers, stablecoin, [alice, payout], [-USD("3000"), USD("3000")]);
+      await expect(buy)
+        .to.emit(market, "CreditsSold")
+        .withArgs(creditId, alice.address, alice.address, 1500n, USD("3000"))
+        .and.to.emit(market, "ComputeRevenuePaid")
+        .withArgs(creditId, 1n, payout.address, USD("3000"), false);
+
+      const permit = await signPermit(stablecoin, bob, await market.getAddress(), 500n * PRICE);
+      await expect(
+        market.connect(bob).buyWithPermit(creditId, 500, bob.address, permit.deadline, permit.v, permit.r, permit.s),
+      ).to.changeTokenBalances(ethers, stablecoin, [bob, payout], [-USD("1000"), USD("1000")]);
+      expect(await market.balanceOf(alice.address, creditId)).to.equal(1500n);
+      expect(await market.balanceOf(bob.address, creditId)).to.equal(500n);
+      expect((await market.getWindow(creditId)).bondHeld).to.equal(USD("4000"));
+    });
+
+    it("reverts when the window would be oversold", async function () {
+      const { market, stablecoin, carol, creditId } = await networkHelpers.loadFixture(computeFixture);
+      await stablecoin.connect(carol).approve(await market.getAddress(), USD("5000"));
+      await market.connect(carol).buy(creditId, 2000, carol.address);
+      await expect(market.connect(carol).buy(creditId, 1073, carol.address))
+        .to.be.revertedWithCustomError(market, "ComputeWindowOversold")
+        .withArgs(creditId, 3072n, 2000n, 1073n);
+      expect(await stablecoin.balanceOf(carol.address)).to.equal(USD("1000"));
+      expect(await market.balanceOf(carol.address, creditId)).to.equal(2000n);
+    });
+
+    it("reverts when the window has started", async function () {
+      const { market, stablecoin, carol, creditId, start } = await networkHelpers.loadFixture(soldAndRedeemedFixture);
+      await stablecoin.connect(carol).approve(await market.getAddress(), USD("5000"));
+      await expect(market.connect(carol).buy(creditId, 1, carol.address)).to.be.revertedWithCustomError(
+        market,
+        "ComputeWindowStarted",
+      );
+      expect(await stablecoin.balanceOf(carol.address)).to.equal(USD("5000"));
+      expect((await market.getWindow(creditId)).sold).to.equal(2000n);
+      expect(await networkHelpers.time.latest()).to.be.greaterThanOrEqual(Number(start));
+    });
+  });
+
+  describe("redeem", function () {
+    it("burns the credits and tells the scheduler the job", async function () {
+      const f = await networkHelpers.loadFixture(soldAndRedeemedFixture);
+      expect(await f.market.balanceOf(f.alice.address, f.creditId)).to.equal(0n);
+      expect(await f.market.redeemedBy(f.creditId, f.alice.address)).to.equal(1500n);
+      const [event] = await f.market.queryFilter(f.market.filters.CreditsRedeemed(f.creditId));
+      expect(event.args.jobReference).to.equal(JOB);
+      expect(event.args.gpuHours).to.equal(1500n);
+    });
+
+    it("reverts for someone else's credits", async function () {
+      const { market, alice, bob, creditId } = await networkHelpers.loadFixture(soldAndRedeemedFixture);
+      await expect(market.connect(alice).redeem(bob.address, creditId, 1, JOB))
+        .to.be.revertedWithCustomError(market, "ERC1155MissingApprovalForAll")
+        .withArgs(alice.address, bob.address);
+      expect(await market.balanceOf(bob.address, creditId)).to.equal(500n);
+    });
+
+    it("reverts once the window ended: unredeemed credits expire", async function () {
+      const { market, bob, creditId, end } = await networkHelpers.loadFixture(soldAndRedeemedFixture);
+      await networkHelpers.time.increaseTo(end);
+      await expect(market.connect(bob).redeem(bob.address, creditId, 500, JOB))
+        .to.be.revertedWithCustomError(market, "ComputeCreditsExpired")
+        .withArgs(creditId, end, end + 1n);
+      expect(await market.expiredCredits(creditId)).to.equal(500n);
+      expect((await market.getWindow(creditId)).redeemed).to.equal(1500n);
+    });
+  });
+
+  describe("recordDelivery", function () {
+    it("records a lot matched by same-hour solar kWh and a REC, refunds the under-delivery from the bond", async function () {
+      const f = await networkHelpers.loadFixture(afterWindowFixture);
+      const { market, energy, stablecoin, operator, providerSigner, alice, bob, creditId, clusterId } = f;
+      const tx = market
+        .connect(operator)
+        .recordDelivery(
+          creditId,
+          report(1450n, 1_500_000n, f.solarBatches, [200_000n, 150_000n, 100_000n], [f.recId], [1n]),
+        );
+      await expect(tx)
+        .to.emit(market, "DeliveryRecorded")
+        .withArgs(creditId, clusterId, 1450n, 1500n, 1_500_000n, 450_000n, 1_000_000n, 9666n)
+        .and.to.emit(energy, "EnergyConsumed")
+        .withArgs(
+          providerSigner.address,
+          await market.getAddress(),
+          f.solarBatches[0],
+          200_000n,
+          ethers.toBeHex(creditId, 32),
+        );
+      for (const batch of f.solarBatches) expect(await energy.balanceOf(providerSigner.address, batch)).to.equal(0n);
+      expect(await f.certificates.balanceOf(providerSigner.address, f.recId)).to.equal(0n);
+
+      // Bob's 500 credits expired unredeemed: no refund, the bond they locked went back to the provider.
+      expect(await market.expiredCredits(creditId)).to.equal(500n);
+      expect(await market.refundOf(creditId, bob.address)).to.equal(0n);
+      expect((await market.getCluster(clusterId)).bondFree).to.equal(USD("9900"));
+
+      // Alice redeemed 1,500 GPU-hours and got 1,450: 50 x 2 USD come back from the bond.
+      await expect(market.claimRefund(creditId, alice.address)).to.changeTokenBalances(
+        ethers,
+        stablecoin,
+        [market, alice],
+        [-USD("100"), USD("100")],
+      );
+      expect(await stablecoin.balanceOf(await market.getAddress())).to.equal(USD("9900"));
+    });
+
+    it("lets the lineage reader rebuild the lot's devices, hours, Wh, RECs and revenue from events", async function () {
+      const f = await networkHelpers.loadFixture(afterWindowFixture);
+      await f.market
+        .connect(f.operator)
+        .recordDelivery(
+          f.creditId,
+          report(1450n, 1_500_000n, f.solarBatches, [200_000n, 150_000n, 100_000n], [f.recId], [1n]),
+        );
+      await f.market.claimRefund(f.creditId, f.alice.address);
+
+      const lineage = await readLineage(ethers.provider, await lineageAddresses(f), f.creditId);
+      expect(lineage.lot).to.deep.equal({
+        gpuHoursDelivered: 1450n,
+        gpuHoursRedeemed: 1500n,
+        whUsed: 1_500_000n,
+        whHourlyMatched: 450_000n,
+        whRecMatched: 1_000_000n,
+        carbonFreeBps: 9666n,
+      });
+      expect(
+        lineage.kwh.map(({ deviceId, hourStart, gridZone, source, wh }) => ({
+          deviceId,
+          hourStart,
+          gridZone,
+          source,
+          wh,
+        })),
+      ).to.deep.equal([
+        { deviceId: f.solar, hourStart: f.start, gridZone: "ERCOT-NORTH", source: "solar", wh: 200_000n },
+        { deviceId: f.solar, hourStart: f.start + HOUR, gridZone: "ERCOT-NORTH", source: "solar", wh: 150_000n },
+        { deviceId: f.solar, hourStart: f.start + 2n * HOUR, gridZone: "ERCOT-NORTH", source: "solar", wh: 100_000n },
+      ]);
+      expect(lineage.recs).to.have.length(1);
+      expect(lineage.recs[0]).to.include({
+        certificateId: f.recId,
+        deviceId: f.wind,
+        gridZone: "CAISO",
+        source: "wind",
+        recs: 1n,
+        wh: 1_000_000n,
+        beneficiary: f.providerSigner.address,
+      });
+      expect(lineage.revenue.gross).to.equal(USD("4000"));
+      expect(lineage.revenue.refunds).to.equal(USD("100"));
+      expect(lineage.revenue.net).to.equal(USD("3900"));
+      expect(lineage.revenue.payouts.map((p) => p.payout)).to.deep.equal([f.payout.address, f.payout.address]);
+    });
+
+    it("reverts when kWh from another zone is attributed as hourly-matched", async function () {
+      const f = await networkHelpers.loadFixture(afterWindowFixture);
+      const caisoBatch = await f.energy.batchId(f.wind, f.start / HOUR - 1n);
+      await expect(
+        f.market.connect(f.operator).recordDelivery(f.creditId, report(1450n, 1_500_000n, [caisoBatch], [1n])),
+      )
+        .to.be.revertedWithCustomError(f.market, "ComputeKwhZoneMismatch")
+        .withArgs(caisoBatch, ZONE, OTHER_ZONE);
+    });
+
+    it("reverts when kWh from an hour outside the window is attributed", async function () {
+      const f = await networkHelpers.loadFixture(afterWindowFixture);
+      // The solar meter's first metered hour ends at the window start: it is the hour before the window.
+      const before = (f.start / HOUR - 1n) | (f.solar << 64n);
+      await expect(f.market.connect(f.operator).recordDelivery(f.creditId, report(1450n, 1_500_000n, [before], [1n])))
+        .to.be.revertedWithCustomError(f.market, "ComputeKwhOutsideWindow")
+        .withArgs(before, f.start - HOUR, f.start, f.end);
+    });
+
+    it("reverts when more energy is attributed than was used, and burns nothing", async function () {
+      const f = await networkHelpers.loadFixture(afterWindowFixture);
+      await expect(
+        f.market
+          .connect(f.operator)
+          .recordDelivery(
+            f.creditId,
+            report(1450n, 1_449_999n, f.solarBatches, [200_000n, 150_000n, 100_000n], [f.recId], [1n]),
+          ),
+      )
+        .to.be.revertedWithCustomError(f.market, "ComputeAttributionExceedsUsage")
+        .withArgs(f.creditId, 1_449_999n, 1_450_000n);
+      expect(await f.energy.balanceOf(f.providerSigner.address, f.solarBatches[0])).to.equal(200_000n);
+      expect(await f.certificates.balanceOf(f.providerSigner.address, f.recId)).to.equal(1n);
+    });
+
+    it("reverts when delivery is recorded twice", async function () {
+      const f = await networkHelpers.loadFixture(afterWindowFixture);
+      await f.market
+        .connect(f.operator)
+        .recordDelivery(f.creditId, report(1500n, 200_000n, [f.solarBatches[0]], [100_000n]));
+      await expect(
+        f.market
+          .connect(f.operator)
+          .recordDelivery(f.creditId, report(1500n, 200_000n, [f.solarBatches[0]], [100_000n])),
+      )
+        .to.be.revertedWithCustomError(f.market, "ComputeDeliveryAlreadyRecorded")
+        .withArgs(f.creditId);
+      expect(await f.energy.balanceOf(f.providerSigner.address, f.solarBatches[0])).to.equal(100_000n);
+    });
+
+    it("reverts for an account that is neither provider nor operator", async function () {
+      const f = await networkHelpers.loadFixture(afterWindowFixture);
+      await expect(f.market.connect(f.alice).recordDelivery(f.creditId, report(0n, 0n)))
+        .to.be.revertedWithCustomError(f.market, "ComputeNotOperator")
+        .withArgs(f.clusterId, f.alice.address);
+    });
+  });
+
+  describe("setPayout", function () {
+    it("routes later sales through a revenue intake, tagged as compute revenue", async function () {
+      const f = await networkHelpers.loadFixture(computeFixture);
+      const sink = await ethers.deployContract("ComputeRevenueSink", [await f.stablecoin.getAddress()]);
+      await f.market.connect(f.providerSigner).setPayout(f.clusterId, await sink.getAddress(), true);
+      await f.stablecoin.connect(f.carol).approve(await f.market.getAddress(), USD("20"));
+      await expect(f.market.connect(f.carol).buy(f.creditId, 10, f.carol.address))
+        .to.emit(sink, "RevenueReceived")
+        .withArgs(0n, await f.market.getAddress(), USD("20"))
+        .and.to.emit(f.market, "ComputeRevenuePaid")
+        .withArgs(f.creditId, f.clusterId, await sink.getAddress(), USD("20"), true);
+      expect(await f.stablecoin.balanceOf(await sink.getAddress())).to.equal(USD("20"));
+    });
+
+    it("reverts for someone other than the provider", async function () {
+      const f = await networkHelpers.loadFixture(computeFixture);
+      await expect(f.market.connect(f.alice).setPayout(f.clusterId, f.alice.address, false))
+        .to.be.revertedWithCustomError(f.market, "ComputeNotProvider")
+        .withArgs(f.clusterId, f.alice.address);
+      expect((await f.market.getCluster(f.clusterId)).payout).to.equal(f.payout.address);
+    });
+  });
+});

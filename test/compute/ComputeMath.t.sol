@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {ComputeMath} from "../../contracts/libraries/ComputeMath.sol";
+import {Test} from "../utils/Test.sol";
+
+contract ComputeMathTest is Test {
+    function test_creditId_putsClusterAboveWindowStart() public pure {
+        assertEq(ComputeMath.creditId(1, 3600), (uint256(1) << 64) | 3600, "id");
+    }
+
+    function test_refundDown_isZeroWithoutRedemptions() public pure {
+        assertEq(ComputeMath.refundDown(0, 0, 0, 5e6), 0, "refund");
+    }
+
+    function test_carbonFreeBpsDown_roundsDown() public pure {
+        assertEq(ComputeMath.carbonFreeBpsDown(2, 3), 6666, "two thirds");
+        assertEq(ComputeMath.carbonFreeBpsDown(0, 0), 0, "no energy");
+        assertEq(ComputeMath.carbonFreeBpsDown(7, 7), 10_000, "all");
+    }
+
+    function testFuzz_creditId_roundTrips(uint256 clusterId, uint64 start) public pure {
+        clusterId = bound(clusterId, 0, type(uint192).max);
+        (uint256 decodedCluster, uint64 decodedStart) = ComputeMath.decodeCreditId(
+            ComputeMath.creditId(clusterId, start)
+        );
+        assertEq(decodedCluster, clusterId, "cluster");
+        assertEq(decodedStart, start, "start");
+    }
+
+    function testFuzz_creditId_isInjective(uint256 a, uint64 startA, uint256 b, uint64 startB) public pure {
+        a = bound(a, 0, type(uint192).max);
+        b = bound(b, 0, type(uint192).max);
+        bool same = ComputeMath.creditId(a, startA) == ComputeMath.creditId(b, startB);
+        assertTrue(same == (a == b && startA == startB), "distinct windows share an id");
+    }
+
+    /// @dev Splitting the undelivered GPU-hours among three redeemers never pays out more than they are worth,
+    /// and loses less than one unit per redeemer.
+    function testFuzz_refundDown_sumsToAtMostUndeliveredValue(
+        uint64 first,
+        uint64 second,
+        uint64 third,
+        uint256 delivered,
+        uint128 price
+    ) public pure {
+        uint256 total = uint256(first) + second + third;
+        vm.assume(total > 0);
+        delivered = bound(delivered, 0, total);
+        uint256 undelivered = total - delivered;
+        uint256 paid =
+            ComputeMath.refundDown(first, total, undelivered, price) +
+                ComputeMath.refundDown(second, total, undelivered, price) +
+                ComputeMath.refundDown(third, total, undelivered, price);
+        uint256 owed = ComputeMath.cost(undelivered, price);
+        assertLe(paid, owed, "refunds exceed the undelivered value");
+        assertLe(owed - paid, 2, "more than one unit of dust per redeemer");
+    }
+
+    function testFuzz_refundDown_isFullWhenNothingDelivered(uint64 holder, uint64 others, uint128 price) public pure {
+        uint256 total = uint256(holder) + others;
+        vm.assume(total > 0);
+        assertEq(ComputeMath.refundDown(holder, total, total, price), uint256(holder) * price, "refund");
+    }
+
+    function testFuzz_carbonFreeBpsDown_neverExceedsTheProvenShare(uint256 matched, uint256 used) public pure {
+        used = bound(used, 1, type(uint128).max);
+        matched = bound(matched, 0, used);
+        uint256 bps = ComputeMath.carbonFreeBpsDown(matched, used);
+        assertLe(bps, ComputeMath.BPS, "above 100%");
+        assertLe(bps * used, matched * ComputeMath.BPS, "rounded up");
+        assertGe((bps + 1) * used, matched * ComputeMath.BPS + 1, "rounded down by more than one bp");
+    }
+
+    function testFuzz_capacityGpuHours_isGpusTimesHours(uint32 gpus, uint16 hoursLong) public pure {
+        assertEq(ComputeMath.capacityGpuHours(gpus, hoursLong), uint256(gpus) * hoursLong, "capacity");
+    }
+}

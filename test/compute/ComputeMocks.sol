@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {ERC1155} from "@openzeppelin/contracts/token/ERC1155/ERC1155.sol";
+
+import {IDeviceRegistry} from "../../contracts/interfaces/IDeviceRegistry.sol";
+import {IMeteredEnergy} from "../../contracts/interfaces/IMeteredEnergy.sol";
+
+/// @notice Test-only kWh token: the parts of `IMeteredEnergy` the compute market uses, with free minting and
+/// configurable origins, so Solidity tests need no signed meter readings. Counts every Wh consumed.
+contract MockKwh is ERC1155 {
+    uint256 public totalConsumedWh;
+    mapping(uint256 id => IMeteredEnergy.BatchOrigin) private _origins;
+
+    constructor() ERC1155("") {}
+
+    function mint(address to, uint256 id, uint256 amountWh, bytes32 zone, IDeviceRegistry.DeviceKind kind) external {
+        _origins[id] = IMeteredEnergy.BatchOrigin({
+            deviceId: id >> 64,
+            hourIndex: uint64(id),
+            hourStart: uint256(uint64(id)) * 3600,
+            gridZone: zone,
+            kind: kind,
+            renewable: kind <= IDeviceRegistry.DeviceKind.Biomass
+        });
+        _mint(to, id, amountWh, "");
+    }
+
+    function batchOrigin(uint256 id) external view returns (IMeteredEnergy.BatchOrigin memory) {
+        return _origins[id];
+    }
+
+    function consume(address from, uint256[] calldata ids, uint256[] calldata amountsWh, bytes32) external {
+        if (from != msg.sender && !isApprovedForAll(from, msg.sender)) {
+            revert ERC1155MissingApprovalForAll(msg.sender, from);
+        }
+        _burnBatch(from, ids, amountsWh);
+        for (uint256 i; i < amountsWh.length; ++i) totalConsumedWh += amountsWh[i];
+    }
+}
+
+/// @notice Test-only REC token: retiring burns and counts, like the real one, without issuance.
+contract MockRecs is ERC1155 {
+    uint256 public constant WH_PER_CERTIFICATE = 1_000_000;
+    uint256 public totalRetired;
+    uint256 public receiptCount;
+
+    constructor() ERC1155("") {}
+
+    function mint(address to, uint256 id, uint256 amount) external {
+        _mint(to, id, amount, "");
+    }
+
+    function retire(
+        address from,
+        uint256 id,
+        uint256 amount,
+        address,
+        string calldata,
+        string calldata
+    ) external returns (uint256) {
+        if (from != msg.sender && !isApprovedForAll(from, msg.sender)) {
+            revert ERC1155MissingApprovalForAll(msg.sender, from);
+        }
+        _burn(from, id, amount);
+        totalRetired += amount;
+        return ++receiptCount;
+    }
+}
