@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { decodeRevert, describeError } from "../../sdk/errors.js";
 import { formatAmount, parseAmount } from "../../sdk/units.js";
 import {
+  ComputeMarket__factory,
   DeviceRegistry__factory,
   FlexibilityMarket__factory,
   InvestorRegistry__factory,
@@ -24,6 +25,7 @@ export const JOULESTACK_ABIS: readonly InterfaceAbi[] = [
   MeteredEnergy__factory.abi,
   RenewableCertificates__factory.abi,
   FlexibilityMarket__factory.abi,
+  ComputeMarket__factory.abi,
   TrancheVault__factory.abi,
   TrancheNote__factory.abi,
   InvestorRegistry__factory.abi,
@@ -36,6 +38,7 @@ export type DeploymentName =
   | "MeteredEnergy"
   | "RenewableCertificates"
   | "FlexibilityMarket"
+  | "ComputeMarket"
   | "TrancheVault"
   | "InvestorRegistry"
   | "TestStablecoin";

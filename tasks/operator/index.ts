@@ -193,6 +193,39 @@ export const operatorTasks = [
     .setAction(() => import("./flex/settle.js"))
     .build(),
 
+  emptyTask("cluster", "Register GPU clusters and offer their GPU-hours").build(),
+  task(["cluster", "register"], "Register a GPU cluster; the caller becomes its provider")
+    .addOption({ name: "gpuClass", description: "GPU model, e.g. H100-SXM", defaultValue: "" })
+    .addOption({ name: "gpus", description: "Number of GPUs", type: ArgumentType.INT, defaultValue: 0 })
+    .addOption({ name: "energyPerGpuHour", description: 'Energy one GPU-hour draws, e.g. "700 Wh"', defaultValue: "" })
+    .addOption({ name: "zone", description: "Grid zone code of the data centre, e.g. ERCOT-NORTH", defaultValue: "" })
+    .addOption({ name: "operator", description: "Who records deliveries (default: the caller)", defaultValue: "" })
+    .addOption({
+      name: "payout",
+      description: "vault (the network's TrancheVault, as compute revenue) or an address",
+      defaultValue: "vault",
+    })
+    .addOption({ name: "market", description: override("ComputeMarket"), defaultValue: "" })
+    .setAction(() => import("./cluster/register.js"))
+    .build(),
+  task(["cluster", "offer"], "Offer a window of the cluster's GPU-hours for sale (provider only)")
+    .addPositionalArgument({ name: "clusterId", description: "The cluster id" })
+    .addOption({
+      name: "start",
+      description: "Window start on a whole hour: unix seconds, ISO date, or +2h (rounded up to the hour)",
+      defaultValue: "",
+    })
+    .addOption({ name: "hours", description: "Window length in hours", type: ArgumentType.INT, defaultValue: 24 })
+    .addOption({ name: "price", description: "Price of one GPU-hour in stablecoin, e.g. 2.5", defaultValue: "" })
+    .addOption({
+      name: "bond",
+      description: 'Bond to post first: an amount, or "full" to cover the whole window',
+      defaultValue: "",
+    })
+    .addOption({ name: "market", description: override("ComputeMarket"), defaultValue: "" })
+    .setAction(() => import("./cluster/offer.js"))
+    .build(),
+
   emptyTask("vault", "Pay revenue into the tranche vault, distribute periods and show its state").build(),
   task(["vault", "deposit"], "Pay revenue into the vault, tagged with its source")
     .addPositionalArgument({ name: "amount", description: "Stablecoin amount, e.g. 12500.50" })
