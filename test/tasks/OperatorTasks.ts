@@ -4,13 +4,17 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { certificateId } from "../../sdk/energy.js";
+import { certificateId, DeviceKind, gridZone } from "../../sdk/energy.js";
 import { parseReadingsFile } from "../../sdk/readings.js";
 import {
+  ComputeMarket__factory,
   DeviceRegistry__factory,
+  FlexibilityMarket__factory,
+  InvestorRegistry__factory,
   MeteredEnergy__factory,
   RenewableCertificates__factory,
   TestStablecoin__factory,
+  TrancheVault__factory,
 } from "../../typechain-types/index.js";
 import { DEV_MNEMONIC, type LocalNode, PROJECT_ROOT, runHardhat, startLocalNode } from "../helpers/node.js";
 
@@ -33,9 +37,18 @@ describe("operator tasks on a local node", function () {
   let provider: JsonRpcProvider;
   let workDir: string;
 
+  const record = (name: string) =>
+    getAddress(
+      (
+        JSON.parse(readFileSync(join(PROJECT_ROOT, "deployments", "localhost", `${name}.json`), "utf8")) as {
+          address: string;
+        }
+      ).address,
+    );
+
   before(async function () {
     node = await startLocalNode();
-    provider = new JsonRpcProvider(node.url, undefined, { staticNetwork: true });
+    provider = new JsonRpcProvider(node.url, undefined, { staticNetwork: true, cacheTimeout: -1 });
     workDir = mkdtempSync(join(tmpdir(), "joulestack-tasks-"));
   });
 
@@ -50,14 +63,6 @@ describe("operator tasks on a local node", function () {
     const env = { LOCALHOST_RPC_URL: node.url, METER_KEY: meterKey.privateKey };
     const task = (...args: string[]) => runHardhat([...args, "--network", "localhost"], env);
     await runHardhat(["deploy", "--network", "localhost", "--skip-prompts"], env);
-    const record = (name: string) =>
-      getAddress(
-        (
-          JSON.parse(readFileSync(join(PROJECT_ROOT, "deployments", "localhost", `${name}.json`), "utf8")) as {
-            address: string;
-          }
-        ).address,
-      );
     const operator = Wallet.fromPhrase(DEV_MNEMONIC).address;
     const registry = DeviceRegistry__factory.connect(record("DeviceRegistry"), provider);
     const energy = MeteredEnergy__factory.connect(record("MeteredEnergy"), provider);
@@ -171,5 +176,137 @@ describe("operator tasks on a local node", function () {
     expect(failed.output, "no hex revert data").to.not.match(/0x[0-9a-fA-F]{8,}/);
     const stablecoin = TestStablecoin__factory.connect(record("TestStablecoin"), provider);
     expect(await stablecoin.allowance(operator, record("TrancheVault")), "no approval was sent").to.equal(0n);
+  });
+
+  it("opens, commits to and settles a flexibility request, offers GPU-hours, and runs a vault period", async function () {
+    const meterKey = Wallet.createRandom();
+    const env = { LOCALHOST_RPC_URL: node.url, METER_KEY: meterKey.privateKey };
+    const task = (...args: string[]) => runHardhat([...args, "--network", "localhost"], env);
+    // Setup that is not under test goes straight to the contracts, signed by the deployer's key as a wallet would.
+    const deployer = Wallet.fromPhrase(DEV_MNEMONIC, provider);
+    const stablecoin = TestStablecoin__factory.connect(record("TestStablecoin"), deployer);
+    const registry = DeviceRegistry__factory.connect(record("DeviceRegistry"), deployer);
+    const market = FlexibilityMarket__factory.connect(record("FlexibilityMarket"), deployer);
+    const compute = ComputeMarket__factory.connect(record("ComputeMarket"), deployer);
+    const vault = TrancheVault__factory.connect(record("TrancheVault"), deployer);
+    const usd = (whole: bigint) => whole * 10n ** 6n;
+    const travel = async (seconds: bigint) => {
+      await provider.send("evm_increaseTime", [Number(seconds)]);
+      await provider.send("evm_mine", []);
+    };
+    await (await stablecoin.mint(deployer.address, usd(2_000_000n))).wait();
+    await (
+      await registry.registerDevice({
+        kind: DeviceKind.Battery,
+        capacityW: 500_000n,
+        gridZone: gridZone("ERCOT-NORTH"),
+        signer: meterKey.address,
+        owner: deployer.address,
+        commissionedAt: 0n,
+        metadataURI: "",
+      })
+    ).wait();
+    const battery = (await registry.deviceCount()).toString();
+
+    // flexibility: 400 kW for one hour at 0.20 per kWh; the battery commits 300 kW and delivers 250 kWh
+    const opened = await task(
+      "flex",
+      "open",
+      "--zone",
+      "ERCOT-NORTH",
+      "--start",
+      "+1h",
+      "--hours",
+      "1",
+      "--capacity",
+      "400 kW",
+      "--price",
+      "0.2",
+      "--stake",
+      "10%",
+    );
+    expect(opened).to.match(/Request 1: export 400 kW in ERCOT-NORTH/);
+    expect(opened).to.match(/escrowed 80\.00 tUSD/);
+    const committed = await task("flex", "commit", "1", "--device", battery, "--capacity", "300 kW");
+    expect(committed).to.match(/Commitment 1: 300 kW, stake 6\.00 tUSD/);
+    const request = await market.getRequest(1n);
+    const proof = join(workDir, "flex.json");
+    await task(
+      "readings",
+      "sign",
+      battery,
+      "--key-env",
+      "METER_KEY",
+      "--count",
+      "2",
+      "--energy",
+      "250 kWh",
+      "--start-wh",
+      "5 MWh",
+      "--end",
+      request.windowEnd.toString(),
+      "--out",
+      proof,
+    );
+    const latest = await provider.getBlock("latest");
+    await travel(request.windowEnd - BigInt(latest!.timestamp) + 60n);
+    const before = await market.claimable(deployer.address);
+    const settled = await task("flex", "settle", "1", "--readings", proof);
+    // 250 of the 300 kWh cap: 50.00 paid, the stake slashed by 50/300 of 6.00 = 1.00
+    expect(settled).to.match(/Delivered 250 kWh: paid 50\.00 tUSD, slashed 1\.00 tUSD, stake returned 5\.00 tUSD/);
+    // the deployer is both sides: 50.00 + 5.00 as provider, 1.00 slashed + 30.00 unused escrow as buyer
+    expect((await market.claimable(deployer.address)) - before).to.equal(usd(86n));
+
+    // compute: a cluster paying the vault, and a window fully covered by its bond
+    const registered = await task(
+      "cluster",
+      "register",
+      "--gpu-class",
+      "H100-SXM",
+      "--gpus",
+      "8",
+      "--energy-per-gpu-hour",
+      "700 Wh",
+      "--zone",
+      "ERCOT-NORTH",
+    );
+    expect(registered).to.match(/Cluster 1: 8 x H100-SXM in ERCOT-NORTH, 700 Wh per GPU-hour/);
+    expect((await compute.getCluster(1n)).payout).to.equal(await vault.getAddress());
+    const offered = await task(
+      "cluster",
+      "offer",
+      "1",
+      "--start",
+      "+2h",
+      "--hours",
+      "10",
+      "--price",
+      "2.5",
+      "--bond",
+      "full",
+    );
+    expect(offered).to.match(/80 GPU-hours at 2\.50 tUSD each/);
+    expect((await compute.getCluster(1n)).bondFree).to.equal(usd(200n));
+
+    // the vault: fund every tranche, then pay revenue in with its source and distribute the first period
+    const investors = InvestorRegistry__factory.connect(record("InvestorRegistry"), deployer);
+    await (await investors.listInvestor(deployer.address, BigInt(latest!.timestamp) + 400n * 86_400n, 840)).wait();
+    await (await stablecoin.approve(await vault.getAddress(), usd(1_000_000n))).wait();
+    for (const [id, amount] of [
+      [0n, 600_000n],
+      [1n, 300_000n],
+      [2n, 100_000n],
+    ] as const) {
+      await (await vault.subscribe(id, usd(amount))).wait();
+    }
+    await (await vault.closeFunding()).wait();
+    const deposited = await task("vault", "deposit", "40000", "--source", "energy");
+    expect(deposited).to.match(/Pending revenue for period 1: 40,000\.00 tUSD/);
+    expect(await vault.periodRevenue(1n, 1n)).to.equal(usd(40_000n));
+    await travel(31n * 86_400n);
+    const distributed = await task("vault", "distribute");
+    expect(distributed).to.match(/^1\s+40,000\.00 tUSD/m);
+    expect(await vault.lastDistributedPeriod()).to.equal(1n);
+    expect((await vault.periodReport(1n)).revenue).to.equal(usd(40_000n));
   });
 });
