@@ -1,3 +1,4 @@
+import { ZeroAddress } from "ethers";
 import { readFileSync } from "node:fs";
 
 import { parseReadingsFile, type SignedReading } from "../../../sdk/readings.js";
@@ -32,7 +33,7 @@ export default operatorAction<Args>(async (args, operator) => {
   );
   const commitmentId = parseId(args.commitmentId, "commitment id");
   const commitment = await market.getCommitment(commitmentId);
-  if (commitment.provider === "0x0000000000000000000000000000000000000000") {
+  if (commitment.provider === ZeroAddress) {
     throw new Error(`commitment ${commitmentId} does not exist`);
   }
   const request = await market.getRequest(commitment.requestId);
