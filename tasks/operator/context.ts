@@ -110,6 +110,11 @@ async function connectOperator(hre: HardhatRuntimeEnvironment): Promise<Operator
     if (cached !== undefined) return cached;
     const file = join(directory, `${name}.json`);
     if (!existsSync(file)) {
+      if (networkName === "default" || networkName === "hardhat") {
+        throw new Error(
+          `the in-process network "${networkName}" starts empty: pass --network localhost (after \`npm run node\` and \`npm run deploy -- --network localhost\`) or a testnet`,
+        );
+      }
       throw new Error(
         `no deployment of ${name} on network "${networkName}" (${file}): run \`npm run deploy -- --network ${networkName}\` or pass its address`,
       );
