@@ -34,9 +34,20 @@ export function parseAmount(text: string, decimals: number): bigint {
   return parseDecimal(text, decimals);
 }
 
-/** 12_500_000n -> "12.50" for a 6-decimal stablecoin (always at least cents). */
-export function formatAmount(value: bigint, decimals: number): string {
-  return formatDecimal(value, decimals, { minFractionDigits: Math.min(2, decimals) });
+/** Rounds half away from zero to `places` decimal places of a value scaled by 10^decimals. */
+function roundTo(value: bigint, decimals: number, places: number | undefined): bigint {
+  if (places === undefined || places >= decimals) return value;
+  const unit = 10n ** BigInt(decimals - places);
+  const half = unit / 2n;
+  return ((value < 0n ? value - half : value + half) / unit) * unit;
+}
+
+/**
+ * 12_500_000n -> "12.50" for a 6-decimal stablecoin (always at least cents). With `places`, rounds to that many
+ * decimals for display (`formatAmount(1_234_567n, 6, 2)` -> "1.23").
+ */
+export function formatAmount(value: bigint, decimals: number, places?: number): string {
+  return formatDecimal(roundTo(value, decimals, places), decimals, { minFractionDigits: Math.min(2, decimals) });
 }
 
 function parseWithUnit(text: string, units: Record<string, bigint>, defaultUnit: string, what: string): bigint {
@@ -50,11 +61,11 @@ function parseWithUnit(text: string, units: Record<string, bigint>, defaultUnit:
   return parseDecimal(match[1], decimals);
 }
 
-function formatWithUnit(value: bigint, units: [string, bigint][]): string {
+function formatWithUnit(value: bigint, places: number | undefined, units: [string, bigint][]): string {
   const magnitude = value < 0n ? -value : value;
   const [label, factor] = units.find(([, unitFactor]) => magnitude >= unitFactor) ?? units[units.length - 1];
   const decimals = factor.toString().length - 1;
-  return `${formatDecimal(value, decimals)} ${label}`;
+  return `${formatDecimal(roundTo(value, decimals, places), decimals)} ${label}`;
 }
 
 /** "3 kWh" -> 3_000n Wh; a bare number is taken as Wh. Fractions finer than 1 Wh are rejected. */
@@ -62,9 +73,12 @@ export function parseEnergy(text: string): bigint {
   return parseWithUnit(text, ENERGY_UNITS, "wh", "energy");
 }
 
-/** 3_500n Wh -> "3.5 kWh": the largest unit that keeps the number at least 1. */
-export function formatEnergy(wattHours: bigint): string {
-  return formatWithUnit(wattHours, [
+/**
+ * 3_500n Wh -> "3.5 kWh": the largest unit that keeps the number at least 1. With `places`, rounds to that many
+ * decimals of that unit for display (`formatEnergy(1_438_564_916n, 3)` -> "1.439 GWh").
+ */
+export function formatEnergy(wattHours: bigint, places?: number): string {
+  return formatWithUnit(wattHours, places, [
     ["GWh", 1_000_000_000n],
     ["MWh", 1_000_000n],
     ["kWh", 1_000n],
@@ -77,9 +91,9 @@ export function parsePower(text: string): bigint {
   return parseWithUnit(text, POWER_UNITS, "w", "power");
 }
 
-/** 250_000n W -> "250 kW". */
-export function formatPower(watts: bigint): string {
-  return formatWithUnit(watts, [
+/** 250_000n W -> "250 kW"; `places` rounds as in {@link formatEnergy}. */
+export function formatPower(watts: bigint, places?: number): string {
+  return formatWithUnit(watts, places, [
     ["GW", 1_000_000_000n],
     ["MW", 1_000_000n],
     ["kW", 1_000n],

@@ -215,7 +215,7 @@ contract ComputeMarket is IComputeMarket, ERC1155Supply, ReentrancyGuardTransien
             revert ComputeNotOperator(clusterId, msg.sender);
         }
         _checkDeliverable(id, window, report);
-        (uint256 whHourly, uint256 whRec) = _attribute(id, window, cluster.gridZone, report);
+        (uint256 whHourly, uint256 whRec) = _attribute(id, window, cluster, report);
         _recordLot(id, clusterId, window, report, whHourly, whRec);
         _drawEnergy(id, cluster, report);
     }
@@ -397,10 +397,12 @@ contract ComputeMarket is IComputeMarket, ERC1155Supply, ReentrancyGuardTransien
     function _attribute(
         uint256 id,
         Window storage window,
-        bytes32 zone,
+        Cluster storage cluster,
         DeliveryReport calldata report
     ) private returns (uint256 whHourly, uint256 whRec) {
-        whHourly = _checkKwh(id, window, zone, report);
+        // In any one hour the cluster can draw at most every GPU at its declared energy per GPU-hour.
+        uint256 maxWhPerHour = uint256(cluster.gpuCount) * cluster.whPerGpuHour;
+        whHourly = _checkKwh(id, window, cluster.gridZone, maxWhPerHour, report);
         for (uint256 i; i < report.recAmounts.length; ++i) {
             if (report.recAmounts[i] == 0) revert ComputeZeroAmount();
             whRec += report.recAmounts[i] * _whPerRec;
@@ -460,13 +462,18 @@ contract ComputeMarket is IComputeMarket, ERC1155Supply, ReentrancyGuardTransien
         }
     }
 
-    /// @dev Checks every kWh batch for hourly matching and returns their total Wh.
+    /// @dev Checks every kWh batch for hourly matching and returns their total Wh. Batches come in order of their
+    /// hour, so that the Wh matched in each hour can be capped by what the cluster can draw in an hour: energy of one
+    /// hour never covers the use of another.
     function _checkKwh(
         uint256 id,
         Window storage window,
         bytes32 zone,
+        uint256 maxWhPerHour,
         DeliveryReport calldata report
     ) private returns (uint256 whHourly) {
+        uint256 currentHour;
+        uint256 whThisHour;
         for (uint256 i; i < report.kwhBatchIds.length; ++i) {
             uint256 batchId = report.kwhBatchIds[i];
             uint256 wh = report.kwhAmountsWh[i];
@@ -477,6 +484,11 @@ contract ComputeMarket is IComputeMarket, ERC1155Supply, ReentrancyGuardTransien
                 revert ComputeKwhOutsideWindow(batchId, origin.hourStart, window.start, window.end);
             }
             if (!_isCarbonFree(origin.kind)) revert ComputeKwhNotCarbonFree(batchId, origin.kind);
+            if (origin.hourStart < currentHour) revert ComputeKwhNotInHourOrder(batchId, origin.hourStart, currentHour);
+            whThisHour = origin.hourStart == currentHour ? whThisHour + wh : wh;
+            currentHour = origin.hourStart;
+            if (whThisHour > maxWhPerHour)
+                revert ComputeKwhExceedsHourlyDraw(origin.hourStart, whThisHour, maxWhPerHour);
             whHourly += wh;
             emit KwhAttributed(id, batchId, origin.deviceId, origin.hourStart, origin.gridZone, origin.kind, wh);
         }

@@ -78,7 +78,8 @@ interface IComputeMarket {
     /// from the provider, who must have approved this market as operator on the kWh and REC tokens.
     /// @param gpuHoursDelivered GPU-hours delivered to redeemed jobs (at most the redeemed ones).
     /// @param whUsed Energy the cluster used in the window, in Wh.
-    /// @param kwhBatchIds kWh batches to burn: carbon-free, same grid zone, hours inside the window.
+    /// @param kwhBatchIds kWh batches to burn: carbon-free, same grid zone, hours inside the window, in hour order;
+    /// the Wh matched in any one hour may not exceed GPU count × Wh per GPU-hour.
     /// @param kwhAmountsWh Wh to burn from each batch.
     /// @param recIds RECs to retire for the energy not matched hourly.
     /// @param recAmounts How many RECs (1 REC = 1 MWh) of each to retire.
@@ -342,6 +343,10 @@ interface IComputeMarket {
     error ComputeKwhZoneMismatch(uint256 kwhBatchId, bytes32 expectedZone, bytes32 batchZone);
     /// @notice A kWh batch's hour is not inside the window.
     error ComputeKwhOutsideWindow(uint256 kwhBatchId, uint256 hourStart, uint64 start, uint64 end);
+    /// @notice kWh batches must be listed in order of their hour.
+    error ComputeKwhNotInHourOrder(uint256 kwhBatchId, uint256 hourStart, uint256 previousHourStart);
+    /// @notice More Wh are matched in one hour than the cluster can draw in an hour (GPU count × Wh per GPU-hour).
+    error ComputeKwhExceedsHourlyDraw(uint256 hourStart, uint256 matchedWh, uint256 maxWh);
     /// @notice A kWh batch's source is not carbon-free (renewable or nuclear).
     error ComputeKwhNotCarbonFree(uint256 kwhBatchId, IDeviceRegistry.DeviceKind kind);
     /// @notice The window is not settled yet, so refunds are not known.

@@ -22,6 +22,10 @@ interface SnapshotEntry {
   gas: string;
 }
 
+/** Module rows first, in value-chain order, then the scaling rows and the worst cases of every module together. */
+const SUMMARY_GROUPS = ["scaling", "worst case"];
+const rank = (row: GasRow) => SUMMARY_GROUPS.indexOf(row.group) + 1;
+
 const key = (row: { group: string; operation: string }) => `${row.group} / ${row.operation}`;
 
 /** `npm run bench`: measures every key operation beside its baseline, prints the table and writes it as JSON. */
@@ -35,6 +39,7 @@ export default async function bench(args: BenchArguments, hre: HardhatRuntimeEnv
     rows.push(...(await run({ ethers, networkHelpers, baselines })));
     await snapshot.restore();
   }
+  rows.sort((a, b) => rank(a) - rank(b));
 
   printTable(rows);
   writeJson(args.json, rows);
@@ -54,9 +59,15 @@ function printTable(rows: GasRow[]) {
     row.gas.toLocaleString("en-US"),
     row.baseline?.name ?? "",
     row.baseline ? row.baseline.gas.toLocaleString("en-US") : "",
-    row.baseline ? `${(Number(row.gas) / Number(row.baseline.gas)).toFixed(2)}x` : "",
+    row.baseline ? ratio(row.gas, row.baseline.gas) : "",
   ]);
   console.log(renderTable(["group", "operation", "gas", "baseline", "baseline gas", "ratio"], lines, [2, 4, 5]));
+}
+
+/** `gas / baseline`, with a third decimal for the small shares of the gas cap that worst cases often are. */
+function ratio(gas: bigint, baseline: bigint): string {
+  const value = Number(gas) / Number(baseline);
+  return `${value.toFixed(value < 0.1 ? 3 : 2)}x`;
 }
 
 function writeJson(path: string, rows: GasRow[], snapshotOnly = false) {

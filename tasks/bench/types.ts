@@ -1,6 +1,6 @@
 import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
 import type { NetworkHelpers } from "@nomicfoundation/hardhat-network-helpers/types";
-import type { ContractTransactionResponse } from "ethers";
+import type { BaseContract, ContractTransactionResponse } from "ethers";
 
 /** One measured operation, next to the baseline it is compared with (measured in the same run). */
 export interface GasRow {
@@ -27,3 +27,30 @@ export async function gasOf(tx: Promise<ContractTransactionResponse>): Promise<b
   if (receipt === null) throw new Error("transaction was dropped");
   return receipt.gasUsed;
 }
+
+/** Gas used to deploy a contract. */
+export async function deployGasOf(contract: BaseContract): Promise<bigint> {
+  const receipt = await contract.deploymentTransaction()?.wait();
+  if (!receipt) throw new Error("deployment was dropped");
+  return receipt.gasUsed;
+}
+
+/** Gas of `total` spread over `count` operations, rounded to the nearest unit. */
+export function perOperation(total: bigint, count: number): bigint {
+  return (total + BigInt(count) / 2n) / BigInt(count);
+}
+
+/** EIP-7825's per-transaction gas cap (2^24): every batch and loop must fit below it at its documented maximum. */
+export const TX_GAS_CAP = 16_777_216n;
+
+/**
+ * A "worst case" row: the gas of a loop at its largest allowed or recommended size, read against the transaction
+ * gas cap. Throws when it does not fit, so the benchmark itself fails on an unbounded loop.
+ */
+export function worstCase(operation: string, gas: bigint): GasRow {
+  if (gas >= TX_GAS_CAP) throw new Error(`worst case "${operation}" uses ${gas} gas, over the ${TX_GAS_CAP} cap`);
+  return { group: "worst case", operation, gas, baseline: { name: "transaction gas cap (2^24)", gas: TX_GAS_CAP } };
+}
+
+/** A fixed, hour-aligned starting time (2035-01-01 00:00 UTC) so that signed calldata is the same on every run. */
+export const BENCH_EPOCH = 2_051_222_400n;

@@ -37,7 +37,11 @@ export interface LotLineage {
   readonly wattHoursUsed: bigint;
   readonly hourlyMatchedWh: bigint;
   readonly recMatchedWh: bigint;
+  /** The first batches behind the lot (the report shows a sample). */
   readonly batches: readonly LineageBatch[];
+  /** How many hourly batches are behind the lot in all. */
+  readonly batchCount: number;
+  readonly carbonFreeBps: number;
   readonly recs: readonly { readonly device: string; readonly vintage: string; readonly count: bigint }[];
   readonly revenue: bigint;
 }

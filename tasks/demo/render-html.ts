@@ -47,7 +47,7 @@ function waterfallChart(report: DemoReport): string {
       .map((step) => {
         const h = scale(step.amount);
         y -= h;
-        const tip = `${step.name}: ${formatAmount(step.amount, report.stablecoinDecimals)} ${report.stablecoinSymbol}`;
+        const tip = `${step.name}: ${formatAmount(step.amount, report.stablecoinDecimals, 2)} ${report.stablecoinSymbol}`;
         return `<rect x="${round(x)}" y="${round(y)}" width="${round(barWidth)}" height="${round(h)}" fill="${color(step.name)}"><title>${escape(tip)}</title></rect>`;
       });
     const label = `<text x="${round(x + barWidth / 2)}" y="${height - bottom + 16}" text-anchor="middle">P${period.index}</text>`;
@@ -60,7 +60,7 @@ function waterfallChart(report: DemoReport): string {
   const axis = [0, 0.5, 1].map((fraction) => {
     const y = height - bottom - fraction * (height - bottom - 20);
     const value = BigInt(Math.round(max * fraction));
-    return `<line x1="${left - 4}" x2="${width - 10}" y1="${round(y)}" y2="${round(y)}" class="grid"/><text x="${left - 8}" y="${round(y + 4)}" text-anchor="end">${escape(formatAmount(value, report.stablecoinDecimals))}</text>`;
+    return `<line x1="${left - 4}" x2="${width - 10}" y1="${round(y)}" y2="${round(y)}" class="grid"/><text x="${left - 8}" y="${round(y + 4)}" text-anchor="end">${escape(formatAmount(value, report.stablecoinDecimals, 0))}</text>`;
   });
   const legend = names
     .map((name) => `<span class="key"><i style="background:${color(name)}"></i>${escape(name)}</span>`)
@@ -118,14 +118,15 @@ function flowChart(report: DemoReport): string {
     const column = columns.findIndex((names) => names.includes(name));
     const unit = report.flowColumnUnits[column];
     const value = BigInt(Math.round(size(name)));
-    const label = unit === "Wh" ? formatEnergy(value) : `${formatAmount(value, report.stablecoinDecimals)} ${unit}`;
+    const label =
+      unit === "Wh" ? formatEnergy(value, 3) : `${formatAmount(value, report.stablecoinDecimals, 2)} ${unit}`;
     return `<rect x="${round(node.x)}" y="${round(node.y)}" width="${nodeWidth}" height="${round(node.h)}" class="node"/><text x="${round(node.x + nodeWidth + 4)}" y="${round(node.y + node.h / 2 + 4)}">${escape(name)} · ${escape(label)}</text>`;
   });
   return `<svg viewBox="0 0 ${width} ${height}" role="img" aria-label="Value-chain flow">${bands.join("")}${nodes.join("")}</svg>`;
 }
 
 export function renderHtml(report: DemoReport): string {
-  const usd = (value: bigint) => formatAmount(value, report.stablecoinDecimals);
+  const usd = (value: bigint) => formatAmount(value, report.stablecoinDecimals, 2);
   const sources = [...new Set(report.periods.flatMap((period) => Object.keys(period.revenueBySource)))];
   const steps = [...new Set(report.periods.flatMap((period) => period.steps.map((step) => step.name)))];
   const labels = [...new Set(report.parties.flatMap((party) => Object.keys(party.holdings)))];
@@ -176,9 +177,10 @@ ${flowChart(report)}
 ${
   lineage
     ? `<h2>Energy lineage of GPU-hour lot ${escape(lineage.lot)}</h2>
-<p>${lineage.gpuHours} GPU-hours on ${escape(lineage.cluster)} used ${escape(formatEnergy(lineage.wattHoursUsed))}:
-${escape(formatEnergy(lineage.hourlyMatchedWh))} hourly-matched, ${escape(formatEnergy(lineage.recMatchedWh))} matched by RECs;
-revenue ${escape(usd(lineage.revenue))} ${escape(report.stablecoinSymbol)}.</p>
+<p>${lineage.gpuHours} GPU-hours on ${escape(lineage.cluster)} used ${escape(formatEnergy(lineage.wattHoursUsed, 3))}:
+${escape(formatEnergy(lineage.hourlyMatchedWh, 3))} hourly-matched, ${escape(formatEnergy(lineage.recMatchedWh, 3))} matched by RECs
+(${(lineage.carbonFreeBps / 100).toFixed(2)}% carbon-free); revenue ${escape(usd(lineage.revenue))} ${escape(report.stablecoinSymbol)}.
+The table shows the first ${lineage.batches.length} of ${lineage.batchCount} hourly kWh batches burned for it${lineage.recs.length > 0 ? `, and ${lineage.recs.map((rec) => `${rec.count} REC(s) of ${escape(rec.device)} (vintage ${escape(rec.vintage)})`).join(", ")} retired for the rest` : ""}.</p>
 ${table(
   ["device", "source", "zone", "hour (UTC)", "energy"],
   lineage.batches.map((batch) => [
@@ -186,7 +188,7 @@ ${table(
     batch.kind,
     batch.zone,
     new Date(batch.hourStart * 1000).toISOString().slice(0, 16).replace("T", " "),
-    formatEnergy(batch.wattHours),
+    formatEnergy(batch.wattHours, 3),
   ]),
   [4],
 )}`

@@ -6,7 +6,7 @@ const heading = (title: string) => `\n${title}\n${"=".repeat(title.length)}`;
 
 /** The report as plain text for the terminal: readable at a glance, identical for identical runs. */
 export function renderText(report: DemoReport): string {
-  const usd = (value: bigint) => formatAmount(value, report.stablecoinDecimals);
+  const usd = (value: bigint) => formatAmount(value, report.stablecoinDecimals, 2);
   const out: string[] = [heading(report.title)];
   out.push(
     `seed ${report.seed}; ${Object.entries(report.options)
@@ -52,8 +52,9 @@ export function renderText(report: DemoReport): string {
     const lot = report.lineage;
     out.push(heading(`Energy lineage of GPU-hour lot ${lot.lot}`));
     out.push(
-      `${lot.gpuHours} GPU-hours on ${lot.cluster} used ${formatEnergy(lot.wattHoursUsed)}: ` +
-        `${formatEnergy(lot.hourlyMatchedWh)} hourly-matched, ${formatEnergy(lot.recMatchedWh)} matched by RECs; ` +
+      `${lot.gpuHours} GPU-hours on ${lot.cluster} used ${formatEnergy(lot.wattHoursUsed, 3)}: ` +
+        `${formatEnergy(lot.hourlyMatchedWh, 3)} hourly-matched, ${formatEnergy(lot.recMatchedWh, 3)} matched by RECs ` +
+        `(${(lot.carbonFreeBps / 100).toFixed(2)}% carbon-free); ` +
         `revenue ${usd(lot.revenue)} ${report.stablecoinSymbol}`,
     );
     out.push(
@@ -64,11 +65,14 @@ export function renderText(report: DemoReport): string {
           batch.kind,
           batch.zone,
           new Date(batch.hourStart * 1000).toISOString().slice(0, 16).replace("T", " "),
-          formatEnergy(batch.wattHours),
+          formatEnergy(batch.wattHours, 3),
         ]),
         [4],
       ),
     );
+    if (lot.batchCount > lot.batches.length) {
+      out.push(`  … and ${lot.batchCount - lot.batches.length} more hourly batches`);
+    }
     for (const rec of lot.recs) out.push(`  + ${rec.count} REC(s) of ${rec.device}, vintage ${rec.vintage}`);
   }
 

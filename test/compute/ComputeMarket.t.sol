@@ -342,7 +342,8 @@ contract ComputeMarketTest is ComputeMarketBase {
         kwh.mint(provider, _batch(0), 2_000_000, ZONE, IDeviceRegistry.DeviceKind.Solar);
         recs.mint(provider, 7, 1);
         vm.warp(start + 7200);
-        IComputeMarket.DeliveryReport memory r = _withKwh(_report(3, 4_000_000), _batch(0), 1_500_000);
+        // 4 GPUs at 700 Wh can draw at most 2,800 Wh in an hour: that is the most one hour's kWh can match.
+        IComputeMarket.DeliveryReport memory r = _withKwh(_report(3, 4_000_000), _batch(0), 2_800);
         r.recIds = new uint256[](1);
         r.recAmounts = new uint256[](1);
         r.recIds[0] = 7;
@@ -351,10 +352,10 @@ contract ComputeMarketTest is ComputeMarketBase {
         market.recordDelivery(id, r);
 
         IComputeMarket.DeliveryLot memory lot = market.getDeliveryLot(id);
-        assertEq(lot.whHourlyMatched, 1_500_000, "hourly");
+        assertEq(lot.whHourlyMatched, 2_800, "hourly");
         assertEq(lot.whRecMatched, 1_000_000, "recs");
-        assertEq(lot.carbonFreeBps, 6250, "share");
-        assertEq(kwh.balanceOf(provider, _batch(0)), 500_000, "kwh left");
+        assertEq(lot.carbonFreeBps, 2507, "share"); // 1,002,800 / 4,000,000, rounded down
+        assertEq(kwh.balanceOf(provider, _batch(0)), 1_997_200, "kwh left");
         assertEq(recs.totalRetired(), 1, "retired");
         assertEq(market.refundOf(id, alice), 3e6, "refund of one GPU-hour");
         assertEq(market.getCluster(clusterId).bondFree, 997e6, "bond released");
@@ -410,6 +411,54 @@ contract ComputeMarketTest is ComputeMarketBase {
             )
         );
         market.recordDelivery(id, _withKwh(_report(2, 5_000), fossil, 1_000));
+        vm.stopPrank();
+
+        assertFalse(market.getWindow(id).settled, "settled");
+        assertEq(kwh.totalConsumedWh(), 0, "nothing burned");
+    }
+
+    function test_recordDelivery_capsEachHourAtTheClusterDraw() public {
+        _buy(alice, 2);
+        _redeem(alice, 2);
+        uint256 otherDevice = (uint256(4) << 64) | (start / 3600);
+        kwh.mint(provider, _batch(0), 5_000, ZONE, IDeviceRegistry.DeviceKind.Solar);
+        kwh.mint(provider, _batch(1), 5_000, ZONE, IDeviceRegistry.DeviceKind.Solar);
+        kwh.mint(provider, otherDevice, 5_000, ZONE, IDeviceRegistry.DeviceKind.Wind);
+        vm.warp(start + 7200);
+        vm.startPrank(operator);
+
+        // One batch above what 4 GPUs at 700 Wh draw in an hour.
+        vm.expectRevert(
+            abi.encodeWithSelector(IComputeMarket.ComputeKwhExceedsHourlyDraw.selector, uint256(start), 2_801, 2_800)
+        );
+        market.recordDelivery(id, _withKwh(_report(2, 10_000), _batch(0), 2_801));
+
+        // Two devices' batches of the same hour add up.
+        IComputeMarket.DeliveryReport memory sameHour = _report(2, 10_000);
+        sameHour.kwhBatchIds = new uint256[](2);
+        sameHour.kwhAmountsWh = new uint256[](2);
+        (sameHour.kwhBatchIds[0], sameHour.kwhBatchIds[1]) = (_batch(0), otherDevice);
+        (sameHour.kwhAmountsWh[0], sameHour.kwhAmountsWh[1]) = (2_000, 1_000);
+        vm.expectRevert(
+            abi.encodeWithSelector(IComputeMarket.ComputeKwhExceedsHourlyDraw.selector, uint256(start), 3_000, 2_800)
+        );
+        market.recordDelivery(id, sameHour);
+
+        // Hours must come in order, or one hour's energy could be counted against another's cap.
+        IComputeMarket.DeliveryReport memory unordered = _report(2, 10_000);
+        unordered.kwhBatchIds = new uint256[](2);
+        unordered.kwhAmountsWh = new uint256[](2);
+        (unordered.kwhBatchIds[0], unordered.kwhBatchIds[1]) = (_batch(1), _batch(0));
+        (unordered.kwhAmountsWh[0], unordered.kwhAmountsWh[1]) = (1_000, 1_000);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IComputeMarket.ComputeKwhNotInHourOrder.selector,
+                _batch(0),
+                uint256(start),
+                uint256(start) + 3600
+            )
+        );
+        market.recordDelivery(id, unordered);
         vm.stopPrank();
 
         assertFalse(market.getWindow(id).settled, "settled");

@@ -18,6 +18,13 @@ describe("sdk/units", function () {
       expect(() => parseAmount("0.0000001", 6)).to.throw("more than 6 decimal places");
     });
 
+    it("rounds to the requested places for display", function () {
+      expect(formatAmount(1_234_567n, 6, 2)).to.equal("1.23");
+      expect(formatAmount(1_235_000n, 6, 2)).to.equal("1.24");
+      expect(formatAmount(18_156_684_510n, 6, 2)).to.equal("18,156.68");
+      expect(formatAmount(-1_235_000n, 6, 2)).to.equal("-1.24");
+    });
+
     it("round-trips every amount", function () {
       for (const value of [0n, 1n, 999_999n, 1_000_000n, 123_456_789_012n]) {
         expect(parseAmount(formatAmount(value, 6), 6)).to.equal(value);
@@ -43,6 +50,7 @@ describe("sdk/units", function () {
       expect(formatEnergy(999n)).to.equal("999 Wh");
       expect(formatEnergy(2_000_000n)).to.equal("2 MWh");
       expect(formatEnergy(0n)).to.equal("0 Wh");
+      expect(formatEnergy(1_438_564_916n, 3)).to.equal("1.439 GWh");
     });
   });
 
