@@ -1,6 +1,8 @@
 import { task } from "hardhat/config";
 import { ArgumentType } from "hardhat/types/arguments";
 
+import { operatorTasks } from "./operator/index.js";
+
 /** Joulestack's own Hardhat tasks. Each action is imported lazily, so loading the config stays fast. */
 export const tasks = [
   task("demo", "Run the whole Joulestack lifecycle on the in-process chain and write a report")
@@ -59,4 +61,5 @@ export const tasks = [
     })
     .setAction(() => import("./bench/index.js"))
     .build(),
+  ...operatorTasks,
 ];

@@ -1,0 +1,169 @@
+import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import type { ContractTransactionResponse, InterfaceAbi, TransactionReceipt } from "ethers";
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+
+import { decodeRevert, describeError } from "../../sdk/errors.js";
+import { formatAmount, parseAmount } from "../../sdk/units.js";
+import {
+  ComputeMarket__factory,
+  DeviceRegistry__factory,
+  FlexibilityMarket__factory,
+  InvestorRegistry__factory,
+  MeteredEnergy__factory,
+  RenewableCertificates__factory,
+  TestStablecoin__factory,
+  TrancheNote__factory,
+  TrancheVault__factory,
+} from "../../typechain-types/index.js";
+
+/** Every Joulestack ABI, so that a revert from any contract a call reaches is decoded by name. */
+export const JOULESTACK_ABIS: readonly InterfaceAbi[] = [
+  DeviceRegistry__factory.abi,
+  MeteredEnergy__factory.abi,
+  RenewableCertificates__factory.abi,
+  FlexibilityMarket__factory.abi,
+  ComputeMarket__factory.abi,
+  TrancheVault__factory.abi,
+  TrancheNote__factory.abi,
+  InvestorRegistry__factory.abi,
+  TestStablecoin__factory.abi,
+];
+
+/** The deployed contracts an operator task can address, by their deployment record names. */
+export type DeploymentName =
+  | "DeviceRegistry"
+  | "MeteredEnergy"
+  | "RenewableCertificates"
+  | "FlexibilityMarket"
+  | "ComputeMarket"
+  | "TrancheVault"
+  | "InvestorRegistry"
+  | "TestStablecoin";
+
+/** What every operator task works with: the selected network, its first account and its deployment records. */
+export interface Operator {
+  readonly ethers: HardhatEthers;
+  readonly signer: HardhatEthersSigner;
+  readonly networkName: string;
+  readonly chainId: bigint;
+  /** The address of a deployed contract: `override` when given, else the network's deployment record. */
+  address(name: DeploymentName, override?: string): string;
+  /** The block a deployment was mined in (0 when the record does not say), to bound event queries. */
+  deploymentBlock(name: DeploymentName): number;
+  /** Sends a transaction, waits for it, and prints what it was, its hash and its gas. */
+  send(label: string, transaction: Promise<ContractTransactionResponse>): Promise<TransactionReceipt>;
+  /** The settlement stablecoin's decimals and symbol, read once. */
+  stablecoin(
+    asset: string,
+  ): Promise<{ decimals: number; symbol: string; parse(text: string): bigint; format(value: bigint): string }>;
+}
+
+interface DeploymentRecord {
+  address: string;
+  receipt?: { blockNumber?: string | number };
+}
+
+/**
+ * Wraps an operator action: it connects to the selected network and, when anything fails, prints the decoded
+ * custom error (`Name(arg=value)`) instead of a stack trace of hex, and makes the process exit non-zero.
+ */
+export function operatorAction<ArgsT>(
+  action: (args: ArgsT, operator: Operator) => Promise<void>,
+): (args: ArgsT, hre: HardhatRuntimeEnvironment) => Promise<void> {
+  return async (args, hre) => {
+    try {
+      const operator = await connectOperator(hre);
+      await action(args, operator);
+    } catch (error) {
+      console.error(`Error: ${describeError(error, JOULESTACK_ABIS)}`);
+      process.exitCode = 1;
+    }
+  };
+}
+
+/**
+ * Simulates a call before its approval is sent: it passes when the call would succeed or fail only with one of
+ * the `tolerated` errors (typically the missing allowance the next step grants), and throws anything else.
+ */
+export async function preflight(simulation: Promise<unknown>, tolerated: readonly string[]): Promise<void> {
+  try {
+    await simulation;
+  } catch (error) {
+    const decoded = decodeRevert(error, JOULESTACK_ABIS);
+    if (decoded === undefined || !tolerated.some((name) => decoded.startsWith(`${name}(`))) throw error;
+  }
+}
+
+async function connectOperator(hre: HardhatRuntimeEnvironment): Promise<Operator> {
+  const { ethers, networkName } = await hre.network.getOrCreate();
+  const [signer] = await ethers.getSigners();
+  if (signer === undefined) throw new Error(`network ${networkName} has no account: set DEPLOYER_PRIVATE_KEY`);
+  const { chainId } = await ethers.provider.getNetwork();
+  const directory = join(hre.config.paths.root, "deployments", networkName);
+  const records = new Map<string, DeploymentRecord>();
+
+  const record = (name: DeploymentName): DeploymentRecord => {
+    const cached = records.get(name);
+    if (cached !== undefined) return cached;
+    const file = join(directory, `${name}.json`);
+    if (!existsSync(file)) {
+      if (networkName === "default" || networkName === "hardhat") {
+        throw new Error(
+          `the in-process network "${networkName}" starts empty: pass --network localhost (after \`npm run node\` and \`npm run deploy -- --network localhost\`) or a testnet`,
+        );
+      }
+      throw new Error(
+        `no deployment of ${name} on network "${networkName}" (${file}): run \`npm run deploy -- --network ${networkName}\` or pass its address`,
+      );
+    }
+    const parsed = JSON.parse(readFileSync(file, "utf8")) as DeploymentRecord;
+    records.set(name, parsed);
+    return parsed;
+  };
+
+  const tokens = new Map<string, Awaited<ReturnType<Operator["stablecoin"]>>>();
+
+  return {
+    ethers,
+    signer,
+    networkName,
+    chainId,
+    address(name, override) {
+      if (override !== undefined && override !== "") {
+        if (!ethers.isAddress(override)) throw new Error(`"${override}" is not an address`);
+        return ethers.getAddress(override);
+      }
+      return ethers.getAddress(record(name).address);
+    },
+    deploymentBlock(name) {
+      const block = record(name).receipt?.blockNumber;
+      return block === undefined ? 0 : Number(block);
+    },
+    async send(label, transaction) {
+      const response = await transaction;
+      const receipt = await response.wait();
+      if (receipt === null) throw new Error(`${label}: the transaction ${response.hash} was dropped`);
+      console.log(
+        `${label}: tx ${receipt.hash} (block ${receipt.blockNumber}, gas ${receipt.gasUsed.toLocaleString("en-US")})`,
+      );
+      return receipt;
+    },
+    async stablecoin(asset) {
+      const cached = tokens.get(asset);
+      if (cached !== undefined) return cached;
+      const token = TestStablecoin__factory.connect(asset, signer);
+      const [decimals, symbol] = await Promise.all([token.decimals(), token.symbol()]);
+      const info = {
+        decimals: Number(decimals),
+        symbol,
+        parse: (text: string) => parseAmount(text, Number(decimals)),
+        format: (value: bigint) => `${formatAmount(value, Number(decimals))} ${symbol}`,
+      };
+      tokens.set(asset, info);
+      return info;
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import { ZeroAddress } from "ethers";
+import { readFileSync } from "node:fs";
+
+import { parseReadingsFile, type SignedReading } from "../../../sdk/readings.js";
+import { formatEnergy, parseEnergy } from "../../../sdk/units.js";
+import { FlexibilityMarket__factory } from "../../../typechain-types/index.js";
+import { operatorAction } from "../context.js";
+import { parseId } from "../parse.js";
+
+interface Args {
+  commitmentId: string;
+  readings: string;
+  delivered: string;
+  market: string;
+}
+
+const ATTESTATION_TYPES = {
+  DeliveryAttestation: [
+    { name: "commitmentId", type: "uint256" },
+    { name: "deliveredWh", type: "uint256" },
+  ],
+};
+
+/**
+ * `flex settle <commitmentId>`: proves delivery after the window. An export is proven by two signed readings of
+ * the device from `--readings` (the last at or before the window start, the first at or after its end); a
+ * consume-less commitment by the caller's own verifier attestation of `--delivered` energy (VERIFIER_ROLE).
+ */
+export default operatorAction<Args>(async (args, operator) => {
+  const market = FlexibilityMarket__factory.connect(
+    operator.address("FlexibilityMarket", args.market),
+    operator.signer,
+  );
+  const commitmentId = parseId(args.commitmentId, "commitment id");
+  const commitment = await market.getCommitment(commitmentId);
+  if (commitment.provider === ZeroAddress) {
+    throw new Error(`commitment ${commitmentId} does not exist`);
+  }
+  const request = await market.getRequest(commitment.requestId);
+
+  let receiptPromise;
+  if (args.readings !== "") {
+    const file = parseReadingsFile(readFileSync(args.readings, "utf8"));
+    const ofDevice = file.readings
+      .filter((reading) => reading.deviceId === commitment.deviceId)
+      .sort((a, b) => Number(a.timestamp - b.timestamp));
+    const start = ofDevice.filter((reading) => reading.timestamp <= request.windowStart).at(-1);
+    const end = ofDevice.find((reading) => reading.timestamp >= request.windowEnd);
+    if (start === undefined || end === undefined) {
+      throw new Error(`${args.readings} has no readings of device ${commitment.deviceId} around the window`);
+    }
+    const plain = ({ deviceId, cumulativeWh, timestamp }: SignedReading) => ({ deviceId, cumulativeWh, timestamp });
+    console.log(`Metered ${formatEnergy(end.cumulativeWh - start.cumulativeWh)} between the two readings`);
+    receiptPromise = market.settleWithReadings(commitmentId, plain(start), start.signature, plain(end), end.signature);
+  } else if (args.delivered !== "") {
+    const attestation = { commitmentId, deliveredWh: parseEnergy(args.delivered) };
+    const domain = {
+      name: "Joulestack Flexibility Market",
+      version: "1",
+      chainId: operator.chainId,
+      verifyingContract: await market.getAddress(),
+    };
+    const signature = await operator.signer.signTypedData(domain, ATTESTATION_TYPES, attestation);
+    receiptPromise = market.settleWithAttestation(attestation, signature);
+  } else {
+    throw new Error("pass --readings <file> for an export or --delivered <energy> for a consume-less commitment");
+  }
+
+  const receipt = await operator.send(`Settled commitment ${commitmentId}`, receiptPromise);
+  const event = receipt.logs
+    .map((log) => market.interface.parseLog(log))
+    .find((parsed) => parsed?.name === "CommitmentSettled");
+  if (event) {
+    const token = await operator.stablecoin(await market.stablecoin());
+    console.log(
+      `Delivered ${formatEnergy(event.args.deliveredWh)}: paid ${token.format(event.args.payout)}, slashed ${token.format(event.args.slashed)}, stake returned ${token.format(event.args.stakeReturned)}`,
+    );
+    console.log(
+      `  the payee claims with FlexibilityMarket.claim; ${commitment.payee} can claim ${token.format(await market.claimable(commitment.payee))}`,
+    );
+  }
+});

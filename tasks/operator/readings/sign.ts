@@ -1,0 +1,105 @@
+import { Wallet } from "ethers";
+import { readFileSync, writeFileSync } from "node:fs";
+
+import { meteredEnergyDomain, signReading, type MeterReading } from "../../../sdk/energy.js";
+import { stringifyReadingsFile } from "../../../sdk/readings.js";
+import { formatEnergy, parseEnergy } from "../../../sdk/units.js";
+import { DeviceRegistry__factory, MeteredEnergy__factory } from "../../../typechain-types/index.js";
+import { operatorAction } from "../context.js";
+import { formatTime, parseId, parseTime } from "../parse.js";
+
+interface Args {
+  deviceId: string;
+  out: string;
+  keyEnv: string;
+  input: string;
+  count: number;
+  energy: string;
+  interval: number;
+  end: string;
+  startWh: string;
+  meter: string;
+}
+
+/**
+ * `readings sign <deviceId>`: what a device gateway does. It signs meter readings with the device key (read from an
+ * environment variable, never from the command line) into a file that `readings submit` sends. The readings come
+ * from `--input` (a JSON list of `{ "timestamp": ..., "cumulative": "12.5 kWh" }`) or are generated: `--count`
+ * readings `--interval` seconds apart ending at `--end`, each adding `--energy` to the counter.
+ */
+export default operatorAction<Args>(async (args, operator) => {
+  const deviceId = parseId(args.deviceId, "device id");
+  const key = process.env[args.keyEnv];
+  if (key === undefined || key === "") throw new Error(`set the device key in the environment variable ${args.keyEnv}`);
+  const device = new Wallet(key);
+
+  const meterAddress = operator.address("MeteredEnergy", args.meter);
+  const energy = MeteredEnergy__factory.connect(meterAddress, operator.signer);
+  const registry = DeviceRegistry__factory.connect(await energy.registry(), operator.signer);
+  const [profile, meter, latest] = await Promise.all([
+    registry.meteringProfile(deviceId),
+    energy.meterState(deviceId),
+    operator.ethers.provider.getBlock("latest"),
+  ]);
+  if (profile.signer !== device.address) {
+    console.warn(`Warning: ${device.address} is not the registered signer ${profile.signer} of device ${deviceId}`);
+  }
+  const now = BigInt(latest?.timestamp ?? 0);
+
+  const readings: MeterReading[] =
+    args.input !== ""
+      ? readInput(args.input, deviceId, now)
+      : generate(deviceId, {
+          count: args.count,
+          step: parseEnergy(args.energy),
+          interval: BigInt(args.interval),
+          end: parseTime(args.end, now),
+          start: args.startWh === "" ? meter.cumulativeWh : parseEnergy(args.startWh),
+        });
+
+  const domain = meteredEnergyDomain(meterAddress, operator.chainId);
+  const signed = [];
+  for (const reading of readings) signed.push({ ...reading, signature: await signReading(device, domain, reading) });
+  writeFileSync(
+    args.out,
+    stringifyReadingsFile({ chainId: operator.chainId, meteredEnergy: meterAddress, readings: signed }),
+  );
+
+  const first = readings[0];
+  const last = readings[readings.length - 1];
+  console.log(`Signed ${readings.length} readings of device ${deviceId} with ${device.address} into ${args.out}`);
+  if (first !== undefined && last !== undefined) {
+    console.log(`  ${formatTime(first.timestamp)} .. ${formatTime(last.timestamp)}`);
+    console.log(`  counter ${formatEnergy(first.cumulativeWh)} .. ${formatEnergy(last.cumulativeWh)}`);
+  }
+});
+
+function generate(
+  deviceId: bigint,
+  plan: { count: number; step: bigint; interval: bigint; end: bigint; start: bigint },
+): MeterReading[] {
+  if (plan.count < 1) throw new Error("--count must be at least 1");
+  if (plan.interval < 1n) throw new Error("--interval must be at least 1 second");
+  const firstTimestamp = plan.end - BigInt(plan.count - 1) * plan.interval;
+  if (firstTimestamp <= 0n) throw new Error("the readings would start before 1970: lower --count or --interval");
+  return Array.from({ length: plan.count }, (_, index) => ({
+    deviceId,
+    timestamp: firstTimestamp + BigInt(index) * plan.interval,
+    cumulativeWh: plan.start + BigInt(index) * plan.step,
+  }));
+}
+
+function readInput(path: string, deviceId: bigint, now: bigint): MeterReading[] {
+  const entries = JSON.parse(readFileSync(path, "utf8")) as unknown;
+  if (!Array.isArray(entries)) throw new Error(`${path} is not a JSON list of readings`);
+  return entries.map((entry: { timestamp?: unknown; cumulative?: unknown }, index) => {
+    if (entry.timestamp === undefined || entry.cumulative === undefined) {
+      throw new Error(`${path}[${index}] needs "timestamp" and "cumulative"`);
+    }
+    return {
+      deviceId,
+      timestamp: parseTime(String(entry.timestamp), now),
+      cumulativeWh: parseEnergy(String(entry.cumulative)),
+    };
+  });
+}

@@ -1,0 +1,82 @@
+import { type TrancheVault, TrancheNote__factory } from "../../../typechain-types/index.js";
+import { renderTable } from "../../common/table.js";
+import { REVENUE_SOURCES } from "../parse.js";
+
+const percent = (bps: bigint) => `${(Number(bps) / 100).toFixed(2)}%`;
+
+/** Prints the waterfall of each listed (distributed) period and, per tranche, what was due and what was paid. */
+export async function printPeriods(vault: TrancheVault, format: (value: bigint) => string, periods: bigint[]) {
+  if (periods.length === 0) return;
+  const trancheCount = await vault.trancheCount();
+  const names: string[] = [];
+  for (let id = 0n; id < trancheCount; id++) names.push(await trancheSymbol(vault, id));
+
+  const waterfall: string[][] = [];
+  const service: string[][] = [];
+  for (const period of periods) {
+    const report = await vault.periodReport(period);
+    waterfall.push([
+      period.toString(),
+      format(report.revenue),
+      format(report.cashAvailable),
+      format(report.feePaid),
+      format(report.reserveDrawn),
+      format(report.reserveToppedUp),
+      format(report.swept),
+      format(report.equityResidual),
+      percent(report.coverageBps),
+      report.covenantBreached ? "breached" : "ok",
+    ]);
+    for (let id = 0n; id < trancheCount; id++) {
+      const tranche = await vault.trancheReport(period, id);
+      service.push([
+        period.toString(),
+        names[Number(id)],
+        format(tranche.interestDue),
+        format(tranche.interestPaid),
+        format(tranche.principalDue),
+        format(tranche.principalPaid),
+        format(tranche.allotted),
+      ]);
+    }
+  }
+  console.log(
+    renderTable(
+      [
+        "period",
+        "revenue",
+        "cash",
+        "fee paid",
+        "reserve drawn",
+        "reserve added",
+        "swept",
+        "equity",
+        "coverage",
+        "covenant",
+      ],
+      waterfall,
+      [1, 2, 3, 4, 5, 6, 7, 8],
+    ),
+  );
+  console.log();
+  console.log(
+    renderTable(
+      ["period", "tranche", "interest due", "interest paid", "principal due", "principal paid", "allotted"],
+      service,
+      [2, 3, 4, 5, 6],
+    ),
+  );
+}
+
+/** The note symbol of a tranche (`JSN-SR`), for table rows. */
+export async function trancheSymbol(vault: TrancheVault, trancheId: bigint): Promise<string> {
+  const { note } = await vault.tranche(trancheId);
+  return TrancheNote__factory.connect(note, vault.runner).symbol();
+}
+
+/** The revenue received for a (not yet distributed) period, per source. */
+export async function revenueBySource(vault: TrancheVault, period: bigint): Promise<[string, bigint][]> {
+  return Promise.all(
+    REVENUE_SOURCES.map(async (name, source) => [name, await vault.periodRevenue(period, source)] as [string, bigint]),
+  );
+}
