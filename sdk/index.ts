@@ -7,4 +7,5 @@ export * from "./contracts.js";
 export * from "./energy.js";
 export * from "./errors.js";
 export * from "./lineage.js";
+export * from "./readings.js";
 export * from "./units.js";
