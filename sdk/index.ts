@@ -7,5 +7,6 @@ export * from "./contracts.js";
 export * from "./energy.js";
 export * from "./errors.js";
 export * from "./lineage.js";
+export * from "./permit.js";
 export * from "./readings.js";
 export * from "./units.js";

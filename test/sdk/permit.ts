@@ -1,0 +1,37 @@
+import { expect } from "chai";
+import { network } from "hardhat";
+
+import { permitDomain, signPermit } from "../../sdk/permit.js";
+import { BaselineERC20__factory, TestStablecoin__factory } from "../../typechain-types/index.js";
+
+const { ethers, networkHelpers } = await network.create();
+
+describe("sdk/permit", function () {
+  it("signs a permit the token accepts, with the domain the token declares", async function () {
+    const [owner, holder, spender] = await ethers.getSigners();
+    const token = await new TestStablecoin__factory(owner).deploy(owner.address);
+    await token.mint(holder.address, 1_000n);
+    const deadline = BigInt(await networkHelpers.time.latest()) + 3_600n;
+
+    const signature = await signPermit(holder, await token.getAddress(), spender.address, 600n, deadline);
+    await token.permit(holder.address, spender.address, 600n, deadline, signature.v, signature.r, signature.s);
+    expect(await token.allowance(holder.address, spender.address)).to.equal(600n);
+
+    // The nonce moved on: a second permit is signed over the new one.
+    const again = await signPermit(holder, await token.getAddress(), spender.address, 50n, deadline);
+    await token.permit(holder.address, spender.address, 50n, deadline, again.v, again.r, again.s);
+    expect(await token.nonces(holder.address)).to.equal(2n);
+  });
+
+  it("falls back to the token's name and the given version when it does not declare its domain", async function () {
+    const [owner] = await ethers.getSigners();
+    const plain = await new BaselineERC20__factory(owner).deploy();
+    const { chainId } = await ethers.provider.getNetwork();
+    expect(await permitDomain(await plain.getAddress(), owner, "2")).to.deep.equal({
+      name: "Baseline",
+      version: "2",
+      chainId,
+      verifyingContract: await plain.getAddress(),
+    });
+  });
+});
