@@ -7,6 +7,7 @@ import {
   RenewableCertificates__factory,
   TestStablecoin__factory,
 } from "../../typechain-types/index.js";
+import { signPermit } from "../../sdk/permit.js";
 import { BENCH_EPOCH, type Bench, gasOf } from "./types.js";
 
 const HOUR = 3600n;
@@ -71,21 +72,7 @@ export const computeBench: Bench = async ({ ethers, networkHelpers, baselines })
   const { chainId } = await ethers.provider.getNetwork();
   const deadline = start;
   const value = 500n * 2_000_000n;
-  const signature = ethers.Signature.from(
-    await bob.signTypedData(
-      { name: await usd.name(), version: "1", chainId, verifyingContract: await usd.getAddress() },
-      {
-        Permit: [
-          { name: "owner", type: "address" },
-          { name: "spender", type: "address" },
-          { name: "value", type: "uint256" },
-          { name: "nonce", type: "uint256" },
-          { name: "deadline", type: "uint256" },
-        ],
-      },
-      { owner: bob.address, spender: marketAddress, value, nonce: 0n, deadline },
-    ),
-  );
+  const signature = await signPermit(bob, await usd.getAddress(), marketAddress, value, deadline);
   const permitBuy = await gasOf(
     market.connect(bob).buyWithPermit(creditId, 500n, bob.address, deadline, signature.v, signature.r, signature.s),
   );

@@ -9,6 +9,7 @@ import {
   TrancheVault__factory,
   type TrancheVault,
 } from "../../typechain-types/index.js";
+import { signPermit } from "../../sdk/permit.js";
 import type { ITrancheVault } from "../../typechain-types/finance/TrancheVault.js";
 import { BENCH_EPOCH, type Bench, type GasRow, deployGasOf, gasOf, worstCase } from "./types.js";
 
@@ -134,26 +135,12 @@ export const financeBench: Bench = async ({ ethers, networkHelpers, baselines })
   const approve = await gasOf(stablecoin.connect(bob).approve(few, USD(10_000n)));
   const subscribe = await gasOf(few.connect(bob).subscribe(0n, USD(10_000n)));
   const { chainId } = await ethers.provider.getNetwork();
-  const permit = ethers.Signature.from(
-    await carol.signTypedData(
-      { name: await stablecoin.name(), version: "1", chainId, verifyingContract: await stablecoin.getAddress() },
-      {
-        Permit: [
-          { name: "owner", type: "address" },
-          { name: "spender", type: "address" },
-          { name: "value", type: "uint256" },
-          { name: "nonce", type: "uint256" },
-          { name: "deadline", type: "uint256" },
-        ],
-      },
-      {
-        owner: carol.address,
-        spender: await few.getAddress(),
-        value: USD(10_000n),
-        nonce: 0n,
-        deadline: ethers.MaxUint256,
-      },
-    ),
+  const permit = await signPermit(
+    carol,
+    await stablecoin.getAddress(),
+    await few.getAddress(),
+    USD(10_000n),
+    ethers.MaxUint256,
   );
   const subscribeWithPermit = await gasOf(
     few.connect(carol).subscribeWithPermit(0n, USD(10_000n), ethers.MaxUint256, permit.v, permit.r, permit.s),

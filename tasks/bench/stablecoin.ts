@@ -1,3 +1,4 @@
+import { signPermit } from "../../sdk/permit.js";
 import { TestStablecoin__factory } from "../../typechain-types/index.js";
 import { BENCH_EPOCH, type Bench, gasOf } from "./types.js";
 
@@ -13,21 +14,7 @@ export const stablecoinBench: Bench = async ({ ethers, networkHelpers, baselines
   await networkHelpers.time.increaseTo(BENCH_EPOCH);
   const deadline = BENCH_EPOCH + 3600n;
   const { chainId } = await ethers.provider.getNetwork();
-  const signature = ethers.Signature.from(
-    await alice.signTypedData(
-      { name: await stablecoin.name(), version: "1", chainId, verifyingContract: await stablecoin.getAddress() },
-      {
-        Permit: [
-          { name: "owner", type: "address" },
-          { name: "spender", type: "address" },
-          { name: "value", type: "uint256" },
-          { name: "nonce", type: "uint256" },
-          { name: "deadline", type: "uint256" },
-        ],
-      },
-      { owner: alice.address, spender: bob.address, value: 5_000n, nonce: 0n, deadline },
-    ),
-  );
+  const signature = await signPermit(alice, await stablecoin.getAddress(), bob.address, 5_000n, deadline);
   const permit = await gasOf(
     stablecoin.permit(alice.address, bob.address, 5_000n, deadline, signature.v, signature.r, signature.s),
   );

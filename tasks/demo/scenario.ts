@@ -2,7 +2,7 @@ import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardha
 import type { NetworkHelpers } from "@nomicfoundation/hardhat-network-helpers/types";
 import type { EthereumProvider } from "hardhat/types/providers";
 
-import { type BaseWallet, Signature, Wallet, id } from "ethers";
+import { type BaseWallet, Wallet, id } from "ethers";
 
 import { loadAndExecuteDeploymentsFromFiles } from "../../rocketh/environment.js";
 import {
@@ -16,6 +16,7 @@ import {
   type MeterReading,
 } from "../../sdk/energy.js";
 import { readLineage } from "../../sdk/lineage.js";
+import { signPermit } from "../../sdk/permit.js";
 import { formatAmount, formatEnergy } from "../../sdk/units.js";
 import {
   ComputeMarket__factory,
@@ -186,7 +187,13 @@ export async function runScenario(
     if (index % 2 === 1) {
       // Every other investor subscribes in one transaction with an EIP-2612 permit.
       const deadline = BigInt(await networkHelpers.time.latest()) + HOUR;
-      const signature = await permitSignature(holder.signer, vaultAddress, holder.amount, deadline);
+      const signature = await signPermit(
+        holder.signer,
+        await stablecoin.getAddress(),
+        vaultAddress,
+        holder.amount,
+        deadline,
+      );
       await gas.track(
         "subscribe (permit)",
         asInvestor.subscribeWithPermit(holder.tranche, holder.amount, deadline, signature.v, signature.r, signature.s),
@@ -269,7 +276,13 @@ export async function runScenario(
       await gas.track("mint test dollars", stablecoin.mint(agent.address, cost));
       if (index % 2 === 0) {
         const deadline = BigInt(await networkHelpers.time.latest()) + HOUR;
-        const signature = await permitSignature(agent, await compute.getAddress(), cost, deadline);
+        const signature = await signPermit(
+          agent,
+          await stablecoin.getAddress(),
+          await compute.getAddress(),
+          cost,
+          deadline,
+        );
         await gas.track(
           "buy GPU-hours (permit)",
           compute
@@ -597,29 +610,6 @@ export async function runScenario(
   };
 
   // --- helpers, closing over the deployment ---
-
-  async function permitSignature(
-    owner: HardhatEthersSigner | BaseWallet,
-    spender: string,
-    value: bigint,
-    deadline: bigint,
-  ) {
-    return Signature.from(
-      await owner.signTypedData(
-        { name: await stablecoin.name(), version: "1", chainId, verifyingContract: await stablecoin.getAddress() },
-        {
-          Permit: [
-            { name: "owner", type: "address" },
-            { name: "spender", type: "address" },
-            { name: "value", type: "uint256" },
-            { name: "nonce", type: "uint256" },
-            { name: "deadline", type: "uint256" },
-          ],
-        },
-        { owner: owner.address, spender, value, nonce: await stablecoin.nonces(owner.address), deadline },
-      ),
-    );
-  }
 
   /** Signs and relays readings; books what each mints into the device's holdings. */
   async function submitReadings(entries: { device: Device; reading: MeterReading }[]) {

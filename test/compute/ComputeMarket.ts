@@ -2,6 +2,8 @@ import { expect } from "chai";
 import { id as keccakId, type Signer } from "ethers";
 import { network } from "hardhat";
 
+import { signPermit } from "../../sdk/permit.js";
+
 import { readLineage } from "../../sdk/lineage.js";
 import type { TestStablecoin } from "../../typechain-types/index.js";
 import {
@@ -21,25 +23,9 @@ const USD = (amount: string) => ethers.parseUnits(amount, 6);
 const PRICE = USD("2");
 const JOB = keccakId("job: fine-tune llama, agent alice");
 
-async function signPermit(stablecoin: TestStablecoin, owner: Signer, spender: string, value: bigint) {
+async function permitFor(stablecoin: TestStablecoin, owner: Signer, spender: string, value: bigint) {
   const deadline = BigInt(await networkHelpers.time.latest()) + HOUR;
-  const { chainId } = await ethers.provider.getNetwork();
-  const ownerAddress = await owner.getAddress();
-  const signature = ethers.Signature.from(
-    await owner.signTypedData(
-      { name: await stablecoin.name(), version: "1", chainId, verifyingContract: await stablecoin.getAddress() },
-      {
-        Permit: [
-          { name: "owner", type: "address" },
-          { name: "spender", type: "address" },
-          { name: "value", type: "uint256" },
-          { name: "nonce", type: "uint256" },
-          { name: "deadline", type: "uint256" },
-        ],
-      },
-      { owner: ownerAddress, spender, value, nonce: await stablecoin.nonces(ownerAddress), deadline },
-    ),
-  );
+  const signature = await signPermit(owner, await stablecoin.getAddress(), spender, value, deadline);
   return { deadline, v: signature.v, r: signature.r, s: signature.s };
 }
 
@@ -107,7 +93,7 @@ async function soldAndRedeemedFixture() {
   const { market, stablecoin, alice, bob, creditId, start } = f;
   await stablecoin.connect(alice).approve(await market.getAddress(), 1500n * PRICE);
   await market.connect(alice).buy(creditId, 1500, alice.address);
-  const permit = await signPermit(stablecoin, bob, await market.getAddress(), 500n * PRICE);
+  const permit = await permitFor(stablecoin, bob, await market.getAddress(), 500n * PRICE);
   await market.connect(bob).buyWithPermit(creditId, 500, bob.address, permit.deadline, permit.v, permit.r, permit.s);
   await networkHelpers.time.increaseTo(start);
   await market.connect(alice).redeem(alice.address, creditId, 1500, JOB);
@@ -178,7 +164,7 @@ describe("ComputeMarket", function () {
         .and.to.emit(market, "ComputeRevenuePaid")
         .withArgs(creditId, 1n, payout.address, USD("3000"), false);
 
-      const permit = await signPermit(stablecoin, bob, await market.getAddress(), 500n * PRICE);
+      const permit = await permitFor(stablecoin, bob, await market.getAddress(), 500n * PRICE);
       await expect(
         market.connect(bob).buyWithPermit(creditId, 500, bob.address, permit.deadline, permit.v, permit.r, permit.s),
       ).to.changeTokenBalances(ethers, stablecoin, [bob, payout], [-USD("1000"), USD("1000")]);

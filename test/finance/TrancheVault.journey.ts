@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
+import { signPermit } from "../../sdk/permit.js";
 import { deployFinance } from "../helpers/finance.js";
 import { WaterfallModel } from "./waterfallModel.js";
 
@@ -68,26 +69,7 @@ describe("TrancheVault journey", function () {
     const permitAmount = USD("200000");
     await stablecoin.mint(s2.address, permitAmount);
     const deadline = (await networkHelpers.time.latest()) + 3600;
-    const signature = ethers.Signature.from(
-      await s2.signTypedData(
-        {
-          name: await stablecoin.name(),
-          version: "1",
-          chainId: 31337n,
-          verifyingContract: await stablecoin.getAddress(),
-        },
-        {
-          Permit: [
-            { name: "owner", type: "address" },
-            { name: "spender", type: "address" },
-            { name: "value", type: "uint256" },
-            { name: "nonce", type: "uint256" },
-            { name: "deadline", type: "uint256" },
-          ],
-        },
-        { owner: s2.address, spender: vaultAddress, value: permitAmount, nonce: 0n, deadline },
-      ),
-    );
+    const signature = await signPermit(s2, await stablecoin.getAddress(), vaultAddress, permitAmount, deadline);
     await vault.connect(s2).subscribeWithPermit(0, permitAmount, deadline, signature.v, signature.r, signature.s);
     model.subscribe(0, s2.address, permitAmount);
     expect(await notes[0].balanceOf(s2.address)).to.equal(permitAmount);

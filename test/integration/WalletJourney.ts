@@ -11,6 +11,7 @@ import {
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
+import { signPermit } from "../../sdk/permit.js";
 import { DeviceKind, batchId, gridZone, meteredEnergyDomain, signReading } from "../../sdk/energy.js";
 import { describeError } from "../../sdk/errors.js";
 import {
@@ -155,20 +156,12 @@ describe("a wallet journey on a local node", function () {
 
     await mined(stablecoin.mint(agent.address, 10n * price));
     const deadline = windowStart;
-    const permit = Signature.from(
-      await agent.signTypedData(
-        { name: await stablecoin.name(), version: "1", chainId, verifyingContract: await stablecoin.getAddress() },
-        {
-          Permit: [
-            { name: "owner", type: "address" },
-            { name: "spender", type: "address" },
-            { name: "value", type: "uint256" },
-            { name: "nonce", type: "uint256" },
-            { name: "deadline", type: "uint256" },
-          ],
-        },
-        { owner: agent.address, spender: await market.getAddress(), value: 4n * price, nonce: 0n, deadline },
-      ),
+    const permit = await signPermit(
+      agent,
+      await stablecoin.getAddress(),
+      await market.getAddress(),
+      4n * price,
+      deadline,
     );
     await mined(
       market.connect(agent).buyWithPermit(creditId, 4n, agent.address, deadline, permit.v, permit.r, permit.s),

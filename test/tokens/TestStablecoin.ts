@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
+import { signPermit } from "../../sdk/permit.js";
 import { deploySuite } from "../helpers/fixtures.js";
 
 const { ethers, networkHelpers, provider } = await network.create();
@@ -50,26 +51,7 @@ describe("TestStablecoin", function () {
       const { chainId } = await ethers.provider.getNetwork();
       const deadline = (await networkHelpers.time.latest()) + 3600;
       const value = USD("40");
-      const signature = ethers.Signature.from(
-        await alice.signTypedData(
-          {
-            name: await stablecoin.name(),
-            version: "1",
-            chainId,
-            verifyingContract: await stablecoin.getAddress(),
-          },
-          {
-            Permit: [
-              { name: "owner", type: "address" },
-              { name: "spender", type: "address" },
-              { name: "value", type: "uint256" },
-              { name: "nonce", type: "uint256" },
-              { name: "deadline", type: "uint256" },
-            ],
-          },
-          { owner: alice.address, spender: bob.address, value, nonce: 0n, deadline },
-        ),
-      );
+      const signature = await signPermit(alice, await stablecoin.getAddress(), bob.address, value, deadline);
 
       await stablecoin
         .connect(bob)
