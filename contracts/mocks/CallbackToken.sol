@@ -20,11 +20,11 @@ contract CallbackToken is ERC20 {
         super._update(from, to, value);
         if (from == address(0) || to.code.length == 0) return;
         // Contracts without the hook (the vault, the market) simply receive.
-        try TokenTransferHook(to).onTokenTransfer(from, value) {} catch {}
+        try ITokenTransferHook(to).onTokenTransfer(from, value) {} catch {}
     }
 }
 
 /// @notice The hook a {CallbackToken} recipient may implement.
-interface TokenTransferHook {
+interface ITokenTransferHook {
     function onTokenTransfer(address from, uint256 value) external;
 }

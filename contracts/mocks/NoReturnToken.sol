@@ -12,13 +12,21 @@ contract NoReturnToken {
     event Transfer(address indexed from, address indexed to, uint256 value);
     event Approval(address indexed owner, address indexed spender, uint256 value);
 
-    string public constant name = "No Return Dollar";
-    string public constant symbol = "nUSD";
-    uint8 public constant decimals = 6;
-
     uint256 public totalSupply;
     mapping(address account => uint256) public balanceOf;
     mapping(address owner => mapping(address spender => uint256)) public allowance;
+
+    function name() external pure returns (string memory) {
+        return "No Return Dollar";
+    }
+
+    function symbol() external pure returns (string memory) {
+        return "nUSD";
+    }
+
+    function decimals() external pure returns (uint8) {
+        return 6;
+    }
 
     function mint(address to, uint256 amount) external {
         totalSupply += amount;

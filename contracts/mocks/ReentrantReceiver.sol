@@ -5,19 +5,19 @@ import {IERC1155Receiver} from "@openzeppelin/contracts/token/ERC1155/IERC1155Re
 import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
 
 /// @notice Test-only: an account contract (device owner, REC requester, investor, provider) whose receiver hooks
-/// (ERC-1155 receipts and {CallbackToken} transfers) re-enter a target once with an armed call. The attempt's
+/// (ERC-1155 receipts and {CallbackToken} transfers) re-enter a reentryTarget once with an armed call. The attempt's
 /// outcome is recorded rather than bubbled, so the outer operation completes and a test can show what was gained.
 contract ReentrantReceiver is IERC1155Receiver {
-    address public target;
+    address public reentryTarget;
     bytes public payload;
     bool public armed;
     uint256 public attempts;
     uint256 public successes;
     bytes public lastRevert;
 
-    /// @notice Arms one re-entry: the next hook calls `target_` with `payload_`.
-    function arm(address target_, bytes calldata payload_) external {
-        target = target_;
+    /// @notice Arms one re-entry: the next hook calls `reentryTarget_` with `payload_`.
+    function arm(address reentryTarget_, bytes calldata payload_) external {
+        reentryTarget = reentryTarget_;
         payload = payload_;
         armed = true;
     }
@@ -25,6 +25,7 @@ contract ReentrantReceiver is IERC1155Receiver {
     /// @notice Acts as this account: calls `to` with `data`, bubbling a revert.
     function execute(address to, bytes calldata data) external returns (bytes memory result) {
         bool ok;
+        // solhint-disable-next-line avoid-low-level-calls
         (ok, result) = to.call(data);
         if (!ok) {
             assembly ("memory-safe") {
@@ -61,7 +62,9 @@ contract ReentrantReceiver is IERC1155Receiver {
         if (!armed) return;
         armed = false;
         ++attempts;
-        (bool ok, bytes memory result) = target.call(payload);
+        // A raw call, so that the attempt's revert data can be recorded instead of bubbled.
+        // solhint-disable-next-line avoid-low-level-calls
+        (bool ok, bytes memory result) = reentryTarget.call(payload);
         if (ok) ++successes;
         else lastRevert = result;
     }

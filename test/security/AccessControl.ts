@@ -216,9 +216,21 @@ describe("access-control matrix", function () {
     await market.connect(deviceOwner).commit(1n, 1n, 1_000n, deviceOwner.address);
 
     // A second vault, so that "the same privilege elsewhere" can be tried against the immutable vault/note gates.
-    const params = await contracts.TrancheVault.params();
+    const p = await contracts.TrancheVault.params();
     const otherVault = await new TrancheVault__factory(deployer).deploy(
-      { ...params.toObject(), admin: deployer.address, fundingDeadline: now + 86_400n },
+      {
+        asset: p.asset,
+        registry: p.registry,
+        admin: deployer.address,
+        projectWallet: p.projectWallet,
+        feeRecipient: p.feeRecipient,
+        fundingDeadline: now + 86_400n,
+        periodLength: p.periodLength,
+        periodCount: p.periodCount,
+        servicingFeePerPeriod: p.servicingFeePerPeriod,
+        reserveTargetBps: p.reserveTargetBps,
+        minCoverageBps: p.minCoverageBps,
+      },
       [{ name: "X", symbol: "X", targetSize: 1n, minSubscription: 1n, couponBps: 0, amortizationPerPeriod: 0n }],
     );
     const otherNote = (await otherVault.tranche(0n)).note;

@@ -1,4 +1,3 @@
-import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import type { BaseContract } from "ethers";
 
 import { expect } from "chai";
@@ -11,6 +10,7 @@ import {
   TrancheNote__factory,
   TrancheVault__factory,
   type FlexibilityMarket,
+  type NoReturnToken,
   type ReentrantReceiver,
   type TrancheVault,
 } from "../../typechain-types/index.js";
@@ -25,13 +25,8 @@ const ZONE = encodeBytes32String("ERCOT-NORTH");
 const FLEXIBLE_LOAD = 7;
 
 type Everything = Awaited<ReturnType<typeof deployEverything>>;
-/** Any ERC-20-shaped mock with open minting. */
-type MintableToken = BaseContract & {
-  mint(to: string, amount: bigint): Promise<unknown>;
-  approve(spender: string, amount: bigint): Promise<unknown>;
-  balanceOf(account: string): Promise<bigint>;
-  connect(signer: HardhatEthersSigner): MintableToken;
-};
+/** The surface every ERC-20 mock here shares (open `mint`, `approve`, `balanceOf`, `allowance`). */
+type MintableToken = NoReturnToken;
 
 async function base() {
   const suite = await deployEverything(provider, ethers);
@@ -173,12 +168,7 @@ describe("adversarial tokens and receivers", function () {
       expect(await token.balanceOf(f.deployer.address)).to.equal(USD(1_000n) + 1_400_000n + 40_000n);
       expect(await token.balanceOf(marketAddress)).to.equal(0n);
       // payRevenue's approval was reset to zero, so a USDT-style token accepts the next one.
-      expect(
-        await (token as unknown as { allowance(o: string, s: string): Promise<bigint> }).allowance(
-          marketAddress,
-          vaultAddress,
-        ),
-      ).to.equal(0n);
+      expect(await token.allowance(marketAddress, vaultAddress)).to.equal(0n);
 
       await networkHelpers.time.increaseTo((await vault.startTime()) + PERIOD);
       await vault.distribute(1n);
@@ -278,7 +268,10 @@ describe("adversarial tokens and receivers", function () {
       const f = await networkHelpers.loadFixture(energyFixture);
       const energy = f.contracts.MeteredEnergy;
       const second = await f.reading(2n * MWH, f.t0 + 1_200n);
-      await f.receiver.arm(await energy.getAddress(), energy.interface.encodeFunctionData("submitReading", second));
+      await f.receiver.arm(
+        await energy.getAddress(),
+        energy.interface.encodeFunctionData("submitReading", [...second]),
+      );
       await energy.submitReading(...(await f.reading(MWH, f.t0 + 600n)));
 
       expect([await f.receiver.attempts(), await f.receiver.successes()]).to.deep.equal([1n, 0n]);

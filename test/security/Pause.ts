@@ -1,4 +1,4 @@
-import type { ContractTransactionResponse } from "ethers";
+import type { ContractTransactionResponse, FunctionFragment } from "ethers";
 
 import { expect } from "chai";
 import { id } from "ethers";
@@ -136,8 +136,9 @@ describe("pause matrix", function () {
     const f = await load();
     for (const name of ["MeteredEnergy", "RenewableCertificates"] as const) {
       const functions = f.contracts[name].interface.fragments
-        .filter((fragment) => fragment.type === "function" && !(fragment as { constant?: boolean }).constant)
-        .map((fragment) => (fragment as { name: string }).name)
+        .filter((fragment): fragment is FunctionFragment => fragment.type === "function")
+        .filter((fragment) => !fragment.constant)
+        .map((fragment) => fragment.name)
         .sort();
       expect(Object.keys(PAUSE_MATRIX[name]).sort(), name).to.deep.equal(functions);
     }

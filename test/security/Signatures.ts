@@ -222,8 +222,12 @@ describe("signature suite", function () {
 
   describe("meter readings as delivery proof (FlexibilityMarket.settleWithReadings)", function () {
     const batteryDomain = (f: Fixture) => f.domain;
-    const signBattery = (f: Fixture, reading: MeterReading, domain = batteryDomain(f), key: Wallet = f.batteryMeter) =>
-      key.signTypedData(domain, METER_READING_TYPES, { ...reading });
+    const signBattery = (
+      f: Fixture,
+      reading: MeterReading,
+      domain: TypedDataDomain = batteryDomain(f),
+      key: Wallet = f.batteryMeter,
+    ) => key.signTypedData(domain, METER_READING_TYPES, { ...reading });
 
     /** Settles commitment 1 with `endSignature` over the end reading and expects the energy token to reject it. */
     async function expectRejected(
