@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {InvestorRegistry} from "../../contracts/compliance/InvestorRegistry.sol";
+import {IInvestorRegistry} from "../../contracts/interfaces/IInvestorRegistry.sol";
+import {Test} from "../utils/Test.sol";
+import {Vm} from "../utils/Vm.sol";
+
+/// @notice Lists, delists, freezes and re-roles investors from a mix of callers (the admin, an agent, an agent whose
+/// role was revoked, a stranger) while time passes, keeping a model of what the allow-list should say.
+contract ComplianceHandler {
+    Vm private constant VM = Vm(address(uint160(uint256(keccak256("hevm cheat code")))));
+    address public constant ADMIN = address(0xAD);
+    address public constant AGENT = address(0xA6);
+    address public constant REVOKED = address(0xDEAD);
+    address public constant STRANGER = address(0xBAD);
+    bytes32 public constant AGENT_ROLE = keccak256("AGENT_ROLE");
+
+    InvestorRegistry public immutable registry;
+    address[3] public investors = [address(0x1001), address(0x1002), address(0x1003)];
+
+    mapping(address account => uint64) public modelExpiry;
+    mapping(address account => uint16) public modelJurisdiction;
+    mapping(address account => bool) public modelFrozen;
+    mapping(address account => bool) public modelAgent;
+    uint256 public ghostUnauthorizedChanges;
+
+    constructor(InvestorRegistry registry_) {
+        registry = registry_;
+        modelAgent[ADMIN] = true;
+        modelAgent[AGENT] = true;
+    }
+
+    function list(uint256 actorSeed, uint256 investorSeed, uint256 lifetime, uint16 jurisdiction) external {
+        address actor = _actor(actorSeed);
+        address account = investors[investorSeed % investors.length];
+        uint64 expiry = uint64(block.timestamp + 1 + (lifetime % 365 days));
+        VM.prank(actor);
+        try registry.listInvestor(account, expiry, jurisdiction) {
+            _authorized(actor);
+            modelExpiry[account] = expiry;
+            modelJurisdiction[account] = jurisdiction;
+        } catch {}
+    }
+
+    function delist(uint256 actorSeed, uint256 investorSeed) external {
+        address actor = _actor(actorSeed);
+        address account = investors[investorSeed % investors.length];
+        VM.prank(actor);
+        try registry.delistInvestor(account) {
+            _authorized(actor);
+            modelExpiry[account] = 0;
+            modelJurisdiction[account] = 0;
+        } catch {}
+    }
+
+    function setFrozen(uint256 actorSeed, uint256 investorSeed, bool frozen) external {
+        address actor = _actor(actorSeed);
+        address account = investors[investorSeed % investors.length];
+        VM.prank(actor);
+        try registry.setFrozen(account, frozen) {
+            _authorized(actor);
+            modelFrozen[account] = frozen;
+        } catch {}
+    }
+
+    /// @notice Someone grants or revokes the agent role of the agent, the revoked agent or the stranger.
+    function changeAgent(uint256 actorSeed, uint256 accountSeed, bool grant) external {
+        address actor = _actor(actorSeed);
+        address account = [AGENT, REVOKED, STRANGER][accountSeed % 3];
+        VM.prank(actor);
+        if (grant) {
+            try registry.grantRole(AGENT_ROLE, account) {
+                if (actor != ADMIN) ++ghostUnauthorizedChanges;
+                modelAgent[account] = true;
+            } catch {}
+        } else {
+            try registry.revokeRole(AGENT_ROLE, account) {
+                if (actor != ADMIN) ++ghostUnauthorizedChanges;
+                modelAgent[account] = false;
+            } catch {}
+        }
+    }
+
+    function warp(uint256 seconds_) external {
+        VM.warp(block.timestamp + (seconds_ % 60 days));
+    }
+
+    function _authorized(address actor) private {
+        if (!modelAgent[actor]) ++ghostUnauthorizedChanges;
+    }
+
+    function _actor(uint256 seed) private pure returns (address) {
+        return [ADMIN, AGENT, REVOKED, STRANGER][seed % 4];
+    }
+}
+
+/// @notice The allow-list is exactly what authorised agents made it, and only role admins change who is an agent.
+contract ComplianceSafetyInvariants is Test {
+    InvestorRegistry private registry;
+    ComplianceHandler private handler;
+
+    function setUp() public {
+        vm.warp(1_750_000_000);
+        registry = new InvestorRegistry(address(0xAD));
+        handler = new ComplianceHandler(registry);
+        vm.startPrank(address(0xAD));
+        registry.grantRole(registry.AGENT_ROLE(), handler.AGENT());
+        registry.grantRole(registry.AGENT_ROLE(), handler.REVOKED());
+        registry.revokeRole(registry.AGENT_ROLE(), handler.REVOKED());
+        vm.stopPrank();
+        targetContract(address(handler));
+    }
+
+    /// Every entry, and whether it verifies (listed, unexpired, not frozen), matches the model of authorised edits.
+    function invariant_allowListMatchesAuthorisedEdits() public view {
+        for (uint256 i; i < 3; ++i) {
+            address account = handler.investors(i);
+            IInvestorRegistry.Investor memory entry = registry.investor(account);
+            assertEq(entry.expiry, handler.modelExpiry(account), "expiry");
+            assertEq(entry.jurisdiction, handler.modelJurisdiction(account), "jurisdiction");
+            assertTrue(entry.frozen == handler.modelFrozen(account), "frozen");
+            bool verified = !handler.modelFrozen(account) && handler.modelExpiry(account) > block.timestamp;
+            assertTrue(registry.isVerified(account) == verified, "verified");
+        }
+    }
+
+    /// No list, delist, freeze or role change ever succeeded for a caller without the role that gates it.
+    function invariant_onlyAgentsEditAndOnlyAdminsChangeRoles() public view {
+        assertEq(handler.ghostUnauthorizedChanges(), 0, "unauthorised change");
+    }
+
+    /// Agent membership is exactly the admin's grants and revocations.
+    function invariant_agentRoleMatchesAdminDecisions() public view {
+        address[3] memory accounts = [handler.AGENT(), handler.REVOKED(), handler.STRANGER()];
+        for (uint256 i; i < accounts.length; ++i) {
+            assertTrue(registry.hasRole(handler.AGENT_ROLE(), accounts[i]) == handler.modelAgent(accounts[i]), "agent");
+        }
+    }
+}

@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {ERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Permit.sol";
+
+import {DeviceRegistry} from "../../contracts/energy/DeviceRegistry.sol";
+import {MeteredEnergy} from "../../contracts/energy/MeteredEnergy.sol";
+import {FlexibilityMarket} from "../../contracts/flexibility/FlexibilityMarket.sol";
+import {IDeviceRegistry} from "../../contracts/interfaces/IDeviceRegistry.sol";
+import {IFlexibilityMarket} from "../../contracts/interfaces/IFlexibilityMarket.sol";
+import {IMeteredEnergy} from "../../contracts/interfaces/IMeteredEnergy.sol";
+import {TestStablecoin} from "../../contracts/tokens/TestStablecoin.sol";
+import {Test} from "../utils/Test.sol";
+
+/// @notice After a chain split (same contracts, new chain id) every EIP-712 domain must follow the new chain id, so a
+/// message signed on one side does not replay on the other: the cached-domain finding of Centrifuge's 2023 audit.
+contract DomainForkTest is Test {
+    uint256 private constant METER_KEY = 0xA11CE;
+    uint256 private constant HOLDER_KEY = 0xB0B;
+
+    DeviceRegistry private registry;
+    MeteredEnergy private energy;
+    FlexibilityMarket private market;
+    TestStablecoin private stablecoin;
+
+    function setUp() public {
+        vm.warp(1_750_000_000);
+        registry = new DeviceRegistry(address(this));
+        energy = new MeteredEnergy(registry, address(this));
+        stablecoin = new TestStablecoin(address(this));
+        market = new FlexibilityMarket(stablecoin, energy, address(this), "");
+        registry.grantRole(registry.REGISTRAR_ROLE(), address(this));
+        registry.registerDevice(
+            IDeviceRegistry.DeviceRegistration({
+                signer: vm.addr(METER_KEY),
+                owner: address(this),
+                kind: IDeviceRegistry.DeviceKind.Solar,
+                capacityW: 1_000,
+                gridZone: "ERCOT-NORTH",
+                commissionedAt: 1_700_000_000,
+                metadataURI: ""
+            })
+        );
+    }
+
+    function test_submitReading_rejectsAReadingSignedBeforeTheFork() public {
+        IMeteredEnergy.MeterReading memory reading = IMeteredEnergy.MeterReading(1, 500, uint64(block.timestamp));
+        bytes memory signature = _sign(METER_KEY, energy.readingDigest(reading));
+        assertEq(energy.verifyReading(reading, signature), vm.addr(METER_KEY), "valid before the fork");
+
+        vm.chainId(block.chainid + 1);
+        vm.expectPartialRevert(IMeteredEnergy.MeteredEnergyInvalidSigner.selector);
+        energy.submitReading(reading, signature);
+        assertEq(energy.meterState(1).timestamp, 0, "nothing applied");
+
+        energy.submitReading(reading, _sign(METER_KEY, energy.readingDigest(reading)));
+        assertEq(energy.meterState(1).cumulativeWh, 500, "re-signed for the new chain");
+    }
+
+    function test_attestationDigest_followsTheChain() public {
+        IFlexibilityMarket.DeliveryAttestation memory attestation = IFlexibilityMarket.DeliveryAttestation(1, 600);
+        bytes32 before = market.attestationDigest(attestation);
+        vm.chainId(block.chainid + 1);
+        assertTrue(market.attestationDigest(attestation) != before, "digest moved with the chain");
+    }
+
+    function test_permit_rejectsAPermitSignedBeforeTheFork() public {
+        address holder = vm.addr(HOLDER_KEY);
+        uint256 deadline = block.timestamp + 1 hours;
+        bytes32 structHash = keccak256(
+            abi.encode(
+                keccak256("Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)"),
+                holder,
+                address(this),
+                1e6,
+                0,
+                deadline
+            )
+        );
+        bytes32 digest = keccak256(abi.encodePacked("\x19\x01", stablecoin.DOMAIN_SEPARATOR(), structHash));
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(HOLDER_KEY, digest);
+
+        vm.chainId(block.chainid + 1);
+        vm.expectPartialRevert(ERC20Permit.ERC2612InvalidSigner.selector);
+        stablecoin.permit(holder, address(this), 1e6, deadline, v, r, s);
+        assertEq(stablecoin.allowance(holder, address(this)), 0, "no allowance");
+        assertEq(stablecoin.nonces(holder), 0, "nonce unused");
+    }
+
+    function _sign(uint256 key, bytes32 digest) private pure returns (bytes memory) {
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(key, digest);
+        return abi.encodePacked(r, s, v);
+    }
+}
