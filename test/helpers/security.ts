@@ -6,6 +6,7 @@ import { setupLogger } from "named-logs-console";
 
 import { loadAndExecuteDeploymentsFromFiles } from "../../rocketh/environment.js";
 import {
+  ComputeMarket__factory,
   DeviceRegistry__factory,
   FlexibilityMarket__factory,
   InvestorRegistry__factory,
@@ -33,6 +34,7 @@ export async function deployEverything(provider: EthereumProvider, ethers: Hardh
     MeteredEnergy: MeteredEnergy__factory.connect(env.get("MeteredEnergy").address, deployer),
     RenewableCertificates: RenewableCertificates__factory.connect(env.get("RenewableCertificates").address, deployer),
     FlexibilityMarket: FlexibilityMarket__factory.connect(env.get("FlexibilityMarket").address, deployer),
+    ComputeMarket: ComputeMarket__factory.connect(env.get("ComputeMarket").address, deployer),
     InvestorRegistry: InvestorRegistry__factory.connect(env.get("InvestorRegistry").address, deployer),
     TrancheVault: vault,
     TrancheNote: TrancheNote__factory.connect((await vault.tranche(0n)).note, deployer),

@@ -18,11 +18,12 @@ const { ethers, networkHelpers, provider } = await network.create();
  * - `role`: an OpenZeppelin AccessControl role of the same contract (`DEFAULT_ADMIN_ROLE` = the role admin).
  * - `owner`: the Ownable owner. `vault`: the note's own vault. `note`: one of this vault's notes.
  * - `deviceOwner`: the registry's owner of the device. `provider`: the account that made the commitment.
+ * - `clusterProvider`: the account that registered the GPU cluster. `clusterOperator`: its scheduler key or provider.
  */
 type Guard =
   | { kind: "public"; note: string }
   | { kind: "role"; role: string }
-  | { kind: "owner" | "vault" | "note" | "deviceOwner" | "provider" };
+  | { kind: "owner" | "vault" | "note" | "deviceOwner" | "provider" | "clusterProvider" | "clusterOperator" };
 
 const open = (note: string): Guard => ({ kind: "public", note });
 const role = (name: string): Guard => ({ kind: "role", role: name });
@@ -94,6 +95,21 @@ const MATRIX: Record<string, Record<string, Guard>> = {
     returnEscrow: open("pays the buyer's ledger only"),
     claim: open("the caller's own ledger balance"),
     payRevenue: open("pays the intake's own ledger balance"),
+  },
+  ComputeMarket: {
+    ...ERC1155_MOVES,
+    registerCluster: open("the caller becomes the new cluster's provider"),
+    postBond: open("the caller's own funds, locked for the cluster's buyers"),
+    buy: open("the caller's own funds"),
+    buyWithPermit: open("the caller's own permit"),
+    redeem: open("holder or approved operator"),
+    lapseDelivery: open("only after the delivery period; refunds every redeemer"),
+    claimRefund: open("pays the redeemer only"),
+    setOperator: { kind: "clusterProvider" },
+    setPayout: { kind: "clusterProvider" },
+    withdrawBond: { kind: "clusterProvider" },
+    offerWindow: { kind: "clusterProvider" },
+    recordDelivery: { kind: "clusterOperator" },
   },
   InvestorRegistry: {
     ...ROLE_ADMIN_FUNCTIONS,
@@ -215,6 +231,20 @@ describe("access-control matrix", function () {
     });
     await market.connect(deviceOwner).commit(1n, 1n, 1_000n, deviceOwner.address);
 
+    // A GPU cluster registered by `deviceOwner` with `meter` as its scheduler key, and one window of it.
+    const compute = contracts.ComputeMarket;
+    await compute.connect(deviceOwner).registerCluster({
+      gpuClass: "H100-SXM",
+      gpuCount: 8,
+      gridZone: ethers.encodeBytes32String("ERCOT-NORTH"),
+      whPerGpuHour: 1_000,
+      operator: meter.address,
+      payout: deviceOwner.address,
+      payoutIsIntake: false,
+    });
+    await compute.connect(deviceOwner).offerWindow(1n, windowStart, 1n, 1n);
+    const creditId = await compute.creditId(1n, windowStart);
+
     // A second vault, so that "the same privilege elsewhere" can be tried against the immutable vault/note gates.
     const p = await contracts.TrancheVault.params();
     const otherVault = await new TrancheVault__factory(deployer).deploy(
@@ -247,6 +277,7 @@ describe("access-control matrix", function () {
       meter,
       otherVault,
       otherNote,
+      creditId,
     };
   }
   type Fixture = Awaited<ReturnType<typeof matrixFixture>>;
@@ -268,6 +299,8 @@ describe("access-control matrix", function () {
     let args = fragment.inputs.map(zero);
     if (MATRIX[name][fragment.name].kind === "deviceOwner") args = [1n, caller.address];
     if (MATRIX[name][fragment.name].kind === "provider") args = [1n, caller.address];
+    if (MATRIX[name][fragment.name].kind === "clusterProvider") args = [1n, ...args.slice(1)];
+    if (MATRIX[name][fragment.name].kind === "clusterOperator") args = [f.creditId, ...args.slice(1)];
     return contract.getFunction(fragment.format("sighash"))(...args);
   }
 
@@ -402,6 +435,34 @@ describe("access-control matrix", function () {
             }
             const device = await registry.getDevice(1n);
             expect([device.owner, device.signer]).to.deep.equal([f.nextOwner.address, f.meter.address]);
+          });
+        }
+
+        if (guard.kind === "clusterProvider") {
+          it("reverts for a stranger, the cluster's operator and an admin of other contracts", async function () {
+            const f = await load();
+            const compute = f.contracts.ComputeMarket;
+            for (const caller of [f.stranger, f.meter, f.deployer]) {
+              await expect(call(f, name, fragmentOf(f), caller))
+                .to.be.revertedWithCustomError(compute, "ComputeNotProvider")
+                .withArgs(1n, caller.address);
+            }
+            const cluster = await compute.getCluster(1n);
+            expect([cluster.operator, cluster.payout]).to.deep.equal([f.meter.address, f.deviceOwner.address]);
+          });
+        }
+
+        if (guard.kind === "clusterOperator") {
+          it("reverts for a stranger, a buyer and the operator key the provider replaced", async function () {
+            const f = await load();
+            const compute = f.contracts.ComputeMarket;
+            await compute.connect(f.deviceOwner).setOperator(1n, f.nextOwner.address);
+            for (const caller of [f.stranger, f.buyer, f.meter]) {
+              await expect(call(f, name, fragmentOf(f), caller))
+                .to.be.revertedWithCustomError(compute, "ComputeNotOperator")
+                .withArgs(1n, caller.address);
+            }
+            expect((await compute.getWindow(f.creditId)).settled).to.equal(false);
           });
         }
 
