@@ -42,8 +42,17 @@ export default defineConfig({
   },
   test: {
     solidity: {
-      fuzz: { runs: 256 },
-      invariant: { runs: 64, depth: 32, failOnRevert: false },
+      // `default` runs in `npm test` and CI; `deep` on demand: `npm run test:deep`.
+      profiles: {
+        default: {
+          fuzz: { runs: 256 },
+          invariant: { runs: 64, depth: 32, failOnRevert: false },
+        },
+        deep: {
+          fuzz: { runs: 10_000 },
+          invariant: { runs: 1_000, depth: 128, failOnRevert: false },
+        },
+      },
     },
   },
   networks: {
