@@ -7,6 +7,7 @@ import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IER
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
 import {IInvestorRegistry} from "../interfaces/IInvestorRegistry.sol";
@@ -23,6 +24,7 @@ import {TrancheNote} from "./TrancheNote.sol";
 /// accumulator per tranche, so a distribution costs O(tranches) whatever the number of holders, and holders pull.
 contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
+    using SafeCast for uint256;
 
     bytes32 public constant OPERATOR_ROLE = keccak256("OPERATOR_ROLE");
     bytes32 public constant AGENT_ROLE = keccak256("AGENT_ROLE");
@@ -53,8 +55,34 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
     /// @dev Revenue booked to a period by source, and once distributed, what its waterfall did.
     struct PeriodBook {
         uint256[4] revenueBySource;
-        PeriodReport report;
-        mapping(uint256 trancheId => TrancheReport) tranches;
+        StoredPeriodReport report;
+        mapping(uint256 trancheId => StoredTrancheReport) tranches;
+    }
+
+    /// @dev A {PeriodReport} as stored: amounts in 128 bits, two to a slot, so that a distribution writes half the
+    /// slots (2^128 base units is far beyond any stablecoin's supply; SafeCast reverts rather than truncate). Coverage
+    /// keeps 256 bits: it is "infinite" (`type(uint256).max`) when no debt service is due.
+    struct StoredPeriodReport {
+        uint128 revenue;
+        uint128 cashAvailable;
+        uint128 feeDue;
+        uint128 feePaid;
+        uint128 reserveDrawn;
+        uint128 reserveToppedUp;
+        uint128 reserveReleased;
+        uint128 swept;
+        uint128 equityResidual;
+        bool covenantBreached;
+        uint256 coverageBps;
+    }
+
+    /// @dev A {TrancheReport} as stored, packed as {StoredPeriodReport}.
+    struct StoredTrancheReport {
+        uint128 interestDue;
+        uint128 interestPaid;
+        uint128 principalDue;
+        uint128 principalPaid;
+        uint128 allotted;
     }
 
     Tranche[] private _tranches;
@@ -392,12 +420,34 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
 
     /// @inheritdoc ITrancheVault
     function periodReport(uint256 period) external view returns (PeriodReport memory) {
-        return _periods[period].report;
+        StoredPeriodReport storage s = _periods[period].report;
+        return
+            PeriodReport({
+                revenue: s.revenue,
+                cashAvailable: s.cashAvailable,
+                feeDue: s.feeDue,
+                feePaid: s.feePaid,
+                reserveDrawn: s.reserveDrawn,
+                reserveToppedUp: s.reserveToppedUp,
+                reserveReleased: s.reserveReleased,
+                swept: s.swept,
+                equityResidual: s.equityResidual,
+                coverageBps: s.coverageBps,
+                covenantBreached: s.covenantBreached
+            });
     }
 
     /// @inheritdoc ITrancheVault
     function trancheReport(uint256 period, uint256 trancheId) external view returns (TrancheReport memory) {
-        return _periods[period].tranches[trancheId];
+        StoredTrancheReport storage s = _periods[period].tranches[trancheId];
+        return
+            TrancheReport({
+                interestDue: s.interestDue,
+                interestPaid: s.interestPaid,
+                principalDue: s.principalDue,
+                principalPaid: s.principalPaid,
+                allotted: s.allotted
+            });
     }
 
     /// @inheritdoc ITrancheVault
@@ -475,9 +525,27 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
 
         _recordCovenant(period, r);
         PeriodBook storage book = _periods[period];
-        book.report = r;
+        book.report = StoredPeriodReport({
+            revenue: r.revenue.toUint128(),
+            cashAvailable: r.cashAvailable.toUint128(),
+            feeDue: r.feeDue.toUint128(),
+            feePaid: r.feePaid.toUint128(),
+            reserveDrawn: r.reserveDrawn.toUint128(),
+            reserveToppedUp: r.reserveToppedUp.toUint128(),
+            reserveReleased: r.reserveReleased.toUint128(),
+            swept: r.swept.toUint128(),
+            equityResidual: r.equityResidual.toUint128(),
+            covenantBreached: r.covenantBreached,
+            coverageBps: r.coverageBps
+        });
         for (uint256 i; i <= equity; ++i) {
-            book.tranches[i] = tr[i];
+            book.tranches[i] = StoredTrancheReport({
+                interestDue: tr[i].interestDue.toUint128(),
+                interestPaid: tr[i].interestPaid.toUint128(),
+                principalDue: tr[i].principalDue.toUint128(),
+                principalPaid: tr[i].principalPaid.toUint128(),
+                allotted: tr[i].allotted.toUint128()
+            });
             emit TrancheServiced(period, i, tr[i], _tranches[i].cashPerNote);
         }
         emit WaterfallDistributed(period, r);
