@@ -524,7 +524,18 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
         _pendingRevenue = _allot(equity, cash);
 
         _recordCovenant(period, r);
+        _bookReports(period, r, tr);
+        emit WaterfallDistributed(period, r);
+        if (last || paidOff) {
+            _state = VaultState.Matured;
+            emit VaultMatured(period);
+        }
+    }
+
+    /// @dev Stores a distributed period's reports for the views, packed, and emits each tranche's.
+    function _bookReports(uint256 period, PeriodReport memory r, TrancheReport[] memory tr) internal {
         PeriodBook storage book = _periods[period];
+        uint256 count = tr.length;
         book.report = StoredPeriodReport({
             revenue: r.revenue.toUint128(),
             cashAvailable: r.cashAvailable.toUint128(),
@@ -538,7 +549,7 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
             covenantBreached: r.covenantBreached,
             coverageBps: r.coverageBps
         });
-        for (uint256 i; i <= equity; ++i) {
+        for (uint256 i; i < count; ++i) {
             book.tranches[i] = StoredTrancheReport({
                 interestDue: tr[i].interestDue.toUint128(),
                 interestPaid: tr[i].interestPaid.toUint128(),
@@ -547,11 +558,6 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
                 allotted: tr[i].allotted.toUint128()
             });
             emit TrancheServiced(period, i, tr[i], _tranches[i].cashPerNote);
-        }
-        emit WaterfallDistributed(period, r);
-        if (last || paidOff) {
-            _state = VaultState.Matured;
-            emit VaultMatured(period);
         }
     }
 
