@@ -1,0 +1,45 @@
+// SuMo (@morenabarboni/sumo) configuration for `npm run mutation`; see docs/mutation-testing.md.
+// SuMo loads this file with require(), which Node 22 allows for an ES module without top-level await.
+import childProcess from "node:child_process";
+import { mkdirSync, readdirSync } from "node:fs";
+
+// The contracts under mutation: the access-control, pause, compliance and signature paths.
+const TARGETS = ["compliance/InvestorRegistry.sol", "energy/DeviceRegistry.sol", "energy/MeteredEnergy.sol"];
+
+// The fast suites that exercise those contracts; the full suite per mutant would take hours on two cores.
+const TESTS = [
+  "test/compliance/InvestorRegistry.t.sol",
+  "test/energy/MeteredEnergy.t.sol",
+  "test/security/Mutants.t.sol",
+  "test/energy/DeviceRegistry.ts",
+  "test/energy/MeteredEnergy.ts",
+];
+
+export const contractsDir = "contracts";
+export const testDir = "test";
+// SuMo empties its build directory before the pre-test; TCE is off, so it gets a scratch folder rather than
+// Hardhat's artifacts (which would force a full recompile).
+export const buildDir = ".sumo/build";
+export const skipContracts = readdirSync(new URL("contracts", import.meta.url), { recursive: true })
+  .filter((file) => file.endsWith(".sol") && !TARGETS.includes(file))
+  .sort();
+export const skipTests = [];
+export const testingTimeOutInSec = 300;
+export const network = "none";
+export const testingFramework = "custom";
+export const minimal = true;
+export const tce = false;
+
+mkdirSync(new URL(buildDir, import.meta.url), { recursive: true });
+
+// In `custom` mode SuMo runs `npm run-script compile` and `npm run-script test`. This project's `test` script is
+// the whole suite and it has no `compile` script, so those two calls are routed to the focused commands here.
+const HOOKS = {
+  compile: ["hardhat", "compile", "--quiet"],
+  test: ["hardhat", "test", "--no-compile", ...TESTS],
+};
+const { spawnSync } = childProcess;
+childProcess.spawnSync = (command, args, options) => {
+  const hook = command === "npm" && args?.[0] === "run-script" ? HOOKS[args[1]] : undefined;
+  return hook ? spawnSync("npx", hook, options) : spawnSync(command, args, options);
+};
