@@ -3,11 +3,16 @@
 import childProcess from "node:child_process";
 import { mkdirSync, readdirSync } from "node:fs";
 
-// The contracts under mutation: the access-control, pause, compliance and signature paths.
-const TARGETS = ["compliance/InvestorRegistry.sol", "energy/DeviceRegistry.sol", "energy/MeteredEnergy.sol"];
+// The contracts under mutation (paths under contracts/): the access-control, pause, compliance and signature paths.
+// SUMO_TARGETS and SUMO_TESTS (comma-separated) narrow a run, e.g. to one contract and its own suite.
+const TARGETS = process.env.SUMO_TARGETS?.split(",") ?? [
+  "compliance/InvestorRegistry.sol",
+  "energy/DeviceRegistry.sol",
+  "energy/MeteredEnergy.sol",
+];
 
 // The fast suites that exercise those contracts; the full suite per mutant would take hours on two cores.
-const TESTS = [
+const TESTS = process.env.SUMO_TESTS?.split(",") ?? [
   "test/compliance/InvestorRegistry.t.sol",
   "test/energy/MeteredEnergy.t.sol",
   "test/security/Mutants.t.sol",
@@ -34,8 +39,17 @@ mkdirSync(new URL(buildDir, import.meta.url), { recursive: true });
 
 // In `custom` mode SuMo runs `npm run-script compile` and `npm run-script test`. This project's `test` script is
 // the whole suite and it has no `compile` script, so those two calls are routed to the focused commands here.
+// Only the targets and the Solidity suites that run are recompiled: other dependants keep stale artifacts that no
+// selected test reads, and mutants never change an ABI, so the TypeChain bindings stay valid.
 const HOOKS = {
-  compile: ["hardhat", "compile", "--quiet"],
+  compile: [
+    "hardhat",
+    "compile",
+    "--quiet",
+    "--no-typechain",
+    ...TARGETS.map((file) => `contracts/${file}`),
+    ...TESTS.filter((file) => file.endsWith(".sol")),
+  ],
   test: ["hardhat", "test", "--no-compile", ...TESTS],
 };
 const { spawnSync } = childProcess;
