@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {IERC1155Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
 import {IERC1155Receiver} from "@openzeppelin/contracts/token/ERC1155/IERC1155Receiver.sol";
 import {Address} from "@openzeppelin/contracts/utils/Address.sol";
@@ -215,7 +216,79 @@ contract MutantsTest is Test {
         assertEq(registry.getDevice(deviceId).owner, stranger, "handed over");
     }
 
+    // --- roles: the Solidity suites check every privileged function themselves, so a mutant run needs no TS
+
+    function test_registrarFunctions_revertForStrangerAndOwner() public {
+        IDeviceRegistry.DeviceRegistration memory registration = _registration();
+        address[2] memory callers = [stranger, address(owner)];
+        for (uint256 i; i < callers.length; ++i) {
+            bytes memory err = abi.encodeWithSelector(
+                IAccessControl.AccessControlUnauthorizedAccount.selector,
+                callers[i],
+                registry.REGISTRAR_ROLE()
+            );
+            vm.startPrank(callers[i]);
+            vm.expectRevert(err);
+            registry.registerDevice(registration);
+            vm.expectRevert(err);
+            registry.suspendDevice(deviceId, "audit");
+            vm.expectRevert(err);
+            registry.reactivateDevice(deviceId, "audit");
+            vm.expectRevert(err);
+            registry.decommissionDevice(deviceId, "audit");
+            vm.expectRevert(err);
+            registry.setMetadataURI(deviceId, "ipfs://forged");
+            vm.stopPrank();
+        }
+        assertEq(registry.deviceCount(), 1, "nothing registered");
+        assertTrue(registry.getDevice(deviceId).status == IDeviceRegistry.DeviceStatus.Active, "still active");
+        assertEq(registry.getDevice(deviceId).metadataURI, "ipfs://solar", "metadata unchanged");
+    }
+
+    function test_pauseAndUnpause_revertForStranger() public {
+        bytes memory err = abi.encodeWithSelector(
+            IAccessControl.AccessControlUnauthorizedAccount.selector,
+            stranger,
+            energy.PAUSER_ROLE()
+        );
+        vm.prank(stranger);
+        vm.expectRevert(err);
+        energy.pause();
+        assertFalse(energy.paused(), "not paused");
+
+        energy.pause();
+        vm.prank(stranger);
+        vm.expectRevert(err);
+        energy.unpause();
+        assertTrue(energy.paused(), "still paused");
+    }
+
+    function test_balances_freezeWhilePaused() public {
+        uint256 id = _mintToOwner(30);
+        energy.pause();
+        vm.startPrank(address(owner));
+        vm.expectRevert(Pausable.EnforcedPause.selector);
+        energy.consume(address(owner), _one(id), _one(10), PURPOSE);
+        vm.expectRevert(Pausable.EnforcedPause.selector);
+        energy.safeTransferFrom(address(owner), stranger, id, 10, "");
+        vm.stopPrank();
+        assertEq(energy.balanceOf(address(owner), id), 30, "nothing moved");
+    }
+
     // --- helpers
+
+    function _registration() private view returns (IDeviceRegistry.DeviceRegistration memory) {
+        return
+            IDeviceRegistry.DeviceRegistration({
+                signer: vm.addr(METER_KEY),
+                owner: stranger,
+                kind: IDeviceRegistry.DeviceKind.Wind,
+                capacityW: CAPACITY_W,
+                gridZone: "ERCOT-NORTH",
+                commissionedAt: START - 1 days,
+                metadataURI: "ipfs://wind"
+            });
+    }
 
     function _mintToOwner(uint256 amountWh) private returns (uint256 id) {
         vm.warp(START + 600);
