@@ -43,6 +43,19 @@ contract InvestorRegistryTest is Test {
         assertEq(registry.investor(alice).expiry, 0, "unchanged");
     }
 
+    function test_listInvestors_listsEveryAccount() public {
+        address[] memory accounts = new address[](2);
+        (accounts[0], accounts[1]) = (alice, stranger);
+        uint64 expiry = uint64(block.timestamp + 100);
+        vm.expectEmit();
+        emit IInvestorRegistry.InvestorListed(alice, expiry, 840);
+        vm.expectEmit();
+        emit IInvestorRegistry.InvestorListed(stranger, expiry, 840);
+        registry.listInvestors(accounts, expiry, 840);
+        assertTrue(registry.isVerified(alice), "first verified");
+        assertTrue(registry.isVerified(stranger), "second verified");
+    }
+
     function test_listInvestors_revertsForZeroAddress() public {
         address[] memory accounts = new address[](2);
         accounts[0] = alice;

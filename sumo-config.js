@@ -1,0 +1,55 @@
+// SuMo (@morenabarboni/sumo) configuration for `npm run mutation`; see docs/mutation-testing.md.
+// SuMo loads this file with require(), which Node 22 allows for an ES module without top-level await.
+import childProcess from "node:child_process";
+import { mkdirSync, readdirSync } from "node:fs";
+
+// The contracts under mutation (paths under contracts/): the access-control, pause, compliance and signature paths.
+// SUMO_TARGETS and SUMO_TESTS (comma-separated) narrow a run, e.g. to one contract and its own suite.
+const TARGETS = process.env.SUMO_TARGETS?.split(",") ?? [
+  "compliance/InvestorRegistry.sol",
+  "energy/DeviceRegistry.sol",
+  "energy/MeteredEnergy.sol",
+];
+
+// The Solidity suites that exercise those contracts: each compiles the mutant itself, so a mutant costs one small
+// compile and a few seconds of tests. (The full suite per mutant would take hours on two cores.)
+const TESTS = process.env.SUMO_TESTS?.split(",") ?? [
+  "test/compliance/InvestorRegistry.t.sol",
+  "test/energy/MeteredEnergy.t.sol",
+  "test/security/Mutants.t.sol",
+];
+
+export const contractsDir = "contracts";
+export const testDir = "test";
+// SuMo empties its build directory before the pre-test; TCE is off, so it gets a scratch folder rather than
+// Hardhat's artifacts (which would force a full recompile).
+export const buildDir = ".sumo/build";
+export const skipContracts = readdirSync(new URL("contracts", import.meta.url), { recursive: true })
+  .filter((file) => file.endsWith(".sol") && !TARGETS.includes(file))
+  .sort();
+export const skipTests = [];
+export const testingTimeOutInSec = 300;
+export const network = "none";
+export const testingFramework = "custom";
+export const minimal = true;
+export const tce = false;
+
+mkdirSync(new URL(buildDir, import.meta.url), { recursive: true });
+
+// In `custom` mode SuMo runs `npm run-script compile` and `npm run-script test`. This project's `test` script is
+// the whole suite and it has no `compile` script, so those two calls are routed to the focused commands here.
+// With Solidity suites only, just the targets and those suites are recompiled: other dependants keep stale
+// artifacts that no selected test reads. TypeScript suites deploy from the artifacts a full build regenerates, so
+// naming one in SUMO_TESTS switches to the full (much slower) build.
+const SOLIDITY_ONLY = TESTS.every((file) => file.endsWith(".sol"));
+const HOOKS = {
+  compile: SOLIDITY_ONLY
+    ? ["hardhat", "compile", "--quiet", ...TARGETS.map((file) => `contracts/${file}`), ...TESTS]
+    : ["hardhat", "compile", "--quiet"],
+  test: ["hardhat", "test", "--no-compile", ...TESTS],
+};
+const { spawnSync } = childProcess;
+childProcess.spawnSync = (command, args, options) => {
+  const hook = command === "npm" && args?.[0] === "run-script" ? HOOKS[args[1]] : undefined;
+  return hook ? spawnSync("npx", hook, options) : spawnSync(command, args, options);
+};
