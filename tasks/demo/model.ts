@@ -50,7 +50,7 @@ export interface LotLineage {
 export interface FlowLink {
   readonly from: string;
   readonly to: string;
-  /** In the unit of the `from` column (Wh for energy sources, stablecoin base units after). */
+  /** Wh from energy sources to their uses; stablecoin base units from there on. */
   readonly value: bigint;
 }
 

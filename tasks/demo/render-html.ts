@@ -68,29 +68,33 @@ function waterfallChart(report: DemoReport): string {
   return `<svg viewBox="0 0 ${width} ${height}" role="img" aria-label="Waterfall per period">${axis.join("")}${bars.join("")}</svg><div class="legend">${legend}</div>`;
 }
 
-/** A Sankey-style flow: each column's nodes stacked by value, links as bands between adjacent columns. */
+/**
+ * A Sankey-style flow: each column's nodes stacked by value in that column's own unit (the first column by what
+ * flows out, the others by what flows in), links as bands between adjacent columns. A band is as tall at each end
+ * as its share of that node, so where the unit changes (Wh of GPU-hours to dollars of compute revenue) a narrow
+ * band can widen: that is the value the step adds.
+ */
 function flowChart(report: DemoReport): string {
-  const width = 860;
-  const height = 380;
+  const width = 900;
+  const height = 400;
   const nodeWidth = 14;
-  const gap = 10;
+  const gap = 12;
+  const minNode = 4;
   const columns = report.flowColumns;
-  const columnX = (index: number) => 10 + (index * (width - 160 - nodeWidth)) / Math.max(columns.length - 1, 1);
+  const columnX = (index: number) => 10 + (index * (width - 230 - nodeWidth)) / Math.max(columns.length - 1, 1);
   const sum = (links: readonly FlowLink[]) => links.reduce((total, link) => total + Number(link.value), 0);
-  // A node's size is the larger of what flows in and what flows out, in its own column's unit.
-  const size = (name: string) =>
-    Math.max(
-      sum(report.flow.filter((link) => link.to === name)),
-      sum(report.flow.filter((link) => link.from === name)),
-    );
+  const inflow = (name: string) => sum(report.flow.filter((link) => link.to === name));
+  const outflow = (name: string) => sum(report.flow.filter((link) => link.from === name));
+  const isFirst = (name: string) => columns[0].includes(name);
+  const size = (name: string) => (isFirst(name) ? outflow(name) : inflow(name));
 
   const layout = new Map<string, { x: number; y: number; h: number; scale: number; outY: number; inY: number }>();
   columns.forEach((names, column) => {
     const total = names.reduce((acc, name) => acc + size(name), 0) || 1;
-    const scale = (height - 20 - gap * (names.length - 1)) / total;
+    const scale = (height - 20 - gap * (names.length - 1) - minNode * names.length) / total;
     let y = 10;
     for (const name of names) {
-      const h = Math.max(size(name) * scale, 1);
+      const h = size(name) * scale + minNode;
       layout.set(name, { x: columnX(column), y, h, scale, outY: y, inY: y });
       y += h + gap;
     }
@@ -102,9 +106,8 @@ function flowChart(report: DemoReport): string {
       const from = layout.get(link.from)!;
       const to = layout.get(link.to)!;
       // Scale the band by each end's own column, so that columns in different units still line up.
-      const hFrom = (Number(link.value) / (size(link.from) || 1)) * from.h;
-      const toShare = sum(report.flow.filter((l) => l.to === link.to));
-      const hTo = (Number(link.value) / (toShare || 1)) * to.h;
+      const hFrom = (Number(link.value) / (outflow(link.from) || 1)) * from.h;
+      const hTo = (Number(link.value) / (inflow(link.to) || 1)) * to.h;
       const x0 = from.x + nodeWidth;
       const x1 = to.x;
       const mid = (x0 + x1) / 2;
@@ -143,6 +146,7 @@ body { font: 14px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 980p
 h1 { font-size: 1.6rem; margin-bottom: .2rem; } h2 { margin-top: 2rem; border-bottom: 1px solid #dde; padding-bottom: .2rem; }
 table { border-collapse: collapse; width: 100%; font-size: 13px; } th, td { padding: 4px 8px; border-bottom: 1px solid #eef; text-align: left; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; } svg { width: 100%; height: auto; font-size: 11px; }
+svg text { paint-order: stroke; stroke: #fff; stroke-width: 3px; stroke-linejoin: round; }
 .grid { stroke: #e4e6ee; } .node { fill: #3b4a66; } .flag { fill: #e15759; font-weight: bold; }
 .legend { display: flex; flex-wrap: wrap; gap: .8rem; margin: .3rem 0 1rem; } .key i { display: inline-block; width: 10px; height: 10px; margin-right: 4px; }
 .muted { color: #667; } ul { margin-top: .3rem; }

@@ -582,6 +582,7 @@ export async function runScenario(
   }
 
   const breached = periods.filter((period) => period.notes.some((note) => note.startsWith("covenant breached")));
+  const cured = periods.filter((period) => period.notes.some((note) => note.startsWith("covenant cured")));
   return {
     title: "Joulestack demo: Sunrise solar-plus-battery micro data center",
     seed: options.seed,
@@ -597,14 +598,15 @@ export async function runScenario(
       `${formatEnergy(flexDeliveredWh, 3)} of flexibility delivered by the battery and settled from signed readings`,
       `Revenue to the vault: ${SOURCES.map((name, index) => `${name.toLowerCase()} ${usd(revenueTotals.get(index as Source) ?? 0n)}`).join(", ")} ${symbol}`,
       breached.length > 0
-        ? `Covenant breached in period ${breached.map((period) => period.index).join(", ")}: equity residual swept to senior principal`
+        ? `Coverage covenant breached in period ${breached.map((period) => period.index).join(", ")}` +
+          (cured.length > 0 ? `, cured in period ${cured.map((period) => period.index).join(", ")}` : "")
         : "Coverage covenant held in every period",
     ],
     parties: partyReports,
     periods,
     lineage,
     flowColumns: [devices.map((device) => device.name), uses, revenueNames, recipients],
-    flowColumnUnits: ["Wh", symbol, symbol, symbol],
+    flowColumnUnits: ["Wh", "Wh", symbol, symbol],
     flow,
     gas: gas.lines(),
   };
