@@ -141,6 +141,30 @@ contract MeteredEnergyTest is Test {
         energy.verifyReading(reading, signature);
     }
 
+    function test_resumeMetering_revertsBeforeTheFirstReading() public {
+        // A device that never reported has no reading to resume from: its first reading must set the baseline.
+        uint256 fresh = registry.registerDevice(
+            IDeviceRegistry.DeviceRegistration({
+                signer: vm.addr(METER_KEY),
+                owner: owner,
+                kind: IDeviceRegistry.DeviceKind.Solar,
+                capacityW: CAPACITY_W,
+                gridZone: "ERCOT-NORTH",
+                commissionedAt: START - 365 days,
+                metadataURI: "ipfs://solar-2"
+            })
+        );
+        uint64 later = START + 2 hours;
+        vm.warp(later);
+        IMeteredEnergy.MeterReading memory reading = IMeteredEnergy.MeterReading(fresh, 5_000, later);
+        bytes memory signature = _sign(reading);
+        vm.expectRevert(
+            abi.encodeWithSelector(IMeteredEnergy.MeteredEnergyReadingNotAfterLast.selector, fresh, uint64(0), later)
+        );
+        energy.resumeMetering(reading, signature);
+        assertEq(energy.meterState(fresh).timestamp, 0, "no baseline set");
+    }
+
     function _submit(uint256 cumulativeWh, uint64 timestamp) private returns (uint256) {
         IMeteredEnergy.MeterReading memory reading = IMeteredEnergy.MeterReading(deviceId, cumulativeWh, timestamp);
         return energy.submitReading(reading, _sign(reading));
