@@ -3,7 +3,8 @@ pragma solidity 0.8.30;
 
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 
-/// @notice Test-only: a 6-decimal token that burns 1% of every transfer, to prove vaults reject such tokens.
+/// @notice Test-only: a 6-decimal token that burns 1% of every transfer, to prove the markets and the vault reject
+/// such tokens.
 contract FeeOnTransferToken is ERC20 {
     constructor() ERC20("Fee Dollar", "fUSD") {}
 

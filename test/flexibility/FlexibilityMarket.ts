@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { network } from "hardhat";
 
 import {
-  FlexFeeOnTransferToken__factory,
+  FeeOnTransferToken__factory,
   FlexibilityMarket__factory,
   FlexRevenueIntake__factory,
 } from "../../typechain-types/index.js";
@@ -205,7 +205,7 @@ describe("FlexibilityMarket", function () {
     });
     it("reverts for a fee-on-transfer stablecoin and moves nothing", async function () {
       const { deployer, energy, buyer, terms } = await loadFixture();
-      const fot = await new FlexFeeOnTransferToken__factory(deployer).deploy();
+      const fot = await new FeeOnTransferToken__factory(deployer).deploy();
       const market = await new FlexibilityMarket__factory(deployer).deploy(
         await fot.getAddress(),
         await energy.getAddress(),
