@@ -7,6 +7,7 @@ import {
   RenewableCertificates__factory,
   TestStablecoin__factory,
 } from "../../typechain-types/index.js";
+import { meteredEnergyDomain, signReading } from "../../sdk/energy.js";
 import { signPermit } from "../../sdk/permit.js";
 import { BENCH_EPOCH, type Bench, gasOf } from "./types.js";
 
@@ -82,19 +83,7 @@ export const computeBench: Bench = async ({ ethers, networkHelpers, baselines })
 
   // Meter the hour before the window (for one REC) and the window's three hours (for hourly matching).
   await networkHelpers.time.increaseTo(start + 3n * HOUR);
-  const domain = {
-    name: "Joulestack Metered Energy",
-    version: "1",
-    chainId,
-    verifyingContract: await energy.getAddress(),
-  };
-  const types = {
-    MeterReading: [
-      { name: "deviceId", type: "uint256" },
-      { name: "cumulativeWh", type: "uint256" },
-      { name: "timestamp", type: "uint64" },
-    ],
-  };
+  const domain = meteredEnergyDomain(await energy.getAddress(), chainId);
   const readings = [];
   let cumulativeWh = 0n;
   for (const [offset, delta] of [
@@ -107,7 +96,7 @@ export const computeBench: Bench = async ({ ethers, networkHelpers, baselines })
     cumulativeWh += delta;
     readings.push({ deviceId: 1n, cumulativeWh, timestamp: start + offset });
   }
-  const signatures = await Promise.all(readings.map((reading) => meterKey.signTypedData(domain, types, reading)));
+  const signatures = await Promise.all(readings.map((reading) => signReading(meterKey, domain, reading)));
   await energy.submitReadings(readings, signatures);
   const recBatch = await energy.batchId(1n, start / HOUR - 1n);
   await recs.connect(provider).requestIssuance([recBatch], [1_000_000n]);

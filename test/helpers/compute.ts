@@ -4,6 +4,7 @@ import type { EthereumProvider } from "hardhat/types/providers";
 import { Wallet, encodeBytes32String, getAddress, id, type Signer } from "ethers";
 import { setupLogger } from "named-logs-console";
 
+import { meteredEnergyDomain, signReading } from "../../sdk/energy.js";
 import { loadAndExecuteDeploymentsFromFiles } from "../../rocketh/environment.js";
 import {
   ComputeMarket__factory,
@@ -82,19 +83,7 @@ export async function meter(
   deltasWh: bigint[],
 ): Promise<void> {
   const { chainId } = await energy.runner!.provider!.getNetwork();
-  const domain = {
-    name: "Joulestack Metered Energy",
-    version: "1",
-    chainId,
-    verifyingContract: await energy.getAddress(),
-  };
-  const types = {
-    MeterReading: [
-      { name: "deviceId", type: "uint256" },
-      { name: "cumulativeWh", type: "uint256" },
-      { name: "timestamp", type: "uint64" },
-    ],
-  };
+  const domain = meteredEnergyDomain(await energy.getAddress(), chainId);
   let cumulativeWh = (await energy.meterState(deviceId)).cumulativeWh;
   const readings = [];
   const signatures = [];
@@ -102,7 +91,7 @@ export async function meter(
     cumulativeWh += deltasWh[i];
     const reading = { deviceId, cumulativeWh, timestamp: timestamps[i] };
     readings.push(reading);
-    signatures.push(await signer.signTypedData(domain, types, reading));
+    signatures.push(await signReading(signer, domain, reading));
   }
   await (await energy.submitReadings(readings, signatures)).wait();
 }
