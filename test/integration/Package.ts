@@ -6,7 +6,11 @@ import { join } from "node:path";
 
 import { DEV_MNEMONIC, PROJECT_ROOT, type LocalNode, runHardhat, startLocalNode } from "../helpers/node.js";
 
-/** The version the project itself installed, so the integrator's offline install finds it in the npm cache. */
+/**
+ * The version the project itself installed. The integrator's install may reach the registry (`--prefer-offline`):
+ * `npm ci` caches tarballs but not the registry metadata an `--offline` resolution needs, so a new machine with an
+ * empty cache could not resolve these offline.
+ */
 const version = (name: string): string =>
   JSON.parse(readFileSync(join(PROJECT_ROOT, "node_modules", name, "package.json"), "utf8")).version;
 
@@ -19,9 +23,8 @@ const npm = (args: string[], cwd: string) =>
   });
 
 /**
- * An integrator's view: `npm pack` the project, install the tarball into a fresh project (offline, from the npm
- * cache that the project's own install filled), type-check code that imports it, and call a suite deployed on a
- * running node with a plain private key.
+ * An integrator's view: `npm pack` the project, install the tarball into a fresh project, type-check code that
+ * imports it, and call a suite deployed on a running node with a plain private key.
  */
 describe("the packed package, as an integrator uses it", function () {
   this.timeout(300_000);
@@ -50,7 +53,7 @@ describe("the packed package, as an integrator uses it", function () {
     npm(
       [
         "install",
-        "--offline",
+        "--prefer-offline",
         "--no-save",
         join(workspace, tarball!),
         `ethers@${version("ethers")}`,
