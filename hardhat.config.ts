@@ -7,6 +7,7 @@ import hardhatDeploy from "hardhat-deploy";
 import { configVariable, defineConfig } from "hardhat/config";
 
 import { publicNetworks } from "./config/networks.js";
+import knownWarnings from "./config/plugins/known-warnings.js";
 import { tasks } from "./tasks/index.js";
 
 // The compiler comes from the `solc` npm package, so compiling never downloads anything.
@@ -18,7 +19,7 @@ const SOLC_PATH = require.resolve("solc/soljson.js");
 const EVM_VERSION = "cancun";
 
 export default defineConfig({
-  plugins: [hardhatToolboxMochaEthers, hardhatDeploy],
+  plugins: [hardhatToolboxMochaEthers, hardhatDeploy, knownWarnings],
   tasks,
   solidity: {
     profiles: {
