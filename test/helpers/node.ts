@@ -44,7 +44,18 @@ async function rpcReady(url: string): Promise<boolean> {
  * Tests talk to it over HTTP exactly as a wallet or a deploy script would.
  */
 export async function startLocalNode(timeoutMs = 60_000): Promise<LocalNode> {
-  const port = await freePort();
+  // The free port is probed, then bound by the node a moment later: another process may take it in between, so a
+  // node that fails to bind is started again on a new port.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startLocalNodeOnce(await freePort(), timeoutMs);
+    } catch (error) {
+      if (attempt >= 3 || !/EADDRINUSE|address already in use/i.test(String(error))) throw error;
+    }
+  }
+}
+
+async function startLocalNodeOnce(port: number, timeoutMs: number): Promise<LocalNode> {
   const url = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn("npx", ["hardhat", "node", "--hostname", "127.0.0.1", "--port", String(port)], {
     cwd: PROJECT_ROOT,
