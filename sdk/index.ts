@@ -5,6 +5,7 @@
  */
 export * from "./contracts.js";
 export * from "./energy.js";
+export * from "./enums.js";
 export * from "./errors.js";
 export * from "./lineage.js";
 export * from "./permit.js";

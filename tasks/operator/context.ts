@@ -1,36 +1,13 @@
 import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
-import type { ContractTransactionResponse, InterfaceAbi, TransactionReceipt } from "ethers";
+import type { ContractTransactionResponse, TransactionReceipt } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
-import { decodeRevert, describeError } from "../../sdk/errors.js";
+import { JOULESTACK_ABIS, decodeRevert, describeError } from "../../sdk/errors.js";
 import { formatAmount, parseAmount } from "../../sdk/units.js";
-import {
-  ComputeMarket__factory,
-  DeviceRegistry__factory,
-  FlexibilityMarket__factory,
-  InvestorRegistry__factory,
-  MeteredEnergy__factory,
-  RenewableCertificates__factory,
-  TestStablecoin__factory,
-  TrancheNote__factory,
-  TrancheVault__factory,
-} from "../../typechain-types/index.js";
-
-/** Every Joulestack ABI, so that a revert from any contract a call reaches is decoded by name. */
-export const JOULESTACK_ABIS: readonly InterfaceAbi[] = [
-  DeviceRegistry__factory.abi,
-  MeteredEnergy__factory.abi,
-  RenewableCertificates__factory.abi,
-  FlexibilityMarket__factory.abi,
-  ComputeMarket__factory.abi,
-  TrancheVault__factory.abi,
-  TrancheNote__factory.abi,
-  InvestorRegistry__factory.abi,
-  TestStablecoin__factory.abi,
-];
+import { TestStablecoin__factory } from "../../typechain-types/index.js";
 
 /** The deployed contracts an operator task can address, by their deployment record names. */
 export type DeploymentName =
