@@ -6,7 +6,6 @@ import {ERC1155} from "@openzeppelin/contracts/token/ERC1155/ERC1155.sol";
 import {IERC1155Receiver} from "@openzeppelin/contracts/token/ERC1155/IERC1155Receiver.sol";
 import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
 import {Base64} from "@openzeppelin/contracts/utils/Base64.sol";
-import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
@@ -17,6 +16,7 @@ import {IRenewableCertificates} from "../interfaces/IRenewableCertificates.sol";
 import {DeviceKinds} from "../libraries/DeviceKinds.sol";
 import {EnergyIds} from "../libraries/EnergyIds.sol";
 import {GridZones} from "../libraries/GridZones.sol";
+import {BoundedPausable} from "../utils/BoundedPausable.sol";
 
 /// @title RenewableCertificates
 /// @notice Renewable Energy Certificates (1 REC = 1 MWh) issued once from metered renewable kWh and retired for a
@@ -26,7 +26,7 @@ contract RenewableCertificates is
     IERC1155Receiver,
     ERC1155,
     AccessControl,
-    Pausable,
+    BoundedPausable,
     ReentrancyGuardTransient
 {
     using SafeCast for uint256;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import {IBoundedPause} from "./IBoundedPause.sol";
 import {IDeviceRegistry} from "./IDeviceRegistry.sol";
 import {IMeteredEnergy} from "./IMeteredEnergy.sol";
 
@@ -10,7 +11,7 @@ import {IMeteredEnergy} from "./IMeteredEnergy.sol";
 /// locks 1,000,000 Wh per REC and asks for issuance; an accredited issuer certifies (the kWh are burned and RECs
 /// minted) or rejects (the kWh are returned). RECs move freely until they are retired for a beneficiary, which burns
 /// them and records a permanent, non-transferable receipt. An issuer can revoke a REC id for fraud, which freezes it.
-interface IRenewableCertificates {
+interface IRenewableCertificates is IBoundedPause {
     /// @notice Where an issuance request stands.
     enum RequestStatus {
         None,
@@ -231,10 +232,11 @@ interface IRenewableCertificates {
         string calldata purpose
     ) external returns (uint256 receiptId);
 
-    /// @notice Stops transfers, issuance and retirement. Only a pauser may do this.
+    /// @notice Stops transfers, issuance and retirement for at most `MAX_PAUSE_DURATION`, after which the pause
+    /// lapses by itself; a new pause may begin only after as long again unpaused. Only a pauser may do this.
     function pause() external;
 
-    /// @notice Resumes transfers, issuance and retirement. Only a pauser may do this.
+    /// @notice Lifts the pause before it lapses. Only a pauser may do this.
     function unpause() external;
 
     /// @notice The role that certifies, rejects and revokes.

@@ -190,6 +190,37 @@ describe("pause matrix", function () {
     });
   }
 
+  describe("bounded pause of the REC token", function () {
+    it("lapses by itself after MAX_PAUSE_DURATION, to the second, and RECs move again", async function () {
+      const f = await load();
+      await f.certificates.pause();
+      const lapse = await f.certificates.pausedUntil();
+      expect(lapse - BigInt(await networkHelpers.time.latest())).to.equal(await f.certificates.MAX_PAUSE_DURATION());
+      await networkHelpers.time.setNextBlockTimestamp(lapse - 1n);
+      await expect(
+        f.energy.connect(f.producer).setApprovalForAll(f.other.address, true),
+        "a block one second before the lapse",
+      ).not.to.revert(ethers);
+      expect(await f.certificates.paused(), "in force one second before").to.equal(true);
+      await networkHelpers.time.setNextBlockTimestamp(lapse);
+      await expect(f.certificates.connect(f.producer).requestIssuance([f.batch], [MWH])).not.to.revert(ethers);
+      expect(await f.certificates.paused()).to.equal(false);
+    });
+
+    it("cannot be renewed until the token has run unpaused as long as the pause lasted", async function () {
+      const f = await load();
+      await f.certificates.pause();
+      const pausedAt = BigInt(await networkHelpers.time.latest());
+      await networkHelpers.time.setNextBlockTimestamp(pausedAt + HOUR);
+      await f.certificates.unpause();
+      await expect(f.certificates.pause())
+        .to.be.revertedWithCustomError(f.certificates, "BoundedPauseCoolingOff")
+        .withArgs(pausedAt + 2n * HOUR);
+      await networkHelpers.time.setNextBlockTimestamp(pausedAt + 2n * HOUR);
+      await expect(f.certificates.pause()).to.emit(f.certificates, "Paused");
+    });
+  });
+
   describe("across contracts", function () {
     it("a paused kWh token also stops REC requests and certification, which move kWh", async function () {
       const f = await load();
