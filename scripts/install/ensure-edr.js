@@ -1,7 +1,8 @@
 // Hardhat 3's runtime (@nomicfoundation/edr) ships its native binding as optional per-platform packages that
 // declare `engines.node >= 22`. npm running on Node 20 silently skips them, even though every npm script here
-// runs on the Node 22 pinned in devDependencies. This postinstall step installs the skipped binding from the npm
-// registry, at exactly the version edr asks for. It does nothing when the binding is already present.
+// runs on the Node 22 pinned in devDependencies. This step installs the skipped binding from the npm
+// registry, at exactly the version edr asks for. It does nothing when the binding is already present. It runs as
+// `prepare`, which npm runs after installing this repository but never in the projects that install the package.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

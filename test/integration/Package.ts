@@ -14,6 +14,9 @@ import { DEV_MNEMONIC, PROJECT_ROOT, type LocalNode, runHardhat, startLocalNode 
 const version = (name: string): string =>
   JSON.parse(readFileSync(join(PROJECT_ROOT, "node_modules", name, "package.json"), "utf8")).version;
 
+/** The viem an integrator would pick; the project itself does not depend on it. */
+const VIEM_VERSION = "2.57.20";
+
 const npm = (args: string[], cwd: string) =>
   execFileSync("npm", args, {
     cwd,
@@ -26,8 +29,8 @@ const npm = (args: string[], cwd: string) =>
  * An integrator's view: `npm pack` the project, install the tarball into a fresh project, type-check code that
  * imports it, and call a suite deployed on a running node with a plain private key.
  */
-describe("the packed package, as an integrator uses it", function () {
-  this.timeout(300_000);
+describe("the packed package, as an integrator uses it (ESM, CommonJS and viem)", function () {
+  this.timeout(600_000);
   let node: LocalNode;
   let workspace: string;
 
@@ -59,6 +62,7 @@ describe("the packed package, as an integrator uses it", function () {
         `ethers@${version("ethers")}`,
         `typescript@${version("typescript")}`,
         `@types/node@${version("@types/node")}`,
+        `viem@${VIEM_VERSION}`,
       ],
       app,
     );
@@ -67,6 +71,11 @@ describe("the packed package, as an integrator uses it", function () {
     const packedFiles = execFileSync("find", ["node_modules/joulestack", "-type", "f"], { cwd: app, encoding: "utf8" });
     expect(installed.name).to.equal("joulestack");
     expect(packedFiles, "test-only contracts are not published").to.not.match(/mocks|Baseline/);
+    expect(installed.scripts ?? {}, "installing the package runs no script of ours").to.not.have.any.keys(
+      "preinstall",
+      "install",
+      "postinstall",
+    );
 
     const record = JSON.parse(
       readFileSync(join(PROJECT_ROOT, "deployments", "localhost", "TestStablecoin.json"), "utf8"),
@@ -106,8 +115,24 @@ console.log(JSON.stringify({ symbol: await stablecoin.symbol(), balance: formatA
           resolveJsonModule: true,
           allowImportingTsExtensions: true,
         },
-        include: ["main.ts"],
+        include: ["main.ts", "viem.ts"],
       }),
+    );
+    writeFileSync(
+      join(app, "viem.ts"),
+      `import { createPublicClient, http, type Address } from "viem";
+import { testStablecoinAbi } from "joulestack/abis";
+
+const client = createPublicClient({ transport: http(process.env.RPC_URL) });
+const address = process.env.STABLECOIN as Address;
+const decimals: number = await client.readContract({ address, abi: testStablecoinAbi, functionName: "decimals" });
+const symbol: string = await client.readContract({ address, abi: testStablecoinAbi, functionName: "symbol" });
+// The ABI is a literal type: a function it does not have is a compile error (checked by tsc, never called).
+export const mistake = () =>
+  // @ts-expect-error "mintEverything" is not a function of TestStablecoin
+  client.readContract({ address, abi: testStablecoinAbi, functionName: "mintEverything" });
+console.log(JSON.stringify({ symbol, decimals }));
+`,
     );
     execFileSync(join(app, "node_modules", ".bin", "tsc"), ["-p", "."], { cwd: app, encoding: "utf8" });
 
@@ -120,5 +145,31 @@ console.log(JSON.stringify({ symbol: await stablecoin.symbol(), balance: formatA
     expect(result.symbol).to.equal("tUSD");
     expect(result.balance).to.equal("12.50");
     expect(result.failure).to.match(/^reverted with OwnableUnauthorizedAccount\(account=0x[0-9a-fA-F]{40}\)$/);
+
+    const env = { ...process.env, RPC_URL: node.url, STABLECOIN: record.address };
+    const lastJson = (output: string) => JSON.parse(output.trim().split("\n").pop()!);
+    const viaViem = lastJson(execFileSync(process.execPath, ["viem.ts"], { cwd: app, encoding: "utf8", env }));
+    expect(viaViem).to.deep.equal({ symbol: "tUSD", decimals: 6 });
+
+    writeFileSync(
+      join(app, "consumer.cjs"),
+      `const { TestStablecoin__factory, formatAmount } = require("joulestack");
+const { testStablecoinAbi } = require("joulestack/abis");
+const { JsonRpcProvider } = require("ethers");
+
+(async () => {
+  const provider = new JsonRpcProvider(process.env.RPC_URL);
+  const stablecoin = TestStablecoin__factory.connect(process.env.STABLECOIN, provider);
+  const supply = await stablecoin.totalSupply();
+  const symbolFunction = testStablecoinAbi.find((item) => item.type === "function" && item.name === "symbol");
+  console.log(JSON.stringify({ symbol: await stablecoin.symbol(), supply: formatAmount(supply, 6), abi: !!symbolFunction }));
+  provider.destroy();
+})();
+`,
+    );
+    const viaRequire = lastJson(execFileSync(process.execPath, ["consumer.cjs"], { cwd: app, encoding: "utf8", env }));
+    expect(viaRequire.symbol).to.equal("tUSD");
+    expect(viaRequire.abi, "the ABI constants load through require()").to.equal(true);
+    expect(viaRequire.supply, "CommonJS and ESM consumers read the same chain").to.match(/^[0-9,]+\.[0-9]{2,}$/);
   });
 });
