@@ -42,6 +42,12 @@ export interface DemoOptions {
 
 const HOUR = 3_600n;
 const DAY = 24n * HOUR;
+
+/**
+ * A permit deadline at the end of the next UTC day. The chain clock drifts with the machine's load between runs, so a
+ * deadline taken from it to the second would change the signature, and with it the calldata gas, of the same seed.
+ */
+const permitDeadline = (now: bigint) => (now / DAY + 2n) * DAY;
 const USD = (dollars: number | bigint) => BigInt(Math.round(Number(dollars) * 100)) * 10_000n;
 const ZONE = gridZone("ERCOT-NORTH");
 const SOLAR_CAPACITY_W = 2_000_000n;
@@ -119,7 +125,8 @@ export async function runScenario(
   await gas.track("grant role", recs.grantRole(await recs.ISSUER_ROLE(), issuer.address));
   await gas.track("grant role", flex.grantRole(await flex.BUYER_ROLE(), gridOperator.address));
 
-  const now = BigInt(await networkHelpers.time.latest());
+  // To the hour: the chain clock drifts with the machine's load, and the same seed must send the same calldata.
+  const now = (BigInt(await networkHelpers.time.latest()) / HOUR) * HOUR;
   const devices: Device[] = [];
   const deviceSpecs = [
     { name: "Sunrise battery", kind: DeviceKind.Battery, capacityW: BATTERY_CAPACITY_W },
@@ -186,7 +193,7 @@ export async function runScenario(
     const asInvestor = vault.connect(holder.signer);
     if (index % 2 === 1) {
       // Every other investor subscribes in one transaction with an EIP-2612 permit.
-      const deadline = BigInt(await networkHelpers.time.latest()) + HOUR;
+      const deadline = permitDeadline(BigInt(await networkHelpers.time.latest()));
       const signature = await signPermit(
         holder.signer,
         await stablecoin.getAddress(),
@@ -275,7 +282,7 @@ export async function runScenario(
       const cost = gpuHours * GPU_PRICE;
       await gas.track("mint test dollars", stablecoin.mint(agent.address, cost));
       if (index % 2 === 0) {
-        const deadline = BigInt(await networkHelpers.time.latest()) + HOUR;
+        const deadline = permitDeadline(BigInt(await networkHelpers.time.latest()));
         const signature = await signPermit(
           agent,
           await stablecoin.getAddress(),
