@@ -30,12 +30,20 @@ function integer(name: string, text: string, min: number, max: number): number {
 
 /** `npm run demo`: the whole Joulestack lifecycle on the in-process chain, then a report and an HTML file. */
 export default async function demo(args: DemoArguments, hre: HardhatRuntimeEnvironment): Promise<void> {
-  const options: DemoOptions = {
-    periods: integer("periods", args.periods, 2, 12),
-    devices: integer("devices", args.devices, 2, 6),
-    agents: integer("agents", args.agents, 2, 10),
-    seed: integer("seed", args.seed, 0, 2 ** 31 - 1),
-  };
+  let options: DemoOptions;
+  try {
+    options = {
+      periods: integer("periods", args.periods, 2, 12),
+      devices: integer("devices", args.devices, 2, 6),
+      agents: integer("agents", args.agents, 2, 10),
+      seed: integer("seed", args.seed, 0, 2 ** 31 - 1),
+    };
+  } catch (error) {
+    // A mistyped option is the user's to fix: one line, no stack trace.
+    console.error(`Error: ${(error as Error).message}`);
+    process.exitCode = 1;
+    return;
+  }
   // The deploy scripts log every transaction; the demo prints its own progress instead.
   setupLogger(["rocketh", "@rocketh/node"], { enabled: false });
   const { provider, ethers, networkHelpers } = await hre.network.create({

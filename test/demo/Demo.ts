@@ -5,6 +5,7 @@ import { setupLogger } from "named-logs-console";
 import { renderHtml } from "../../tasks/demo/render-html.js";
 import { renderText } from "../../tasks/demo/render-text.js";
 import { runScenario } from "../../tasks/demo/scenario.js";
+import { runHardhat } from "../helpers/node.js";
 
 const OPTIONS = { periods: 2, devices: 2, agents: 2, seed: 7 };
 
@@ -46,4 +47,24 @@ describe("the demo", function () {
     expect(html).to.equal(renderHtml(second));
     expect(html, "the HTML needs no network").to.not.match(/https?:\/\/|<script|<link/);
   });
+});
+
+describe("npm run demo with a bad option", function () {
+  this.timeout(120_000);
+
+  for (const [option, value, message] of [
+    ["--periods", "13", '--periods must be a whole number from 2 to 12, got "13"'],
+    ["--agents", "-2", '--agents must be a whole number from 2 to 10, got "-2"'],
+    ["--seed", "seven", '--seed must be a whole number from 0 to 2147483647, got "seven"'],
+  ] as const) {
+    it(`fails with one line naming ${option} and its limits for ${value}`, async function () {
+      const failure = await runHardhat(["demo", option, value]).then(
+        () => "the demo ran",
+        (error: Error) => error.message,
+      );
+      expect(failure).to.include(`Error: ${message}`);
+      expect(failure, "no stack trace").to.not.match(/\n\s+at /);
+      expect(failure).to.not.include("report a bug");
+    });
+  }
 });
