@@ -97,7 +97,10 @@ const senior = (size: string): ITrancheVault.TrancheParamsStruct => ({
   amortizationPerPeriod: 0n,
 });
 
-async function subscribeAll(vault: Awaited<ReturnType<typeof customVault>>, by: [HardhatEthersSigner, number, string][]) {
+async function subscribeAll(
+  vault: Awaited<ReturnType<typeof customVault>>,
+  by: [HardhatEthersSigner, number, string][],
+) {
   for (const [who, id, amount] of by) {
     await vault.connect(who).subscribe(id, USD(amount));
   }
@@ -392,7 +395,13 @@ describe("TrancheVault lifecycle", function () {
         .to.emit(f.vault, "NotesRecovered")
         .withArgs(0n, f.alice.address, f.aliceCold.address, USD("600000"), owed)
         .and.to.emit(f.vault, "NotesRecovered")
-        .withArgs(2n, f.alice.address, f.aliceCold.address, USD("100000"), await f.vault.claimableOf(2, f.alice.address));
+        .withArgs(
+          2n,
+          f.alice.address,
+          f.aliceCold.address,
+          USD("100000"),
+          await f.vault.claimableOf(2, f.alice.address),
+        );
       expect(await f.notes[0].balanceOf(f.aliceCold.address)).to.equal(USD("600000"));
       expect(await f.vault.claimableOf(0, f.aliceCold.address)).to.equal(owed);
       await expect(f.vault.connect(f.outsider).recoverNotes(f.alice.address))
