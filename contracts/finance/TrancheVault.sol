@@ -101,6 +101,8 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
     VaultState private _state;
     bool private _drawn;
     bool private _covenantBreached;
+    /// @dev Whether some debt principal is written off and not yet recovered (saves the recovery loop's reads).
+    bool private _debtWrittenOff;
     bool private transient _recovering;
     address private _feeRecipient;
     uint256 private _startTime;
@@ -298,6 +300,7 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
             Tranche storage t = _tranches[i - 1];
             t.principal -= cut;
             t.writtenDown += cut;
+            if (i < count) _debtWrittenOff = true;
             emit PrincipalWrittenDown(i - 1, cut, t.principal);
         }
     }
@@ -718,7 +721,9 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
     /// @dev Step 5b: before equity receives anything, cash makes good debt principal that was written off, senior
     /// first. A write-down is a loss, not a repayment; what is recovered counts as principal repaid.
     function _recoverWrittenDown(TrancheReport[] memory tr, uint256 cash) internal returns (uint256) {
-        for (uint256 i; i + 1 < _trancheCount && cash > 0; ++i) {
+        if (!_debtWrittenOff || cash == 0) return cash;
+        bool outstanding;
+        for (uint256 i; i + 1 < _trancheCount; ++i) {
             Tranche storage t = _tranches[i];
             uint256 lost = t.writtenDown;
             if (lost == 0) continue;
@@ -727,7 +732,9 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
             t.writtenDown = lost - recovered;
             t.principalRepaid += recovered;
             tr[i].principalPaid += recovered;
+            if (lost != recovered) outstanding = true;
         }
+        if (!outstanding) _debtWrittenOff = false;
         return cash;
     }
 
