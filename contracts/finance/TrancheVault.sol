@@ -56,6 +56,16 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
         uint256 arrears;
     }
 
+    /// @dev The vault's flags and fee recipient, in one slot: `debtWrittenOff` says whether some debt principal is
+    /// written off and not yet recovered (so the recovery step reads the tranches only then).
+    struct Status {
+        VaultState state;
+        bool drawn;
+        bool covenantBreached;
+        bool debtWrittenOff;
+        address feeRecipient;
+    }
+
     struct Recovery {
         address replacement;
         uint64 executableAt;
@@ -98,13 +108,8 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
     mapping(address note => uint256 trancheIdPlusOne) private _noteTranche;
     mapping(uint256 trancheId => mapping(address account => Holder)) private _holders;
 
-    VaultState private _state;
-    bool private _drawn;
-    bool private _covenantBreached;
-    /// @dev Whether some debt principal is written off and not yet recovered (saves the recovery loop's reads).
-    bool private _debtWrittenOff;
+    Status private _status;
     bool private transient _recovering;
-    address private _feeRecipient;
     uint256 private _startTime;
     uint256 private _lastPeriod;
     uint256 private _pendingRevenue;
@@ -115,27 +120,14 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
     mapping(address lost => Recovery) private _recoveries;
 
     constructor(VaultParams memory p, TrancheParams[] memory tranches) {
-        if (
-            p.asset == address(0) ||
-            p.registry == address(0) ||
-            p.admin == address(0) ||
-            p.projectWallet == address(0) ||
-            p.feeRecipient == address(0)
-        ) revert TrancheVaultZeroAddress();
-        if (p.fundingDeadline <= block.timestamp || p.periodLength == 0 || p.periodCount == 0) {
-            revert TrancheVaultInvalidSchedule(p.fundingDeadline, p.periodLength, p.periodCount);
-        }
-        if (p.reserveTargetBps > WaterfallMath.BPS) {
-            revert TrancheVaultReserveTargetTooHigh(p.reserveTargetBps, WaterfallMath.BPS);
-        }
-        if (p.minCoverageBps > MAX_COVERAGE_BPS) revert TrancheVaultMinCoverageTooHigh(p.minCoverageBps, MAX_COVERAGE_BPS);
+        _checkParams(p);
         uint256 count = tranches.length;
         if (count == 0 || count > MAX_TRANCHES) revert TrancheVaultInvalidTrancheCount(count);
 
         _asset = IERC20(p.asset);
         _registry = IInvestorRegistry(p.registry);
         _projectWallet = p.projectWallet;
-        _feeRecipient = p.feeRecipient;
+        _status.feeRecipient = p.feeRecipient;
         _fundingDeadline = p.fundingDeadline;
         _periodLength = p.periodLength;
         _periodCount = p.periodCount;
@@ -201,11 +193,11 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
             if (t.raised < t.targetSize) full = false;
         }
         if (full) {
-            _state = VaultState.Active;
+            _status.state = VaultState.Active;
             _startTime = block.timestamp;
             emit FundingClosed(block.timestamp, raised);
         } else if (block.timestamp >= _fundingDeadline) {
-            _state = VaultState.Failed;
+            _status.state = VaultState.Failed;
             emit FundingFailed(raised);
         } else {
             revert TrancheVaultFundingStillOpen(_fundingDeadline);
@@ -231,10 +223,10 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
     /// @inheritdoc ITrancheVault
     function drawdown() external onlyRole(OPERATOR_ROLE) nonReentrant {
         _requireState(VaultState.Active);
-        if (_drawn) revert TrancheVaultAlreadyDrawn();
+        if (_status.drawn) revert TrancheVaultAlreadyDrawn();
         uint256 deadline = _startTime + _periodLength;
         if (block.timestamp >= deadline) revert TrancheVaultDrawDeadlinePassed(deadline);
-        _drawn = true;
+        _status.drawn = true;
         uint256 amount = _totals.paidIn;
         _totals.drawn = amount;
         emit Drawn(_projectWallet, amount);
@@ -244,10 +236,10 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
     /// @inheritdoc ITrancheVault
     function unwind() external {
         _requireState(VaultState.Active);
-        if (_drawn) revert TrancheVaultAlreadyDrawn();
+        if (_status.drawn) revert TrancheVaultAlreadyDrawn();
         uint256 deadline = _startTime + _periodLength;
         if (block.timestamp < deadline) revert TrancheVaultDrawDeadlineNotReached(deadline);
-        _state = VaultState.Failed;
+        _status.state = VaultState.Failed;
         // No period was distributed (that needs the drawdown), so the raise is whole and no fee or interest accrued;
         // revenue that already arrived is the residual tranche's, as it would have been after debt service.
         uint256 revenue = _pendingRevenue;
@@ -274,7 +266,7 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
         uint256 expected = _lastPeriod + 1;
         if (period < expected) revert TrancheVaultPeriodAlreadyDistributed(period);
         if (period > expected) revert TrancheVaultPeriodOutOfOrder(expected, period);
-        if (!_drawn) revert TrancheVaultNotDrawn();
+        if (!_status.drawn) revert TrancheVaultNotDrawn();
         uint256 endsAt = _startTime + period * _periodLength;
         if (block.timestamp < endsAt) revert TrancheVaultPeriodNotEnded(period, endsAt);
         _lastPeriod = period;
@@ -300,7 +292,7 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
             Tranche storage t = _tranches[i - 1];
             t.principal -= cut;
             t.writtenDown += cut;
-            if (i < count) _debtWrittenOff = true;
+            if (i < count) _status.debtWrittenOff = true;
             emit PrincipalWrittenDown(i - 1, cut, t.principal);
         }
     }
@@ -335,15 +327,15 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
         if (amount == 0) revert TrancheVaultZeroAmount();
         _fees.owed = 0;
         _totals.feesPaid += amount;
-        emit FeesPaid(_feeRecipient, amount);
-        _asset.safeTransfer(_feeRecipient, amount);
+        emit FeesPaid(_status.feeRecipient, amount);
+        _asset.safeTransfer(_status.feeRecipient, amount);
     }
 
     /// @inheritdoc ITrancheVault
     function setFeeRecipient(address recipient) external onlyRole(OPERATOR_ROLE) {
         if (recipient == address(0)) revert TrancheVaultZeroAddress();
-        emit FeeRecipientSet(_feeRecipient, recipient);
-        _feeRecipient = recipient;
+        emit FeeRecipientSet(_status.feeRecipient, recipient);
+        _status.feeRecipient = recipient;
     }
 
     /// @inheritdoc ITrancheVault
@@ -423,7 +415,7 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
                 registry: address(_registry),
                 admin: address(0),
                 projectWallet: _projectWallet,
-                feeRecipient: _feeRecipient,
+                feeRecipient: _status.feeRecipient,
                 fundingDeadline: uint64(_fundingDeadline),
                 periodLength: uint64(_periodLength),
                 periodCount: uint32(_periodCount),
@@ -435,7 +427,7 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
 
     /// @inheritdoc ITrancheVault
     function state() external view returns (VaultState) {
-        return _state;
+        return _status.state;
     }
 
     /// @inheritdoc ITrancheVault
@@ -544,7 +536,7 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
 
     /// @inheritdoc ITrancheVault
     function covenantBreached() external view returns (bool) {
-        return _covenantBreached;
+        return _status.covenantBreached;
     }
 
     /// @inheritdoc ITrancheVault
@@ -553,6 +545,26 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
     }
 
     // --- internal ---
+
+    /// @dev Addresses set, a future deadline with at least one period, and basis points within their bounds.
+    function _checkParams(VaultParams memory p) internal view {
+        if (
+            p.asset == address(0) ||
+            p.registry == address(0) ||
+            p.admin == address(0) ||
+            p.projectWallet == address(0) ||
+            p.feeRecipient == address(0)
+        ) revert TrancheVaultZeroAddress();
+        if (p.fundingDeadline <= block.timestamp || p.periodLength == 0 || p.periodCount == 0) {
+            revert TrancheVaultInvalidSchedule(p.fundingDeadline, p.periodLength, p.periodCount);
+        }
+        if (p.reserveTargetBps > WaterfallMath.BPS) {
+            revert TrancheVaultReserveTargetTooHigh(p.reserveTargetBps, WaterfallMath.BPS);
+        }
+        if (p.minCoverageBps > MAX_COVERAGE_BPS) {
+            revert TrancheVaultMinCoverageTooHigh(p.minCoverageBps, MAX_COVERAGE_BPS);
+        }
+    }
 
     function _subscribe(uint256 trancheId, uint256 amount) internal {
         _requireState(VaultState.Funding);
@@ -605,7 +617,7 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
         emit WaterfallDistributed(period, r);
         // The term decides maturity: repaying or writing off all debt early does not cut equity off.
         if (last) {
-            _state = VaultState.Matured;
+            _status.state = VaultState.Matured;
             emit VaultMatured(period);
         }
     }
@@ -721,7 +733,7 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
     /// @dev Step 5b: before equity receives anything, cash makes good debt principal that was written off, senior
     /// first. A write-down is a loss, not a repayment; what is recovered counts as principal repaid.
     function _recoverWrittenDown(TrancheReport[] memory tr, uint256 cash) internal returns (uint256) {
-        if (!_debtWrittenOff || cash == 0) return cash;
+        if (!_status.debtWrittenOff || cash == 0) return cash;
         bool outstanding;
         for (uint256 i; i + 1 < _trancheCount; ++i) {
             Tranche storage t = _tranches[i];
@@ -734,16 +746,16 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
             tr[i].principalPaid += recovered;
             if (lost != recovered) outstanding = true;
         }
-        if (!outstanding) _debtWrittenOff = false;
+        if (!outstanding) _status.debtWrittenOff = false;
         return cash;
     }
 
     function _recordCovenant(uint256 period, PeriodReport memory r) internal {
-        if (r.covenantBreached && !_covenantBreached) {
-            _covenantBreached = true;
+        if (r.covenantBreached && !_status.covenantBreached) {
+            _status.covenantBreached = true;
             emit CovenantBreached(period, r.coverageBps);
-        } else if (!r.covenantBreached && _covenantBreached) {
-            _covenantBreached = false;
+        } else if (!r.covenantBreached && _status.covenantBreached) {
+            _status.covenantBreached = false;
             emit CovenantCured(period, r.coverageBps);
         }
     }
@@ -809,7 +821,7 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
     }
 
     function _requireState(VaultState expected) internal view {
-        if (_state != expected) revert TrancheVaultUnexpectedState(_state);
+        if (_status.state != expected) revert TrancheVaultUnexpectedState(_status.state);
     }
 
     function _trancheAt(uint256 trancheId) internal view returns (Tranche storage) {

@@ -140,7 +140,8 @@ contract ComplianceSafetyInvariants is Test {
         }
     }
 
-    /// No list, delist, freeze, identity link or role change ever succeeded for a caller without the role that gates it.
+    /// No list, delist, freeze, identity link or role change ever succeeded for a caller without the role that
+    /// gates it.
     function invariant_onlyAgentsEditAndOnlyAdminsChangeRoles() public view {
         assertEq(handler.ghostUnauthorizedChanges(), 0, "unauthorised change");
     }
