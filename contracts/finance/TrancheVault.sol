@@ -276,6 +276,8 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
     /// @inheritdoc ITrancheVault
     function writeDown(uint256 amount) external onlyRole(LOSS_ASSESSOR_ROLE) {
         _requireState(VaultState.Active);
+        // Money that never left the vault cannot be lost: an undrawn raise is refunded whole.
+        if (!_status.drawn) revert TrancheVaultNotDrawn();
         if (amount == 0) revert TrancheVaultZeroAmount();
         uint256 count = _trancheCount;
         uint256[] memory principals = new uint256[](count);

@@ -240,7 +240,7 @@ interface ITrancheVault is IRevenueIntake {
     /// @param deadline The draw deadline.
     error TrancheVaultDrawDeadlineNotReached(uint256 deadline);
 
-    /// @notice No period is distributed before the raise is drawn.
+    /// @notice No period is distributed, and no loss written down, before the raise is drawn.
     error TrancheVaultNotDrawn();
 
     /// @notice The period was already distributed.
@@ -496,7 +496,7 @@ interface ITrancheVault is IRevenueIntake {
     function distribute(uint256 period) external;
 
     /// @notice Records a loss: principal is written off bottom-up (equity, then mezzanine, then senior), and every
-    /// holder's principal reflects it at once. Loss assessors only.
+    /// holder's principal reflects it at once. Only once the raise is drawn. Loss assessors only.
     /// @param amount The loss, in stablecoin units.
     function writeDown(uint256 amount) external;
 

@@ -182,6 +182,8 @@ describe("TrancheVault lifecycle", function () {
       const deadline = (await f.vault.startTime()) + PERIOD;
       expect(await f.vault.drawDeadline()).to.equal(deadline);
       await f.vault.connect(f.producer).receiveRevenue(1, USD("5000"));
+      // Nothing was lent, so nothing can be written off.
+      await expect(f.vault.writeDown(USD("1"))).to.be.revertedWithCustomError(f.vault, "TrancheVaultNotDrawn");
 
       // The exact boundary (t - 1, t, t + 1) is swept in TrancheVault.t.sol.
       await expect(f.vault.connect(f.outsider).unwind())
@@ -391,6 +393,8 @@ describe("TrancheVault lifecycle", function () {
         .to.be.revertedWithCustomError(f.vault, "TrancheVaultRecoveryPending")
         .withArgs(f.alice.address, executableAt);
       await networkHelpers.time.increaseTo(executableAt);
+      // Freezing the lost wallet does not stop its recovery (that is what recovery is for).
+      await f.registry.setFrozen(f.alice.address, true);
       await expect(f.vault.connect(f.outsider).recoverNotes(f.alice.address))
         .to.emit(f.vault, "NotesRecovered")
         .withArgs(0n, f.alice.address, f.aliceCold.address, USD("600000"), owed)

@@ -175,7 +175,7 @@ contract TrancheVaultHandler {
     }
 
     function writeDown(uint256 amount) external {
-        if (vault.state() != ITrancheVault.VaultState.Active) return;
+        if (vault.state() != ITrancheVault.VaultState.Active || vault.totals().drawn == 0) return;
         uint256 total;
         for (uint256 i; i < 3; ++i) total += vault.tranche(i).principal;
         if (total == 0) return;
