@@ -12,6 +12,7 @@ contract InvestorRegistry is IInvestorRegistry, AccessControl {
     bytes32 public constant AGENT_ROLE = keccak256("AGENT_ROLE");
 
     mapping(address account => Investor) private _investors;
+    mapping(address account => bytes32 identity) private _identities;
 
     constructor(address admin) {
         if (admin == address(0)) revert InvestorRegistryZeroAddress();
@@ -47,6 +48,18 @@ contract InvestorRegistry is IInvestorRegistry, AccessControl {
         if (account == address(0)) revert InvestorRegistryZeroAddress();
         _investors[account].frozen = frozen;
         emit AccountFreezeSet(account, frozen);
+    }
+
+    /// @inheritdoc IInvestorRegistry
+    function linkIdentity(address account, bytes32 identity) external onlyRole(AGENT_ROLE) {
+        if (account == address(0)) revert InvestorRegistryZeroAddress();
+        _identities[account] = identity;
+        emit IdentityLinked(account, identity);
+    }
+
+    /// @inheritdoc IInvestorRegistry
+    function identityOf(address account) external view returns (bytes32) {
+        return _identities[account];
     }
 
     /// @inheritdoc IInvestorRegistry

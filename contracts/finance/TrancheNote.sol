@@ -56,9 +56,10 @@ contract TrancheNote is ITrancheNote, ERC20 {
         return _decimals;
     }
 
-    /// @dev The vault checks compliance and settles both holders before balances change.
+    /// @dev The vault checks compliance (including of a spender acting through `transferFrom`) and settles both
+    /// holders before balances change.
     function _update(address from, address to, uint256 value) internal override {
-        ITrancheVault(_vault).onNoteUpdate(from, to, value);
+        ITrancheVault(_vault).onNoteUpdate(_msgSender(), from, to, value);
         super._update(from, to, value);
     }
 }

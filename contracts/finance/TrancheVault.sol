@@ -30,6 +30,10 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
     bytes32 public constant AGENT_ROLE = keccak256("AGENT_ROLE");
     bytes32 public constant LOSS_ASSESSOR_ROLE = keccak256("LOSS_ASSESSOR_ROLE");
     uint256 public constant MAX_TRANCHES = 5;
+    /// @notice The highest coverage covenant a vault accepts (4.00x); 10,000 bps is the most a reserve target can be.
+    uint256 public constant MAX_COVERAGE_BPS = 40_000;
+    /// @notice How long a holder has to contest an announced recovery of their wallet.
+    uint256 public constant RECOVERY_DELAY = 7 days;
 
     IERC20 private immutable _asset;
     IInvestorRegistry private immutable _registry;
@@ -50,6 +54,21 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
     struct Fees {
         uint256 owed;
         uint256 arrears;
+    }
+
+    /// @dev The vault's flags and fee recipient, in one slot: `debtWrittenOff` says whether some debt principal is
+    /// written off and not yet recovered (so the recovery step reads the tranches only then).
+    struct Status {
+        VaultState state;
+        bool drawn;
+        bool covenantBreached;
+        bool debtWrittenOff;
+        address feeRecipient;
+    }
+
+    struct Recovery {
+        address replacement;
+        uint64 executableAt;
     }
 
     /// @dev Revenue booked to a period by source, and once distributed, what its waterfall did.
@@ -89,11 +108,8 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
     mapping(address note => uint256 trancheIdPlusOne) private _noteTranche;
     mapping(uint256 trancheId => mapping(address account => Holder)) private _holders;
 
-    VaultState private _state;
-    bool private _drawn;
-    bool private _covenantBreached;
+    Status private _status;
     bool private transient _recovering;
-    address private _feeRecipient;
     uint256 private _startTime;
     uint256 private _lastPeriod;
     uint256 private _pendingRevenue;
@@ -101,25 +117,17 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
     Fees private _fees;
     Totals private _totals;
     mapping(uint256 period => PeriodBook) private _periods;
+    mapping(address lost => Recovery) private _recoveries;
 
     constructor(VaultParams memory p, TrancheParams[] memory tranches) {
-        if (
-            p.asset == address(0) ||
-            p.registry == address(0) ||
-            p.admin == address(0) ||
-            p.projectWallet == address(0) ||
-            p.feeRecipient == address(0)
-        ) revert TrancheVaultZeroAddress();
-        if (p.fundingDeadline <= block.timestamp || p.periodLength == 0 || p.periodCount == 0) {
-            revert TrancheVaultInvalidSchedule(p.fundingDeadline, p.periodLength, p.periodCount);
-        }
+        _checkParams(p);
         uint256 count = tranches.length;
         if (count == 0 || count > MAX_TRANCHES) revert TrancheVaultInvalidTrancheCount(count);
 
         _asset = IERC20(p.asset);
         _registry = IInvestorRegistry(p.registry);
         _projectWallet = p.projectWallet;
-        _feeRecipient = p.feeRecipient;
+        _status.feeRecipient = p.feeRecipient;
         _fundingDeadline = p.fundingDeadline;
         _periodLength = p.periodLength;
         _periodCount = p.periodCount;
@@ -185,11 +193,11 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
             if (t.raised < t.targetSize) full = false;
         }
         if (full) {
-            _state = VaultState.Active;
+            _status.state = VaultState.Active;
             _startTime = block.timestamp;
             emit FundingClosed(block.timestamp, raised);
         } else if (block.timestamp >= _fundingDeadline) {
-            _state = VaultState.Failed;
+            _status.state = VaultState.Failed;
             emit FundingFailed(raised);
         } else {
             revert TrancheVaultFundingStillOpen(_fundingDeadline);
@@ -197,26 +205,46 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
     }
 
     /// @inheritdoc ITrancheVault
-    function refund(uint256 trancheId) external nonReentrant {
+    function refund(uint256 trancheId, address receiver) external nonReentrant returns (uint256 amount) {
         _requireState(VaultState.Failed);
-        ITrancheNote note = ITrancheNote(_trancheAt(trancheId).note);
-        uint256 amount = note.balanceOf(msg.sender);
+        Tranche storage t = _trancheAt(trancheId);
+        _checkPayout(receiver);
+        ITrancheNote note = ITrancheNote(t.note);
+        uint256 notes = note.balanceOf(msg.sender);
+        // Nothing was drawn, so each note's face value is still held; the burn settles the holder first.
+        if (notes != 0) note.burn(msg.sender, notes);
+        amount = notes + _takeOwed(trancheId, t, msg.sender);
         if (amount == 0) revert TrancheVaultNothingToClaim(trancheId, msg.sender);
-        _totals.refunded += amount;
-        note.burn(msg.sender, amount);
-        emit Refunded(trancheId, msg.sender, amount);
-        _asset.safeTransfer(msg.sender, amount);
+        _totals.refunded += notes;
+        emit Refunded(trancheId, msg.sender, receiver, notes, amount);
+        _asset.safeTransfer(receiver, amount);
     }
 
     /// @inheritdoc ITrancheVault
     function drawdown() external onlyRole(OPERATOR_ROLE) nonReentrant {
         _requireState(VaultState.Active);
-        if (_drawn) revert TrancheVaultAlreadyDrawn();
-        _drawn = true;
+        if (_status.drawn) revert TrancheVaultAlreadyDrawn();
+        uint256 deadline = _startTime + _periodLength;
+        if (block.timestamp >= deadline) revert TrancheVaultDrawDeadlinePassed(deadline);
+        _status.drawn = true;
         uint256 amount = _totals.paidIn;
         _totals.drawn = amount;
         emit Drawn(_projectWallet, amount);
         _asset.safeTransfer(_projectWallet, amount);
+    }
+
+    /// @inheritdoc ITrancheVault
+    function unwind() external {
+        _requireState(VaultState.Active);
+        if (_status.drawn) revert TrancheVaultAlreadyDrawn();
+        uint256 deadline = _startTime + _periodLength;
+        if (block.timestamp < deadline) revert TrancheVaultDrawDeadlineNotReached(deadline);
+        _status.state = VaultState.Failed;
+        // No period was distributed (that needs the drawdown), so the raise is whole and no fee or interest accrued;
+        // revenue that already arrived is the residual tranche's, as it would have been after debt service.
+        uint256 revenue = _pendingRevenue;
+        _pendingRevenue = _allot(_trancheCount - 1, revenue);
+        emit RaiseUnwound(deadline, _totals.paidIn, revenue);
     }
 
     // --- servicing ---
@@ -238,6 +266,7 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
         uint256 expected = _lastPeriod + 1;
         if (period < expected) revert TrancheVaultPeriodAlreadyDistributed(period);
         if (period > expected) revert TrancheVaultPeriodOutOfOrder(expected, period);
+        if (!_status.drawn) revert TrancheVaultNotDrawn();
         uint256 endsAt = _startTime + period * _periodLength;
         if (block.timestamp < endsAt) revert TrancheVaultPeriodNotEnded(period, endsAt);
         _lastPeriod = period;
@@ -247,6 +276,8 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
     /// @inheritdoc ITrancheVault
     function writeDown(uint256 amount) external onlyRole(LOSS_ASSESSOR_ROLE) {
         _requireState(VaultState.Active);
+        // Money that never left the vault cannot be lost: an undrawn raise is refunded whole.
+        if (!_status.drawn) revert TrancheVaultNotDrawn();
         if (amount == 0) revert TrancheVaultZeroAmount();
         uint256 count = _trancheCount;
         uint256[] memory principals = new uint256[](count);
@@ -263,6 +294,7 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
             Tranche storage t = _tranches[i - 1];
             t.principal -= cut;
             t.writtenDown += cut;
+            if (i < count) _status.debtWrittenOff = true;
             emit PrincipalWrittenDown(i - 1, cut, t.principal);
         }
     }
@@ -297,21 +329,44 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
         if (amount == 0) revert TrancheVaultZeroAmount();
         _fees.owed = 0;
         _totals.feesPaid += amount;
-        emit FeesPaid(_feeRecipient, amount);
-        _asset.safeTransfer(_feeRecipient, amount);
+        emit FeesPaid(_status.feeRecipient, amount);
+        _asset.safeTransfer(_status.feeRecipient, amount);
     }
 
     /// @inheritdoc ITrancheVault
     function setFeeRecipient(address recipient) external onlyRole(OPERATOR_ROLE) {
         if (recipient == address(0)) revert TrancheVaultZeroAddress();
-        emit FeeRecipientSet(_feeRecipient, recipient);
-        _feeRecipient = recipient;
+        emit FeeRecipientSet(_status.feeRecipient, recipient);
+        _status.feeRecipient = recipient;
     }
 
     /// @inheritdoc ITrancheVault
-    function recoverNotes(address lost, address replacement) external onlyRole(AGENT_ROLE) nonReentrant {
-        if (lost == replacement || lost == address(0)) revert TrancheVaultInvalidRecovery(lost, replacement);
-        _requireVerified(replacement);
+    function announceRecovery(address lost, address replacement) external onlyRole(AGENT_ROLE) {
+        _checkRecovery(lost, replacement);
+        uint256 executableAt = block.timestamp + RECOVERY_DELAY;
+        _recoveries[lost] = Recovery(replacement, uint64(executableAt));
+        emit RecoveryAnnounced(lost, replacement, executableAt, msg.sender);
+    }
+
+    /// @inheritdoc ITrancheVault
+    function cancelRecovery(address lost) external {
+        if (msg.sender != lost && !hasRole(AGENT_ROLE, msg.sender)) {
+            revert TrancheVaultRecoveryNotCancellable(msg.sender, lost);
+        }
+        if (_recoveries[lost].replacement == address(0)) revert TrancheVaultRecoveryNotAnnounced(lost);
+        delete _recoveries[lost];
+        emit RecoveryCancelled(lost, msg.sender);
+    }
+
+    /// @inheritdoc ITrancheVault
+    function recoverNotes(address lost) external nonReentrant {
+        Recovery memory r = _recoveries[lost];
+        if (r.replacement == address(0)) revert TrancheVaultRecoveryNotAnnounced(lost);
+        if (block.timestamp < r.executableAt) revert TrancheVaultRecoveryPending(lost, r.executableAt);
+        address replacement = r.replacement;
+        // The registry may have changed during the window: the replacement must still qualify.
+        _checkRecovery(lost, replacement);
+        delete _recoveries[lost];
         _recovering = true;
         for (uint256 i; i < _trancheCount; ++i) {
             Tranche storage t = _tranches[i];
@@ -329,11 +384,16 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
     }
 
     /// @inheritdoc ITrancheVault
-    function onNoteUpdate(address from, address to, uint256) external {
+    function onNoteUpdate(address operator, address from, address to, uint256) external {
         uint256 idPlusOne = _noteTranche[msg.sender];
         if (idPlusOne == 0) revert TrancheVaultNotNote(msg.sender);
         uint256 trancheId = idPlusOne - 1;
         Tranche storage t = _tranches[trancheId];
+        // A spender acting through `transferFrom` must not be frozen either (the vault's own mints, burns and
+        // recoveries are checked where they are called).
+        if (operator != from && operator != address(this) && _registry.investor(operator).frozen) {
+            revert TrancheVaultAccountFrozen(operator);
+        }
         if (to != address(0)) _requireVerified(to);
         if (from != address(0)) {
             if (!_recovering && _registry.investor(from).frozen) revert TrancheVaultAccountFrozen(from);
@@ -357,7 +417,7 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
                 registry: address(_registry),
                 admin: address(0),
                 projectWallet: _projectWallet,
-                feeRecipient: _feeRecipient,
+                feeRecipient: _status.feeRecipient,
                 fundingDeadline: uint64(_fundingDeadline),
                 periodLength: uint64(_periodLength),
                 periodCount: uint32(_periodCount),
@@ -369,7 +429,7 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
 
     /// @inheritdoc ITrancheVault
     function state() external view returns (VaultState) {
-        return _state;
+        return _status.state;
     }
 
     /// @inheritdoc ITrancheVault
@@ -401,6 +461,17 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
     /// @inheritdoc ITrancheVault
     function startTime() external view returns (uint256) {
         return _startTime;
+    }
+
+    /// @inheritdoc ITrancheVault
+    function drawDeadline() external view returns (uint256) {
+        return _startTime == 0 ? 0 : _startTime + _periodLength;
+    }
+
+    /// @inheritdoc ITrancheVault
+    function pendingRecovery(address lost) external view returns (address replacement, uint256 executableAt) {
+        Recovery memory r = _recoveries[lost];
+        return (r.replacement, r.executableAt);
     }
 
     /// @inheritdoc ITrancheVault
@@ -467,7 +538,7 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
 
     /// @inheritdoc ITrancheVault
     function covenantBreached() external view returns (bool) {
-        return _covenantBreached;
+        return _status.covenantBreached;
     }
 
     /// @inheritdoc ITrancheVault
@@ -476,6 +547,26 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
     }
 
     // --- internal ---
+
+    /// @dev Addresses set, a future deadline with at least one period, and basis points within their bounds.
+    function _checkParams(VaultParams memory p) internal view {
+        if (
+            p.asset == address(0) ||
+            p.registry == address(0) ||
+            p.admin == address(0) ||
+            p.projectWallet == address(0) ||
+            p.feeRecipient == address(0)
+        ) revert TrancheVaultZeroAddress();
+        if (p.fundingDeadline <= block.timestamp || p.periodLength == 0 || p.periodCount == 0) {
+            revert TrancheVaultInvalidSchedule(p.fundingDeadline, p.periodLength, p.periodCount);
+        }
+        if (p.reserveTargetBps > WaterfallMath.BPS) {
+            revert TrancheVaultReserveTargetTooHigh(p.reserveTargetBps, WaterfallMath.BPS);
+        }
+        if (p.minCoverageBps > MAX_COVERAGE_BPS) {
+            revert TrancheVaultMinCoverageTooHigh(p.minCoverageBps, MAX_COVERAGE_BPS);
+        }
+    }
 
     function _subscribe(uint256 trancheId, uint256 amount) internal {
         _requireState(VaultState.Funding);
@@ -504,13 +595,13 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
         cash = _adjustReserve(r, cash, last);
         cash = _payPrincipal(r, tr, cash);
 
-        // With all debt and arrears repaid, the reserve has no purpose left: it goes to equity.
-        bool paidOff = _debtPrincipal() == 0 && _debtArrears() == 0;
-        if (paidOff && _reserve != 0) {
+        // With no debt principal or arrears outstanding, the reserve has no purpose left: it is released below.
+        if (_reserve != 0 && _debtPrincipal() == 0 && _debtArrears() == 0) {
             r.reserveReleased += _reserve;
             cash += _reserve;
             _reserve = 0;
         }
+        cash = _recoverWrittenDown(tr, cash);
 
         // 6. Allot each tranche's payment to its holders; rounding dust joins the residual tranche, whose own dust
         // waits in pending revenue for the next period.
@@ -526,8 +617,9 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
         _recordCovenant(period, r);
         _bookReports(period, r, tr);
         emit WaterfallDistributed(period, r);
-        if (last || paidOff) {
-            _state = VaultState.Matured;
+        // The term decides maturity: repaying or writing off all debt early does not cut equity off.
+        if (last) {
+            _status.state = VaultState.Matured;
             emit VaultMatured(period);
         }
     }
@@ -640,12 +732,32 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
         return cash;
     }
 
+    /// @dev Step 5b: before equity receives anything, cash makes good debt principal that was written off, senior
+    /// first. A write-down is a loss, not a repayment; what is recovered counts as principal repaid.
+    function _recoverWrittenDown(TrancheReport[] memory tr, uint256 cash) internal returns (uint256) {
+        if (!_status.debtWrittenOff || cash == 0) return cash;
+        bool outstanding;
+        for (uint256 i; i + 1 < _trancheCount; ++i) {
+            Tranche storage t = _tranches[i];
+            uint256 lost = t.writtenDown;
+            if (lost == 0) continue;
+            uint256 recovered;
+            (recovered, cash) = WaterfallMath.payUpTo(cash, lost);
+            t.writtenDown = lost - recovered;
+            t.principalRepaid += recovered;
+            tr[i].principalPaid += recovered;
+            if (lost != recovered) outstanding = true;
+        }
+        if (!outstanding) _status.debtWrittenOff = false;
+        return cash;
+    }
+
     function _recordCovenant(uint256 period, PeriodReport memory r) internal {
-        if (r.covenantBreached && !_covenantBreached) {
-            _covenantBreached = true;
+        if (r.covenantBreached && !_status.covenantBreached) {
+            _status.covenantBreached = true;
             emit CovenantBreached(period, r.coverageBps);
-        } else if (!r.covenantBreached && _covenantBreached) {
-            _covenantBreached = false;
+        } else if (!r.covenantBreached && _status.covenantBreached) {
+            _status.covenantBreached = false;
             emit CovenantCured(period, r.coverageBps);
         }
     }
@@ -693,6 +805,17 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
         if (receiver != msg.sender) _requireVerified(receiver);
     }
 
+    /// @dev A recovery goes from a wallet to a different, verified wallet of the same (non-zero) investor identity.
+    function _checkRecovery(address lost, address replacement) internal view {
+        if (lost == replacement || lost == address(0)) revert TrancheVaultInvalidRecovery(lost, replacement);
+        _requireVerified(replacement);
+        bytes32 lostIdentity = _registry.identityOf(lost);
+        bytes32 replacementIdentity = _registry.identityOf(replacement);
+        if (lostIdentity == bytes32(0) || lostIdentity != replacementIdentity) {
+            revert TrancheVaultRecoveryIdentityMismatch(lost, replacement, lostIdentity, replacementIdentity);
+        }
+    }
+
     function _requireVerified(address account) internal view {
         IInvestorRegistry.Investor memory entry = _registry.investor(account);
         if (entry.frozen) revert TrancheVaultAccountFrozen(account);
@@ -700,7 +823,7 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
     }
 
     function _requireState(VaultState expected) internal view {
-        if (_state != expected) revert TrancheVaultUnexpectedState(_state);
+        if (_status.state != expected) revert TrancheVaultUnexpectedState(_status.state);
     }
 
     function _trancheAt(uint256 trancheId) internal view returns (Tranche storage) {

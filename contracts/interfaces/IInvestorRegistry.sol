@@ -38,6 +38,11 @@ interface IInvestorRegistry {
     /// @param account The investor.
     event InvestorDelisted(address indexed account);
 
+    /// @notice Emitted when a wallet is linked to an investor identity (or unlinked, with identity zero).
+    /// @param account The wallet.
+    /// @param identity The investor identity (e.g. a hash of the KYC record or an ONCHAINID address), or zero.
+    event IdentityLinked(address indexed account, bytes32 indexed identity);
+
     /// @notice Emitted when an account is frozen or unfrozen.
     /// @param account The account.
     /// @param frozen The new frozen flag.
@@ -63,6 +68,16 @@ interface IInvestorRegistry {
     /// @param account The account.
     /// @param frozen The new flag.
     function setFrozen(address account, bool frozen) external;
+
+    /// @notice Links `account` to the investor `identity` (zero unlinks it). Wallets of one identity belong to one
+    /// investor: a vault recovers a lost wallet's notes only to another wallet of the same identity. Agents only.
+    /// @param account The wallet.
+    /// @param identity The investor identity, or zero.
+    function linkIdentity(address account, bytes32 identity) external;
+
+    /// @notice The investor identity `account` is linked to (zero if none).
+    /// @param account The wallet.
+    function identityOf(address account) external view returns (bytes32);
 
     /// @notice The entry of `account`.
     /// @param account The account.

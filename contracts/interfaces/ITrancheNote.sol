@@ -28,7 +28,8 @@ interface ITrancheNote is IERC20Metadata {
     /// @param amount The number of notes.
     function burn(address from, uint256 amount) external;
 
-    /// @notice Moves notes without the holder's signature, for recovering a lost wallet. Vault only.
+    /// @notice Moves notes without the holder's signature, for executing an announced recovery of a lost wallet.
+    /// Vault only.
     /// @param from The lost wallet.
     /// @param to The verified replacement wallet.
     /// @param amount The number of notes.

@@ -12,13 +12,24 @@ import {IRevenueIntake} from "./IRevenueIntake.sol";
 /// @dev Tranche 0 is the most senior; the last tranche is the residual (equity) tranche with no coupon or schedule.
 /// Periods are `periodLength` seconds long and counted from the funding close; period `p` (1-based) ends at
 /// `startTime + p * periodLength`. Revenue is booked to the open period, i.e. the next one to be distributed.
+///
+/// Lifecycle. Funding: verified investors subscribe until every target is met or `fundingDeadline` passes; anyone
+/// then closes funding (Active) or fails it (Failed). Drawdown: the operator must draw the raise to the project
+/// wallet before the draw deadline, the end of period 1; no period is distributed before the raise is drawn, and
+/// once the deadline passes undrawn (the operator is absent, or the wallet cannot receive) anyone can `unwind` the
+/// vault to Failed. Failed: every note is refunded at face value (what it cost), and revenue received before the
+/// unwind is allotted to the residual tranche. Maturity: the vault matures when period `periodCount` is distributed,
+/// never earlier (repaying or writing off all debt early does not end it: equity keeps its residual for the whole
+/// term); unpaid fee and interest arrears at maturity stay on record as a shortfall. Principal is "repaid" when
+/// `principalRepaid` reaches `raised`; a write-down is a loss, not a repayment, and later cash makes written-off debt
+/// principal good, senior first, before equity receives anything.
 interface ITrancheVault is IRevenueIntake {
     /// @notice Where the vault is in its life.
     enum VaultState {
         Funding, // investors subscribe
-        Failed, // funding missed a target by the deadline; investors take their money back
+        Failed, // funding missed a target by the deadline, or the raise was not drawn in time; holders are refunded
         Active, // funded: drawdown, revenue and distributions
-        Matured // the last period was distributed or all debt was repaid; holders redeem
+        Matured // period `periodCount` was distributed; holders redeem
     }
 
     /// @notice The vault's fixed parameters.
@@ -27,8 +38,9 @@ interface ITrancheVault is IRevenueIntake {
     /// @param periodCount The number of periods until maturity.
     /// @param registry The investor registry gating every note movement.
     /// @param periodLength The length of a period, in seconds.
-    /// @param reserveTargetBps The reserve target as a share of outstanding debt principal.
-    /// @param minCoverageBps The coverage covenant: period revenue over debt service, in basis points.
+    /// @param reserveTargetBps The reserve target as a share of outstanding debt principal (at most 10,000).
+    /// @param minCoverageBps The coverage covenant: period revenue over debt service, in basis points (at most
+    /// `MAX_COVERAGE_BPS`, 4.00x).
     /// @param admin Receives the admin, operator, agent and loss-assessor roles.
     /// @param projectWallet Receives the raised funds at drawdown.
     /// @param feeRecipient Receives the servicing fee.
@@ -71,9 +83,11 @@ interface ITrancheVault is IRevenueIntake {
     /// @param amortizationPerPeriod The scheduled principal per period (0 = bullet).
     /// @param raised The amount subscribed.
     /// @param principal The principal outstanding (after repayments and write-downs).
-    /// @param principalRepaid The principal repaid so far.
+    /// @param principalRepaid The principal repaid so far (including recoveries of written-off principal); the
+    /// tranche is repaid in full when this reaches `raised`.
     /// @param interestArrears Interest due but unpaid, carried to the next period.
-    /// @param writtenDown The principal written off so far.
+    /// @param writtenDown The principal written off and not yet recovered (`raised = principal + principalRepaid +
+    /// writtenDown`).
     /// @param cashPerNote The accumulator: stablecoin distributed per note since issue, scaled by 1e27.
     /// @param distributed What holders of this tranche were allotted in total.
     /// @param claimed What holders of this tranche took out in total.
@@ -97,7 +111,7 @@ interface ITrancheVault is IRevenueIntake {
     /// @param interestDue The coupon plus arrears due.
     /// @param interestPaid The interest paid (from revenue or the reserve).
     /// @param principalDue The scheduled principal due.
-    /// @param principalPaid The principal paid, including any covenant sweep.
+    /// @param principalPaid The principal paid, including any covenant sweep and recovery of written-off principal.
     /// @param allotted What the tranche's holders were allotted (includes rounding dust for the residual tranche).
     struct TrancheReport {
         uint256 interestDue;
@@ -137,7 +151,7 @@ interface ITrancheVault is IRevenueIntake {
     /// @param paidIn Subscriptions received.
     /// @param revenue Revenue received.
     /// @param drawn Raised funds sent to the project.
-    /// @param refunded Subscriptions returned after a failed funding.
+    /// @param refunded Subscriptions returned (face value of notes refunded) after a failed funding or an unwind.
     /// @param claimed Payouts to holders (claims and redemptions).
     /// @param feesPaid Servicing fees sent to the fee recipient.
     struct Totals {
@@ -162,6 +176,16 @@ interface ITrancheVault is IRevenueIntake {
 
     /// @notice A required address is zero.
     error TrancheVaultZeroAddress();
+
+    /// @notice The reserve target cannot exceed the whole debt principal.
+    /// @param bps The target given.
+    /// @param max The largest target allowed (10,000).
+    error TrancheVaultReserveTargetTooHigh(uint256 bps, uint256 max);
+
+    /// @notice The coverage covenant cannot exceed `MAX_COVERAGE_BPS`: a higher one sweeps equity forever.
+    /// @param bps The covenant given.
+    /// @param max The largest covenant allowed.
+    error TrancheVaultMinCoverageTooHigh(uint256 bps, uint256 max);
 
     /// @notice The schedule needs a future deadline, a non-zero period length and at least one period.
     /// @param fundingDeadline The deadline given.
@@ -208,6 +232,17 @@ interface ITrancheVault is IRevenueIntake {
     /// @notice The raised funds were already drawn.
     error TrancheVaultAlreadyDrawn();
 
+    /// @notice The raise can be drawn only before the draw deadline (the end of period 1).
+    /// @param deadline The draw deadline.
+    error TrancheVaultDrawDeadlinePassed(uint256 deadline);
+
+    /// @notice An undrawn raise can be unwound only from the draw deadline on.
+    /// @param deadline The draw deadline.
+    error TrancheVaultDrawDeadlineNotReached(uint256 deadline);
+
+    /// @notice No period is distributed, and no loss written down, before the raise is drawn.
+    error TrancheVaultNotDrawn();
+
     /// @notice The period was already distributed.
     /// @param period The period given.
     error TrancheVaultPeriodAlreadyDistributed(uint256 period);
@@ -249,6 +284,32 @@ interface ITrancheVault is IRevenueIntake {
     /// @param replacement The replacement wallet.
     error TrancheVaultInvalidRecovery(address lost, address replacement);
 
+    /// @notice A recovery goes only to a wallet the registry links to the same investor identity as the lost one.
+    /// @param lost The lost wallet.
+    /// @param replacement The replacement wallet.
+    /// @param lostIdentity The lost wallet's identity (zero if none).
+    /// @param replacementIdentity The replacement's identity.
+    error TrancheVaultRecoveryIdentityMismatch(
+        address lost,
+        address replacement,
+        bytes32 lostIdentity,
+        bytes32 replacementIdentity
+    );
+
+    /// @notice No recovery of this wallet was announced (or it was cancelled or executed).
+    /// @param lost The wallet.
+    error TrancheVaultRecoveryNotAnnounced(address lost);
+
+    /// @notice The recovery's contest window is still open.
+    /// @param lost The wallet.
+    /// @param executableAt When the recovery can be executed.
+    error TrancheVaultRecoveryPending(address lost, uint256 executableAt);
+
+    /// @notice Only the wallet being recovered, or an agent, can cancel its recovery.
+    /// @param caller The caller.
+    /// @param lost The wallet being recovered.
+    error TrancheVaultRecoveryNotCancellable(address caller, address lost);
+
     // --- events ---
 
     /// @notice Emitted when an investor subscribes.
@@ -266,11 +327,25 @@ interface ITrancheVault is IRevenueIntake {
     /// @param raised The total raised.
     event FundingFailed(uint256 raised);
 
-    /// @notice Emitted when an investor takes back a subscription after a failed funding.
+    /// @notice Emitted when the raise was not drawn by the draw deadline and anyone unwound the vault to Failed.
+    /// @param drawDeadline The draw deadline that passed.
+    /// @param refundable The notes' face value now refundable.
+    /// @param revenueToResidual Revenue received before the unwind, allotted to the residual tranche.
+    event RaiseUnwound(uint256 drawDeadline, uint256 refundable, uint256 revenueToResidual);
+
+    /// @notice Emitted when an investor takes back a subscription after a failed funding or an unwind.
     /// @param trancheId The tranche.
     /// @param investor The investor.
-    /// @param amount The notes cancelled and stablecoin returned.
-    event Refunded(uint256 indexed trancheId, address indexed investor, uint256 amount);
+    /// @param receiver Who received the stablecoin.
+    /// @param notes The notes cancelled (refunded at face value).
+    /// @param amount The stablecoin paid: the notes' face value plus any unclaimed payouts.
+    event Refunded(
+        uint256 indexed trancheId,
+        address indexed investor,
+        address indexed receiver,
+        uint256 notes,
+        uint256 amount
+    );
 
     /// @notice Emitted when the raised funds go to the project.
     /// @param projectWallet The project's wallet.
@@ -340,7 +415,25 @@ interface ITrancheVault is IRevenueIntake {
     /// @param current The new recipient.
     event FeeRecipientSet(address indexed previous, address indexed current);
 
-    /// @notice Emitted for each tranche when an agent recovers a lost wallet.
+    /// @notice Emitted when an agent announces the recovery of a wallet; the holder can contest it from that wallet
+    /// with `cancelRecovery` until `executableAt`.
+    /// @param lost The wallet to recover.
+    /// @param replacement The verified wallet of the same identity that will receive its notes and payouts.
+    /// @param executableAt When the recovery can be executed.
+    /// @param agent The agent who announced it.
+    event RecoveryAnnounced(
+        address indexed lost,
+        address indexed replacement,
+        uint256 executableAt,
+        address indexed agent
+    );
+
+    /// @notice Emitted when an announced recovery is cancelled.
+    /// @param lost The wallet that was to be recovered.
+    /// @param by Who cancelled it (the wallet itself or an agent).
+    event RecoveryCancelled(address indexed lost, address indexed by);
+
+    /// @notice Emitted for each tranche when an announced recovery of a lost wallet is executed.
     /// @param trancheId The tranche.
     /// @param lost The lost wallet.
     /// @param replacement The new verified wallet.
@@ -381,12 +474,20 @@ interface ITrancheVault is IRevenueIntake {
     /// @notice Closes funding: active if every target is met, failed if the deadline passed first. Anyone may call.
     function closeFunding() external;
 
-    /// @notice After a failed funding, cancels your notes of `trancheId` and returns what they cost.
+    /// @notice After a failed funding or an unwind, cancels your notes of `trancheId` and pays their face value (what
+    /// they cost) plus any unclaimed payouts to `receiver` (who must be verified if it is not you).
     /// @param trancheId The tranche.
-    function refund(uint256 trancheId) external;
+    /// @param receiver Who receives the stablecoin.
+    /// @return amount The amount paid.
+    function refund(uint256 trancheId, address receiver) external returns (uint256 amount);
 
-    /// @notice Sends the raised funds to the project's wallet, once, after funding closed. Operators only.
+    /// @notice Sends the raised funds to the project's wallet, once, after funding closed and before the draw
+    /// deadline. Operators only.
     function drawdown() external;
+
+    /// @notice Once the draw deadline has passed with the raise undrawn, moves the vault to Failed so that holders
+    /// take their money back with `refund`. Anyone may call.
+    function unwind() external;
 
     // --- servicing ---
 
@@ -395,7 +496,7 @@ interface ITrancheVault is IRevenueIntake {
     function distribute(uint256 period) external;
 
     /// @notice Records a loss: principal is written off bottom-up (equity, then mezzanine, then senior), and every
-    /// holder's principal reflects it at once. Loss assessors only.
+    /// holder's principal reflects it at once. Only once the raise is drawn. Loss assessors only.
     /// @param amount The loss, in stablecoin units.
     function writeDown(uint256 amount) external;
 
@@ -419,17 +520,31 @@ interface ITrancheVault is IRevenueIntake {
     /// @param recipient The new recipient.
     function setFeeRecipient(address recipient) external;
 
-    /// @notice Moves all notes and unclaimed payouts of a lost wallet to a verified replacement. Agents only.
+    /// @notice Announces that all notes and unclaimed payouts of `lost` will move to `replacement`, a verified wallet
+    /// the registry links to the same investor identity, after `RECOVERY_DELAY`. Re-announcing replaces the pending
+    /// recovery and restarts the delay. Agents only.
     /// @param lost The lost wallet.
     /// @param replacement The replacement wallet.
-    function recoverNotes(address lost, address replacement) external;
+    function announceRecovery(address lost, address replacement) external;
 
-    /// @notice Called by the vault's notes before every balance change: checks compliance and settles the holders'
-    /// accrued payouts, so notes carry no unclaimed entitlement when they move.
+    /// @notice Cancels the announced recovery of `lost`: the holder contests it by calling from that wallet (a frozen
+    /// wallet can too), or an agent withdraws it.
+    /// @param lost The wallet whose recovery is cancelled.
+    function cancelRecovery(address lost) external;
+
+    /// @notice Executes the announced recovery of `lost` once its contest window is over, checking the replacement
+    /// and the identity link again. Anyone may call.
+    /// @param lost The lost wallet.
+    function recoverNotes(address lost) external;
+
+    /// @notice Called by the vault's notes before every balance change: checks compliance (a frozen account can
+    /// neither send, receive, nor move others' notes as a spender) and settles the holders' accrued payouts, so
+    /// notes carry no unclaimed entitlement when they move.
+    /// @param operator Who called the note (the holder, an approved spender, or the vault).
     /// @param from The sender (zero on mint).
     /// @param to The receiver (zero on burn).
     /// @param amount The notes moved.
-    function onNoteUpdate(address from, address to, uint256 amount) external;
+    function onNoteUpdate(address operator, address from, address to, uint256 amount) external;
 
     // --- views ---
 
@@ -458,6 +573,15 @@ interface ITrancheVault is IRevenueIntake {
 
     /// @notice When funding closed and periods began (0 before).
     function startTime() external view returns (uint256);
+
+    /// @notice The draw deadline, the end of period 1 (0 before funding closed).
+    function drawDeadline() external view returns (uint256);
+
+    /// @notice The announced recovery of `lost`, if any.
+    /// @param lost The wallet.
+    /// @return replacement The wallet that will receive its notes (zero if none is announced).
+    /// @return executableAt When the recovery can be executed.
+    function pendingRecovery(address lost) external view returns (address replacement, uint256 executableAt);
 
     /// @notice The last period distributed (0 before the first).
     function lastDistributedPeriod() external view returns (uint256);

@@ -127,6 +127,7 @@ export const financeBench: Bench = async ({ ethers, networkHelpers, baselines })
       for (let i = 0; i < accounts.length; i += 150) await scatter.scatter(note, accounts.slice(i, i + 150), share);
     }
     await vault.closeFunding();
+    await vault.drawdown();
   };
 
   // Subscriptions by new holders into a tranche that already has one: approve then subscribe, or one permit call.
@@ -153,6 +154,7 @@ export const financeBench: Bench = async ({ ethers, networkHelpers, baselines })
   const fiveCount = await five.trancheCount();
   for (let id = 0n; id < fiveCount; id++) await five.connect(alice).subscribe(id, (await five.tranche(id)).targetSize);
   const closeFive = await gasOf(five.closeFunding());
+  await five.drawdown();
 
   // One period's revenue, distributed once the period has ended.
   const receiveRevenue = await gasOf(few.connect(producer).receiveRevenue(0, USD(80_000n)));
@@ -173,8 +175,14 @@ export const financeBench: Bench = async ({ ethers, networkHelpers, baselines })
   const toNew = await gasOf(seniorNote.transfer(dave, USD(1_000n)));
   const toExisting = await gasOf(seniorNote.transfer(bob, USD(1_000n)));
 
-  // The remaining 5-tranche loops: recover a holder of all five notes, then write every tranche down to zero.
-  const recoverFive = await gasOf(five.recoverNotes(alice, dave));
+  // The remaining 5-tranche loops: recover a holder of all five notes to another wallet of the same investor once
+  // the contest window is over, then write every tranche down to zero.
+  const identity = ethers.id("bench investor alice");
+  await registry.linkIdentity(alice, identity);
+  await registry.linkIdentity(dave, identity);
+  await five.announceRecovery(alice, dave);
+  await networkHelpers.time.increase(await five.RECOVERY_DELAY());
+  const recoverFive = await gasOf(five.recoverNotes(alice));
   let principal = 0n;
   for (let id = 0n; id < fiveCount; id++) principal += (await five.tranche(id)).principal;
   const writeDownFive = await gasOf(five.writeDown(principal));

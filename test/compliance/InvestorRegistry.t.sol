@@ -74,6 +74,18 @@ contract InvestorRegistryTest is Test {
         registry.setFrozen(address(0), true);
     }
 
+    function test_linkIdentity_linksUnlinksAndSurvivesDelisting() public {
+        registry.listInvestor(alice, uint64(block.timestamp + 100), 840);
+        registry.linkIdentity(alice, "investor 7");
+        assertEq(registry.identityOf(alice), bytes32("investor 7"), "linked");
+        registry.delistInvestor(alice);
+        assertEq(registry.identityOf(alice), bytes32("investor 7"), "a delisted wallet keeps its identity");
+        registry.linkIdentity(alice, bytes32(0));
+        assertEq(registry.identityOf(alice), bytes32(0), "unlinked");
+        vm.expectRevert(IInvestorRegistry.InvestorRegistryZeroAddress.selector);
+        registry.linkIdentity(address(0), "investor 7");
+    }
+
     function test_delistInvestor_revertsWhenNotListed() public {
         vm.expectRevert(abi.encodeWithSelector(IInvestorRegistry.InvestorRegistryNotListed.selector, alice));
         registry.delistInvestor(alice);
@@ -97,7 +109,10 @@ contract InvestorRegistryTest is Test {
         registry.delistInvestor(alice);
         vm.expectRevert(err);
         registry.setFrozen(alice, true);
+        vm.expectRevert(err);
+        registry.linkIdentity(alice, "stranger");
         vm.stopPrank();
+        assertEq(registry.identityOf(alice), bytes32(0), "nothing linked");
         assertEq(registry.investor(alice).expiry, 0, "nothing listed");
         assertFalse(registry.investor(alice).frozen, "nothing frozen");
     }

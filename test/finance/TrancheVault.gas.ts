@@ -92,6 +92,7 @@ describe("TrancheVault gas", function () {
         }
       }
       await vault.closeFunding();
+      await vault.drawdown();
       await stablecoin.mint(producer.address, USD("80000"));
       await stablecoin.connect(producer).approve(vaultAddress, ethers.MaxUint256);
       gas["receiveRevenue"] = await gasOf(vault.connect(producer).receiveRevenue(0, USD("80000")));

@@ -206,12 +206,17 @@ describe("TrancheVault", function () {
       await vault.connect(bob).subscribe(2, USD("1234.567891"));
       await networkHelpers.time.increaseTo((await vault.params()).fundingDeadline);
       await expect(vault.closeFunding()).to.emit(vault, "FundingFailed").withArgs(USD("251234.567891"));
-      await expect(vault.connect(alice).refund(0)).to.changeTokenBalance(ethers, stablecoin, alice, USD("250000"));
-      await expect(vault.connect(bob).refund(2))
+      await expect(vault.connect(alice).refund(0, alice.address)).to.changeTokenBalance(
+        ethers,
+        stablecoin,
+        alice,
+        USD("250000"),
+      );
+      await expect(vault.connect(bob).refund(2, bob.address))
         .to.emit(vault, "Refunded")
-        .withArgs(2n, bob.address, USD("1234.567891"));
+        .withArgs(2n, bob.address, bob.address, USD("1234.567891"), USD("1234.567891"));
       expect(await notes[0].totalSupply()).to.equal(0n);
-      await expect(vault.connect(alice).refund(0))
+      await expect(vault.connect(alice).refund(0, alice.address))
         .to.be.revertedWithCustomError(vault, "TrancheVaultNothingToClaim")
         .withArgs(0n, alice.address);
     });
@@ -346,7 +351,7 @@ describe("TrancheVault", function () {
         .to.be.revertedWithCustomError(f.notes[0], "TrancheNoteUnauthorized")
         .withArgs(f.deployer.address);
       expect(await f.notes[0].balanceOf(f.alice.address)).to.equal(USD("600000"));
-      await expect(f.vault.connect(f.alice).onNoteUpdate(f.alice.address, f.bob.address, 1n))
+      await expect(f.vault.connect(f.alice).onNoteUpdate(f.alice.address, f.alice.address, f.bob.address, 1n))
         .to.be.revertedWithCustomError(f.vault, "TrancheVaultNotNote")
         .withArgs(f.alice.address);
     });
@@ -404,6 +409,7 @@ describe("TrancheVault", function () {
         await vault.connect(who).subscribe(id, amount);
       }
       await vault.closeFunding();
+      await vault.drawdown();
       await token.mint(deployer.address, USD("100"));
       await token.approve(await vault.getAddress(), USD("100"));
       await vault.receiveRevenue(1, USD("100"));
@@ -417,39 +423,6 @@ describe("TrancheVault", function () {
       const coupon = (USD("300") * 800n * PERIOD) / (10_000n * 365n * DAY);
       await expect(vault.connect(bob).claim(0, bob.address)).to.changeTokenBalance(ethers, token, bob, coupon);
       await expect(vault.connect(alice).claim(0, carol.address)).to.changeTokenBalance(ethers, token, carol, coupon);
-    });
-  });
-
-  describe("recoverNotes", function () {
-    it("moves notes and unclaimed payouts of a lost wallet to a verified one", async function () {
-      const f = await networkHelpers.loadFixture(distributedFixture);
-      await f.registry.setFrozen(f.bob.address, true);
-      const owed = await f.vault.claimableOf(1, f.bob.address);
-      await expect(f.vault.recoverNotes(f.bob.address, f.carol.address))
-        .to.emit(f.vault, "NotesRecovered")
-        .withArgs(1n, f.bob.address, f.carol.address, USD("300000"), owed);
-      expect(await f.notes[1].balanceOf(f.carol.address)).to.equal(USD("300000"));
-      expect(await f.vault.claimableOf(1, f.bob.address)).to.equal(0n);
-      await expect(f.vault.connect(f.carol).claim(1, f.carol.address)).to.changeTokenBalance(
-        ethers,
-        f.stablecoin,
-        f.carol,
-        owed,
-      );
-    });
-
-    it("reverts for a non-agent, an unverified replacement or the same wallet", async function () {
-      const f = await networkHelpers.loadFixture(distributedFixture);
-      await expect(f.vault.connect(f.alice).recoverNotes(f.bob.address, f.alice.address))
-        .to.be.revertedWithCustomError(f.vault, "AccessControlUnauthorizedAccount")
-        .withArgs(f.alice.address, await f.vault.AGENT_ROLE());
-      await expect(f.vault.recoverNotes(f.bob.address, f.outsider.address))
-        .to.be.revertedWithCustomError(f.vault, "TrancheVaultInvestorNotVerified")
-        .withArgs(f.outsider.address);
-      await expect(f.vault.recoverNotes(f.bob.address, f.bob.address))
-        .to.be.revertedWithCustomError(f.vault, "TrancheVaultInvalidRecovery")
-        .withArgs(f.bob.address, f.bob.address);
-      expect(await f.notes[1].balanceOf(f.bob.address)).to.equal(USD("300000"));
     });
   });
 

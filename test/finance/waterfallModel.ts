@@ -15,6 +15,7 @@ export interface ModelTranche {
   supply: bigint;
   principal: bigint;
   repaid: bigint;
+  writtenDown: bigint;
   arrears: bigint;
   acc: bigint;
   balances: Map<string, bigint>;
@@ -44,6 +45,7 @@ export class WaterfallModel {
       supply: 0n,
       principal: 0n,
       repaid: 0n,
+      writtenDown: 0n,
       arrears: 0n,
       acc: 0n,
       balances: new Map(),
@@ -84,6 +86,7 @@ export class WaterfallModel {
     for (let i = this.tranches.length - 1; i >= 0 && amount > 0n; i--) {
       const cut = min(amount, this.tranches[i].principal);
       this.tranches[i].principal -= cut;
+      this.tranches[i].writtenDown += cut;
       amount -= cut;
     }
   }
@@ -168,11 +171,18 @@ export class WaterfallModel {
         swept += p;
       });
     }
-    const paidOff = debtPrincipal() === 0n && debt.every((t) => t.arrears === 0n);
-    if (paidOff) {
+    if (debtPrincipal() === 0n && debt.every((t) => t.arrears === 0n)) {
       cash += this.reserve;
       this.reserve = 0n;
     }
+    // Written-off debt principal is made good, senior first, before equity.
+    debt.forEach((t, i) => {
+      const p = min(cash, t.writtenDown);
+      cash -= p;
+      t.writtenDown -= p;
+      t.repaid += p;
+      pay[i] += p;
+    });
     const equityResidual = cash;
 
     const allot = (t: ModelTranche, amount: bigint) => {
@@ -184,6 +194,6 @@ export class WaterfallModel {
     debt.forEach((t, i) => (cash += allot(t, pay[i])));
     this.pending = allot(this.tranches[this.tranches.length - 1], cash);
     this.breached = breached;
-    return { feePaid, pay, reserveDrawn, swept, equityResidual, coverage, breached, matured: last || paidOff };
+    return { feePaid, pay, reserveDrawn, swept, equityResidual, coverage, breached, matured: last };
   }
 }

@@ -22,6 +22,7 @@ contract ComplianceHandler {
     mapping(address account => uint64) public modelExpiry;
     mapping(address account => uint16) public modelJurisdiction;
     mapping(address account => bool) public modelFrozen;
+    mapping(address account => bytes32) public modelIdentity;
     mapping(address account => bool) public modelAgent;
     uint256 public ghostUnauthorizedChanges;
 
@@ -61,6 +62,19 @@ contract ComplianceHandler {
         try registry.setFrozen(account, frozen) {
             _authorized(actor);
             modelFrozen[account] = frozen;
+        } catch {}
+    }
+
+    /// @notice Someone links an investor's wallet to one of two identities (or unlinks it): the link decides where a
+    /// vault may recover that wallet's notes, so only agents may set it.
+    function linkIdentity(uint256 actorSeed, uint256 investorSeed, uint256 identitySeed) external {
+        address actor = _actor(actorSeed);
+        address account = investors[investorSeed % investors.length];
+        bytes32 identity = [bytes32(0), bytes32("investor A"), bytes32("investor B")][identitySeed % 3];
+        VM.prank(actor);
+        try registry.linkIdentity(account, identity) {
+            _authorized(actor);
+            modelIdentity[account] = identity;
         } catch {}
     }
 
@@ -120,12 +134,14 @@ contract ComplianceSafetyInvariants is Test {
             assertEq(entry.expiry, handler.modelExpiry(account), "expiry");
             assertEq(entry.jurisdiction, handler.modelJurisdiction(account), "jurisdiction");
             assertTrue(entry.frozen == handler.modelFrozen(account), "frozen");
+            assertEq(registry.identityOf(account), handler.modelIdentity(account), "identity");
             bool verified = !handler.modelFrozen(account) && handler.modelExpiry(account) > block.timestamp;
             assertTrue(registry.isVerified(account) == verified, "verified");
         }
     }
 
-    /// No list, delist, freeze or role change ever succeeded for a caller without the role that gates it.
+    /// No list, delist, freeze, identity link or role change ever succeeded for a caller without the role that
+    /// gates it.
     function invariant_onlyAgentsEditAndOnlyAdminsChangeRoles() public view {
         assertEq(handler.ghostUnauthorizedChanges(), 0, "unauthorised change");
     }

@@ -230,6 +230,25 @@ describe("adversarial tokens and receivers", function () {
       expect(await token.balanceOf(f.outsider.address)).to.equal(1_100_000n);
       expect(await token.balanceOf(marketAddress)).to.equal(0n);
     });
+
+    it("cannot lock a vault's raise when it is the project wallet: anyone unwinds and holders are refunded", async function () {
+      const f = await networkHelpers.loadFixture(base);
+      const token = await ethers.deployContract("BlocklistToken");
+      const vault = await deployVault(f, await token.getAddress());
+      await token.mint(f.investor.address, USD(1_000n));
+      await token.connect(f.investor).approve(await vault.getAddress(), USD(1_000n));
+      await vault.connect(f.investor).subscribe(0n, USD(1_000n));
+      await vault.closeFunding();
+      await token.setBlocked(f.deployer.address, true);
+      await expect(vault.drawdown())
+        .to.be.revertedWithCustomError(token, "BlocklistTokenBlocked")
+        .withArgs(f.deployer.address);
+      await networkHelpers.time.increaseTo(await vault.drawDeadline());
+      await vault.connect(f.outsider).unwind();
+      await vault.connect(f.investor).refund(0n, f.investor.address);
+      expect(await token.balanceOf(f.investor.address)).to.equal(USD(1_000n));
+      expect(await token.balanceOf(await vault.getAddress())).to.equal(0n);
+    });
   });
 
   describe("an ERC-1155 receiver that re-enters", function () {
@@ -425,6 +444,31 @@ describe("adversarial tokens and receivers", function () {
       expect(await f.vault.claimableOf(0n, f.receiverAddress)).to.equal(0n);
     });
 
+    it("gains nothing by re-entering the vault's refund from inside a refund payout of an unwound raise", async function () {
+      const f = await networkHelpers.loadFixture(base);
+      const token = (await ethers.deployContract("CallbackToken")) as unknown as MintableToken;
+      const vault = await deployVault(f, await token.getAddress());
+      const vaultAddress = await vault.getAddress();
+      const receiverAddress = await f.receiver.getAddress();
+      const now = BigInt(await networkHelpers.time.latest());
+      await f.contracts.InvestorRegistry.listInvestor(receiverAddress, now + 365n * DAY, 276);
+      await token.mint(receiverAddress, USD(1_000n));
+      await f.receiver.execute(
+        await token.getAddress(),
+        token.interface.encodeFunctionData("approve", [vaultAddress, USD(1_000n)]),
+      );
+      await f.receiver.execute(vaultAddress, vault.interface.encodeFunctionData("subscribe", [0n, USD(1_000n)]));
+      await vault.closeFunding();
+      await networkHelpers.time.increaseTo(await vault.drawDeadline());
+      await vault.unwind();
+      const refund = vault.interface.encodeFunctionData("refund", [0n, receiverAddress]);
+      await f.receiver.arm(vaultAddress, refund);
+      await f.receiver.execute(vaultAddress, refund);
+      expect(await f.receiver.lastRevert()).to.equal(reentrancy(vault));
+      expect(await token.balanceOf(receiverAddress)).to.equal(USD(1_000n));
+      expect(await token.balanceOf(vaultAddress)).to.equal(0n);
+    });
+
     it("gains nothing by re-entering the vault's claim from inside a redeem payout", async function () {
       const f = await networkHelpers.loadFixture(vaultFixture);
       await f.receiver.arm(f.vaultAddress, f.claim);
@@ -433,6 +477,40 @@ describe("adversarial tokens and receivers", function () {
       expect(await f.token.balanceOf(f.receiverAddress)).to.equal(USD(300n));
       expect(await f.note.balanceOf(f.receiverAddress)).to.equal(0n);
       expect(await f.token.balanceOf(f.vaultAddress)).to.equal(0n);
+    });
+  });
+
+  describe("a compliance agent who lists a wallet of its own", function () {
+    it("cannot take a holder's notes: recovery needs the holder's identity, is announced, and the holder contests it", async function () {
+      const f = await networkHelpers.loadFixture(base);
+      const registry = f.contracts.InvestorRegistry;
+      const vault = await deployVault(f, await f.contracts.TestStablecoin.getAddress());
+      const now = BigInt(await networkHelpers.time.latest());
+      await f.contracts.TestStablecoin.mint(f.investor.address, USD(1_000n));
+      await f.contracts.TestStablecoin.connect(f.investor).approve(await vault.getAddress(), USD(1_000n));
+      await vault.connect(f.investor).subscribe(0n, USD(1_000n));
+      await registry.linkIdentity(f.investor.address, id("investor"));
+      // The agent lists its accomplice: another identity is refused outright.
+      await registry.listInvestor(f.outsider.address, now + 365n * DAY, 276);
+      await expect(vault.announceRecovery(f.investor.address, f.outsider.address))
+        .to.be.revertedWithCustomError(vault, "TrancheVaultRecoveryIdentityMismatch")
+        .withArgs(f.investor.address, f.outsider.address, id("investor"), ethers.ZeroHash);
+      // It links the accomplice to the holder's identity: the recovery is public and waits out the contest window.
+      await expect(registry.linkIdentity(f.outsider.address, id("investor")))
+        .to.emit(registry, "IdentityLinked")
+        .withArgs(f.outsider.address, id("investor"));
+      await expect(vault.announceRecovery(f.investor.address, f.outsider.address)).to.emit(vault, "RecoveryAnnounced");
+      await expect(vault.recoverNotes(f.investor.address)).to.be.revertedWithCustomError(
+        vault,
+        "TrancheVaultRecoveryPending",
+      );
+      await vault.connect(f.investor).cancelRecovery(f.investor.address);
+      await networkHelpers.time.increase(8n * DAY);
+      await expect(vault.recoverNotes(f.investor.address))
+        .to.be.revertedWithCustomError(vault, "TrancheVaultRecoveryNotAnnounced")
+        .withArgs(f.investor.address);
+      const note = TrancheNote__factory.connect((await vault.tranche(0n)).note, f.deployer);
+      expect(await note.balanceOf(f.investor.address)).to.equal(USD(1_000n));
     });
   });
 });

@@ -300,6 +300,8 @@ describe("operator tasks on a local node", function () {
       await (await vault.subscribe(id, usd(amount))).wait();
     }
     await (await vault.closeFunding()).wait();
+    // the raise goes to the project before the draw deadline (the end of period 1); no period is distributed before
+    await (await vault.drawdown()).wait();
     const deposited = await task("vault", "deposit", "40000", "--source", "energy");
     expect(deposited).to.match(/Pending revenue for period 1: 40,000\.00 tUSD/);
     expect(await vault.periodRevenue(1n, 1n)).to.equal(usd(40_000n));

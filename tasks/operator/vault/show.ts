@@ -35,6 +35,12 @@ export default operatorAction<Args>(async (args, operator) => {
       [
         ["funding deadline", formatTime(params.fundingDeadline)],
         ["started", formatTime(startTime)],
+        [
+          "draw deadline",
+          startTime === 0n
+            ? "-"
+            : `${formatTime(startTime + params.periodLength)}${totals.drawn === 0n ? "" : " (drawn)"}`,
+        ],
         ["periods", `${last} of ${params.periodCount} distributed, ${Number(params.periodLength) / 86_400} days each`],
         ["next period ends", startTime === 0n ? "-" : formatTime(await vault.periodEnd(last + 1n))],
         ["paid in / drawn", `${format(totals.paidIn)} / ${format(totals.drawn)}`],
