@@ -2,6 +2,8 @@
  * The TypeChain factories and types of every contract Joulestack deploys, and of the interfaces integrators call.
  * Test-only contracts are deliberately absent: they are never published.
  */
+export { IBoundedPause__factory } from "../typechain-types/factories/interfaces/IBoundedPause__factory.js";
+export type { IBoundedPause } from "../typechain-types/interfaces/IBoundedPause.js";
 export { IComputeMarket__factory } from "../typechain-types/factories/interfaces/IComputeMarket__factory.js";
 export type { IComputeMarket } from "../typechain-types/interfaces/IComputeMarket.js";
 export { IDeviceRegistry__factory } from "../typechain-types/factories/interfaces/IDeviceRegistry__factory.js";

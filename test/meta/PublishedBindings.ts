@@ -6,7 +6,8 @@ import * as sdk from "../../sdk/index.js";
 
 /** Every deployable contract and interface is published to integrators through the SDK's bindings. */
 const CONTRACTS = new URL("../../contracts", import.meta.url).pathname;
-const UNPUBLISHED = new Set(["mocks", "libraries"]);
+// Libraries are linked in, abstract bases (utils/) are inherited: integrators call the contracts and interfaces.
+const UNPUBLISHED = new Set(["mocks", "libraries", "utils"]);
 
 function solidityFiles(folder: string): string[] {
   return readdirSync(folder, { withFileTypes: true }).flatMap((entry) =>
