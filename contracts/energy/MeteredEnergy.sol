@@ -73,8 +73,9 @@ contract MeteredEnergy is IMeteredEnergy, ERC1155, EIP712, AccessControl, Pausab
         uint256 deviceId = reading.deviceId;
         MeterState storage meter = _meters[deviceId];
         uint64 lastTimestamp = meter.timestamp;
-        IDeviceRegistry.MeteringProfile memory profile = _authenticate(reading, signature);
+        IDeviceRegistry.MeteringProfile memory profile = _activeProfile(deviceId);
         if (msg.sender != profile.owner) revert MeteredEnergyNotDeviceOwner(deviceId, profile.owner, msg.sender);
+        _checkSignedReading(reading, signature, profile.signer);
         if (reading.timestamp < profile.activeSince) {
             revert MeteredEnergyReadingBeforeActive(deviceId, reading.timestamp, profile.activeSince);
         }
@@ -142,7 +143,8 @@ contract MeteredEnergy is IMeteredEnergy, ERC1155, EIP712, AccessControl, Pausab
         bytes calldata signature
     ) external view whenNotPaused returns (address signer) {
         uint256 deviceId = reading.deviceId;
-        IDeviceRegistry.MeteringProfile memory profile = _authenticate(reading, signature);
+        IDeviceRegistry.MeteringProfile memory profile = _activeProfile(deviceId);
+        _checkSignedReading(reading, signature, profile.signer);
         if (reading.timestamp < profile.activeSince) {
             revert MeteredEnergyReadingBeforeActive(deviceId, reading.timestamp, profile.activeSince);
         }
@@ -287,7 +289,8 @@ contract MeteredEnergy is IMeteredEnergy, ERC1155, EIP712, AccessControl, Pausab
         if (reading.timestamp > boundary) {
             revert MeteredEnergyReadingCrossesHour(deviceId, lastTimestamp, reading.timestamp, boundary);
         }
-        IDeviceRegistry.MeteringProfile memory profile = _authenticate(reading, signature);
+        IDeviceRegistry.MeteringProfile memory profile = _activeProfile(deviceId);
+        _checkSignedReading(reading, signature, profile.signer);
         if (lastTimestamp < profile.activeSince) {
             revert MeteredEnergyIntervalBeforeActive(deviceId, lastTimestamp, profile.activeSince);
         }
@@ -310,20 +313,18 @@ contract MeteredEnergy is IMeteredEnergy, ERC1155, EIP712, AccessControl, Pausab
         return (true, deltaWh);
     }
 
-    /// @dev Checks that the device is active, the signature is its current signer's and the reading is not in the
-    /// future.
-    function _authenticate(
-        MeterReading calldata reading,
-        bytes calldata signature
-    ) private view returns (IDeviceRegistry.MeteringProfile memory profile) {
-        profile = registry.meteringProfile(reading.deviceId);
+    /// @dev The device's metering profile; reverts unless the device is active.
+    function _activeProfile(uint256 deviceId) private view returns (IDeviceRegistry.MeteringProfile memory profile) {
+        profile = registry.meteringProfile(deviceId);
         if (profile.status != IDeviceRegistry.DeviceStatus.Active) {
-            if (profile.status == IDeviceRegistry.DeviceStatus.Unregistered) {
-                revert MeteredEnergyUnknownDevice(reading.deviceId);
-            }
-            revert MeteredEnergyDeviceNotActive(reading.deviceId, profile.status);
+            if (profile.status == IDeviceRegistry.DeviceStatus.Unregistered) revert MeteredEnergyUnknownDevice(deviceId);
+            revert MeteredEnergyDeviceNotActive(deviceId, profile.status);
         }
-        _checkSigner(reading, signature, profile.signer);
+    }
+
+    /// @dev Checks that the signature is the device's current signer's and the reading is not in the future.
+    function _checkSignedReading(MeterReading calldata reading, bytes calldata signature, address signer) private view {
+        _checkSigner(reading, signature, signer);
         if (reading.timestamp > block.timestamp) {
             revert MeteredEnergyReadingInFuture(reading.deviceId, reading.timestamp, block.timestamp);
         }
