@@ -183,10 +183,12 @@ describe("signature suite", function () {
     it("reverts when timestamped in the future (readings carry no deadline; time only moves forward)", async function () {
       const f = await load();
       const energy = f.contracts.MeteredEnergy;
-      const future = { ...f.next, timestamp: BigInt(await networkHelpers.time.latest()) + 3_600n };
-      await expect(energy.submitReading(future, await f.sign(future)))
+      // The battery's last reading is at the window end, on an hour boundary: the end of its next hour is still ahead.
+      const future = { deviceId: 2n, cumulativeWh: f.end.cumulativeWh, timestamp: f.terms.windowEnd + HOUR };
+      expect(future.timestamp).to.be.greaterThan(BigInt(await networkHelpers.time.latest()) + 1n);
+      await expect(energy.submitReading(future, await f.sign(future, f.batteryMeter)))
         .to.be.revertedWithCustomError(energy, "MeteredEnergyReadingInFuture")
-        .withArgs(f.deviceId, future.timestamp, BigInt(await networkHelpers.time.latest()) + 1n);
+        .withArgs(2n, future.timestamp, BigInt(await networkHelpers.time.latest()) + 1n);
     });
 
     it("reverts on the malleable high-s twin of a genuine signature", async function () {
