@@ -121,12 +121,12 @@ describe("operator tasks on a local node", function () {
       3_200_000n,
       3_800_000n,
     ]);
-    expect(await energy.verifyReading(readings.readings[3], readings.readings[3].signature)).to.equal(meterKey.address);
 
-    // submit: the first reading sets the baseline, the other three mint 1.8 MWh to the owner
+    // submit: the owner (the operator) starts metering with the first reading, the other three mint 1.8 MWh
     const submitted = await task("readings", "submit", file);
     expect(submitted).to.match(/^1\s+4\s+3\s+1\s+0\s+1\.8 MWh$/m);
     expect(await energy.mintedWh(1n)).to.equal(1_800_000n);
+    expect(await energy.verifyReading(readings.readings[3], readings.readings[3].signature)).to.equal(meterKey.address);
     // a second submission of the same file sends nothing and mints nothing
     expect(await task("readings", "submit", file)).to.match(/^1\s+0\s+0\s+0\s+4\s+0 Wh$/m);
     expect(await energy.mintedWh(1n)).to.equal(1_800_000n);
@@ -135,6 +135,35 @@ describe("operator tasks on a local node", function () {
     expect(shown).to.match(/minted\s+1\.8 MWh/);
     expect(shown).to.match(/meter counter\s+3\.8 MWh/);
     expect(shown).to.match(/baseline \(not minted\)\s+2 MWh/);
+
+    // An outage: the next readings start two hours later, so the first one crosses an hour boundary. A relay stops
+    // before sending anything; the owner resumes metering from it and the 200 kWh over the gap are not minted.
+    const later = join(workDir, "later.json");
+    await task(
+      "readings",
+      "sign",
+      "1",
+      "--key-env",
+      "METER_KEY",
+      "--count",
+      "2",
+      "--energy",
+      "0 kWh",
+      "--start-wh",
+      "4 MWh",
+      "--end",
+      (end + 3n * HOUR).toString(),
+      "--out",
+      later,
+    );
+    const refused = await attempt(["readings", "submit", later, "--network", "localhost"], env);
+    expect(refused.ok).to.equal(false);
+    expect(refused.output).to.include("crosses the hour boundary");
+    expect(refused.output).to.include("readings resume");
+    expect(await task("readings", "resume", later)).to.match(/^1\s+resumed\s+.+\s+200 kWh$/m);
+    expect(await task("readings", "submit", later)).to.match(/^1\s+1\s+1\s+0\s+1\s+0 Wh$/m);
+    expect((await energy.meterState(1n)).timestamp).to.equal(end + 3n * HOUR);
+    expect(await energy.mintedWh(1n)).to.equal(1_800_000n);
 
     // request: every whole MWh of the month, oldest hours first; certify; retire it for a beneficiary
     const requested = await task("rec", "request", "1");
@@ -250,6 +279,8 @@ describe("operator tasks on a local node", function () {
     );
     const latest = await provider.getBlock("latest");
     await travel(request.windowEnd - BigInt(latest!.timestamp) + 60n);
+    // The readings that prove delivery go through the kWh ledger first (the owner starts metering with the first).
+    expect(await task("readings", "submit", proof)).to.match(/^\d+\s+2\s+1\s+1\s+0\s+250 kWh$/m);
     const before = await market.claimable(deployer.address);
     const settled = await task("flex", "settle", "1", "--readings", proof);
     // 250 of the 300 kWh cap: 50.00 paid, the stake slashed by 50/300 of 6.00 = 1.00
