@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { certificateId, DeviceKind, gridZone } from "../../sdk/energy.js";
+import { certificateId, DeviceKind, gridZone, meteredEnergyDomain, signReading } from "../../sdk/energy.js";
 import { parseReadingsFile } from "../../sdk/readings.js";
 import {
   ComputeMarket__factory,
@@ -135,35 +135,6 @@ describe("operator tasks on a local node", function () {
     expect(shown).to.match(/minted\s+1\.8 MWh/);
     expect(shown).to.match(/meter counter\s+3\.8 MWh/);
     expect(shown).to.match(/baseline \(not minted\)\s+2 MWh/);
-
-    // An outage: the next readings start two hours later, so the first one crosses an hour boundary. A relay stops
-    // before sending anything; the owner resumes metering from it and the 200 kWh over the gap are not minted.
-    const later = join(workDir, "later.json");
-    await task(
-      "readings",
-      "sign",
-      "1",
-      "--key-env",
-      "METER_KEY",
-      "--count",
-      "2",
-      "--energy",
-      "0 kWh",
-      "--start-wh",
-      "4 MWh",
-      "--end",
-      (end + 3n * HOUR).toString(),
-      "--out",
-      later,
-    );
-    const refused = await attempt(["readings", "submit", later, "--network", "localhost"], env);
-    expect(refused.ok).to.equal(false);
-    expect(refused.output).to.include("crosses the hour boundary");
-    expect(refused.output).to.include("readings resume");
-    expect(await task("readings", "resume", later)).to.match(/^1\s+resumed\s+.+\s+200 kWh$/m);
-    expect(await task("readings", "submit", later)).to.match(/^1\s+1\s+1\s+0\s+1\s+0 Wh$/m);
-    expect((await energy.meterState(1n)).timestamp).to.equal(end + 3n * HOUR);
-    expect(await energy.mintedWh(1n)).to.equal(1_800_000n);
 
     // request: every whole MWh of the month, oldest hours first; certify; retire it for a beneficiary
     const requested = await task("rec", "request", "1");
@@ -339,5 +310,69 @@ describe("operator tasks on a local node", function () {
     expect(distributed).to.match(/^1\s+40,000\.00 tUSD/m);
     expect(await vault.lastDistributedPeriod()).to.equal(1n);
     expect((await vault.periodReport(1n)).revenue).to.equal(usd(40_000n));
+  });
+  it("refuses to relay across an outage and lets the device's owner resume metering", async function () {
+    const meterKey = Wallet.createRandom();
+    const env = { LOCALHOST_RPC_URL: node.url, METER_KEY: meterKey.privateKey };
+    const task = (...args: string[]) => runHardhat([...args, "--network", "localhost"], env);
+    // Setup that is not under test goes straight to the contracts: a device whose owner (the operator) started
+    // metering two hours ago and whose reading an hour later was relayed.
+    const deployer = Wallet.fromPhrase(DEV_MNEMONIC, provider);
+    const registry = DeviceRegistry__factory.connect(record("DeviceRegistry"), deployer);
+    const energy = MeteredEnergy__factory.connect(record("MeteredEnergy"), deployer);
+    await (
+      await registry.registerDevice({
+        kind: DeviceKind.Solar,
+        capacityW: 1_000_000n,
+        gridZone: gridZone("ERCOT-NORTH"),
+        signer: meterKey.address,
+        owner: deployer.address,
+        commissionedAt: 0n,
+        metadataURI: "",
+      })
+    ).wait();
+    const deviceId = await registry.deviceCount();
+    const latest = BigInt((await provider.getBlock("latest"))!.timestamp);
+    const t0 = (latest / HOUR) * HOUR - 6n * HOUR;
+    const domain = meteredEnergyDomain(await energy.getAddress(), (await provider.getNetwork()).chainId);
+    const baseline = { deviceId, cumulativeWh: 1_000_000n, timestamp: t0 };
+    await (await energy.resumeMetering(baseline, await signReading(meterKey, domain, baseline))).wait();
+    const next = { deviceId, cumulativeWh: 1_500_000n, timestamp: t0 + HOUR };
+    await (await energy.submitReading(next, await signReading(meterKey, domain, next))).wait();
+
+    // The meter was offline: its next readings are at t0 + 3 h and t0 + 4 h, so the first crosses an hour boundary.
+    const later = join(workDir, "later.json");
+    await task(
+      "readings",
+      "sign",
+      deviceId.toString(),
+      "--key-env",
+      "METER_KEY",
+      "--count",
+      "2",
+      "--energy",
+      "100 kWh",
+      "--start-wh",
+      "1.7 MWh",
+      "--end",
+      (t0 + 4n * HOUR).toString(),
+      "--out",
+      later,
+    );
+    const refused = await attempt(["readings", "submit", later, "--network", "localhost"], env);
+    expect(refused.ok).to.equal(false);
+    expect(refused.output).to.include("crosses the hour boundary");
+    expect(refused.output).to.include("readings resume");
+    expect((await energy.meterState(deviceId)).timestamp).to.equal(t0 + HOUR);
+
+    // The owner resumes from the first reading after the outage: the 200 kWh over the gap are reported, not minted.
+    expect(await task("readings", "resume", later)).to.match(
+      new RegExp(`^${deviceId}\\s+resumed\\s+.+\\s+200 kWh$`, "m"),
+    );
+    expect(await task("readings", "submit", later)).to.match(
+      new RegExp(`^${deviceId}\\s+1\\s+1\\s+0\\s+1\\s+100 kWh$`, "m"),
+    );
+    expect(await energy.mintedWh(deviceId)).to.equal(600_000n);
+    expect((await energy.meterState(deviceId)).baselineWh).to.equal(1_200_000n);
   });
 });
