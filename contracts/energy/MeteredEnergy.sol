@@ -160,7 +160,8 @@ contract MeteredEnergy is IMeteredEnergy, ERC1155, EIP712, AccessControl, Pausab
         }
         uint256 ledgerWh = meter.cumulativeWh;
         if (
-            reading.cumulativeWh > ledgerWh || (reading.timestamp == ledgerTimestamp && reading.cumulativeWh != ledgerWh)
+            reading.cumulativeWh > ledgerWh ||
+            (reading.timestamp == ledgerTimestamp && reading.cumulativeWh != ledgerWh)
         ) {
             revert MeteredEnergyReadingContradictsLedger(
                 deviceId,
@@ -317,7 +318,8 @@ contract MeteredEnergy is IMeteredEnergy, ERC1155, EIP712, AccessControl, Pausab
     function _activeProfile(uint256 deviceId) private view returns (IDeviceRegistry.MeteringProfile memory profile) {
         profile = registry.meteringProfile(deviceId);
         if (profile.status != IDeviceRegistry.DeviceStatus.Active) {
-            if (profile.status == IDeviceRegistry.DeviceStatus.Unregistered) revert MeteredEnergyUnknownDevice(deviceId);
+            if (profile.status == IDeviceRegistry.DeviceStatus.Unregistered)
+                revert MeteredEnergyUnknownDevice(deviceId);
             revert MeteredEnergyDeviceNotActive(deviceId, profile.status);
         }
     }

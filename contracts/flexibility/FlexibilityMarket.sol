@@ -172,22 +172,7 @@ contract FlexibilityMarket is IFlexibilityMarket, ERC1155, EIP712, AccessControl
         if (endReading.deviceId != deviceId) {
             revert FlexibilityReadingWrongDevice(commitmentId, deviceId, endReading.deviceId);
         }
-        // The measured interval lies inside the window, so it only holds device-hours that this commitment reserved
-        // at commit (and no other commitment can): no metered Wh proves two deliveries.
-        if (
-            startReading.timestamp < request.windowStart ||
-            startReading.timestamp > request.windowStart + uint256(request.readingTolerance) ||
-            endReading.timestamp > request.windowEnd ||
-            endReading.timestamp + uint256(request.readingTolerance) < request.windowEnd ||
-            startReading.timestamp >= endReading.timestamp
-        ) {
-            revert FlexibilityReadingsDoNotBracket(
-                startReading.timestamp,
-                endReading.timestamp,
-                request.windowStart,
-                request.windowEnd
-            );
-        }
+        _checkInsideWindow(request, startReading.timestamp, endReading.timestamp);
         if (endReading.cumulativeWh < startReading.cumulativeWh) {
             revert FlexibilityReadingCounterDecreased(deviceId, startReading.cumulativeWh, endReading.cumulativeWh);
         }
@@ -426,6 +411,26 @@ contract FlexibilityMarket is IFlexibilityMarket, ERC1155, EIP712, AccessControl
         }
         if (capacityW > device.capacityW)
             revert FlexibilityExceedsDeviceCapacity(deviceId, device.capacityW, capacityW);
+    }
+
+    /// @dev The measured interval must lie inside the window, so it only holds device-hours that this commitment
+    /// reserved at commit (and no other commitment can): no metered Wh proves two deliveries.
+    function _checkInsideWindow(Request storage request, uint64 startTimestamp, uint64 endTimestamp) private view {
+        uint256 tolerance = request.readingTolerance;
+        if (
+            startTimestamp < request.windowStart ||
+            startTimestamp > request.windowStart + tolerance ||
+            endTimestamp > request.windowEnd ||
+            endTimestamp + tolerance < request.windowEnd ||
+            startTimestamp >= endTimestamp
+        ) {
+            revert FlexibilityReadingsDoNotBracket(
+                startTimestamp,
+                endTimestamp,
+                request.windowStart,
+                request.windowEnd
+            );
+        }
     }
 
     function _checkSettlementTime(uint256 commitmentId, Request storage request) private view {

@@ -441,7 +441,10 @@ contract LedgerIntegrityInvariants is Test {
             uint256 sum;
             for (uint256 i; i < handler.mintedHourCount(deviceId); ++i) {
                 uint64 hourIndex = handler.mintedHour(deviceId, i);
-                uint256 balance = energy.balanceOf(handler.owners(deviceId - 1), EnergyIds.batchId(deviceId, hourIndex));
+                uint256 balance = energy.balanceOf(
+                    handler.owners(deviceId - 1),
+                    EnergyIds.batchId(deviceId, hourIndex)
+                );
                 assertEq(balance, handler.ghostMintedInHour(deviceId, hourIndex), "hour batch");
                 sum += balance;
             }
