@@ -300,7 +300,7 @@ contract MeteredEnergy is IMeteredEnergy, ERC1155, EIP712, AccessControl, Pausab
         if (reading.cumulativeWh < lastWh) revert MeteredEnergyCounterDecreased(deviceId, lastWh, reading.cumulativeWh);
         deltaWh = reading.cumulativeWh - lastWh;
         // Rounded down: a device never gets credit for a fraction of a watt-hour it could not have produced.
-        uint256 maxWh = (profile.capacityW * (reading.timestamp - lastTimestamp)) / EnergyIds.BATCH_PERIOD;
+        uint256 maxWh = (uint256(profile.capacityW) * (reading.timestamp - lastTimestamp)) / EnergyIds.BATCH_PERIOD;
         if (deltaWh > maxWh) revert MeteredEnergyExceedsCapacity(deviceId, deltaWh, maxWh);
 
         meter.cumulativeWh = reading.cumulativeWh.toUint128();

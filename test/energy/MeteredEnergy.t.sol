@@ -192,6 +192,31 @@ contract MeteredEnergyTest is Test {
         assertEq(energy.mintedWh(deviceId), 0, "minted");
     }
 
+    function test_submitReading_largestCapacityOverAnHourDoesNotOverflow() public {
+        // capacity × elapsed is computed in 256 bits: a uint96 capacity times 3,600 s does not fit 96 bits.
+        uint96 capacity = type(uint96).max;
+        uint256 plant = registry.registerDevice(
+            IDeviceRegistry.DeviceRegistration({
+                signer: vm.addr(METER_KEY),
+                owner: owner,
+                kind: IDeviceRegistry.DeviceKind.Nuclear,
+                capacityW: capacity,
+                gridZone: "ERCOT-NORTH",
+                commissionedAt: START - 365 days,
+                metadataURI: "ipfs://plant"
+            })
+        );
+        IMeteredEnergy.MeterReading memory first = IMeteredEnergy.MeterReading(plant, 0, START);
+        bytes memory signature = _sign(first);
+        vm.prank(owner);
+        energy.resumeMetering(first, signature);
+        uint64 timestamp = START + uint64(EnergyIds.BATCH_PERIOD);
+        vm.warp(timestamp);
+        IMeteredEnergy.MeterReading memory reading = IMeteredEnergy.MeterReading(plant, capacity, timestamp);
+        assertEq(energy.submitReading(reading, _sign(reading)), capacity, "a full hour at nameplate");
+        assertEq(energy.mintedWh(plant), capacity, "minted");
+    }
+
     function _submit(uint256 cumulativeWh, uint64 timestamp) private returns (uint256) {
         IMeteredEnergy.MeterReading memory reading = IMeteredEnergy.MeterReading(deviceId, cumulativeWh, timestamp);
         return energy.submitReading(reading, _sign(reading));
