@@ -54,13 +54,16 @@ export default operatorAction<Args>(async (args, operator) => {
   }
   const now = BigInt(latest?.timestamp ?? 0);
   const interval = BigInt(args.interval);
+  // Continuing from the ledger, the first generated reading already closes an interval, so it adds a step.
+  const continuing = args.end === "" && meter.timestamp !== 0n;
+  const step = parseEnergy(args.energy);
 
   const readings: MeterReading[] =
     args.input !== ""
       ? readInput(args.input, deviceId, now)
       : generate(deviceId, {
           count: args.count,
-          step: parseEnergy(args.energy),
+          step,
           timestamps: readingSchedule({
             count: args.count,
             interval,
@@ -68,8 +71,14 @@ export default operatorAction<Args>(async (args, operator) => {
             after: args.end === "" ? meter.timestamp : undefined,
             end: args.end === "" ? (now / interval) * interval : parseTime(args.end, now),
           }),
-          start: args.startWh === "" ? meter.cumulativeWh : parseEnergy(args.startWh),
+          start: args.startWh === "" ? meter.cumulativeWh + (continuing ? step : 0n) : parseEnergy(args.startWh),
         });
+  const latestReading = readings.at(-1);
+  if (args.input === "" && latestReading !== undefined && latestReading.timestamp > now) {
+    throw new Error(
+      `the last reading would be at ${formatTime(latestReading.timestamp)}, after the latest block: lower --count`,
+    );
+  }
   warnAboutGaps(readings, meter.timestamp);
 
   const domain = meteredEnergyDomain(meterAddress, operator.chainId);
