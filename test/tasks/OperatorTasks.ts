@@ -374,5 +374,28 @@ describe("operator tasks on a local node", function () {
     );
     expect(await energy.mintedWh(deviceId)).to.equal(600_000n);
     expect((await energy.meterState(deviceId)).baselineWh).to.equal(1_200_000n);
+
+    // Without --end, signing continues from the device's on-chain state: the next reading is on the next hour boundary
+    // and adds one step, so a relayer can submit it straight away.
+    const next2 = join(workDir, "next.json");
+    await task(
+      "readings",
+      "sign",
+      deviceId.toString(),
+      "--key-env",
+      "METER_KEY",
+      "--count",
+      "1",
+      "--energy",
+      "50 kWh",
+      "--out",
+      next2,
+    );
+    const continued = parseReadingsFile(readFileSync(next2, "utf8")).readings;
+    expect(continued.map((reading) => [reading.timestamp, reading.cumulativeWh])).to.deep.equal([
+      [t0 + 5n * HOUR, 1_850_000n],
+    ]);
+    await task("readings", "submit", next2);
+    expect(await energy.mintedWh(deviceId)).to.equal(650_000n);
   });
 });
