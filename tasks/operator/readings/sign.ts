@@ -74,7 +74,8 @@ export default operatorAction<Args>(async (args, operator) => {
           start: args.startWh === "" ? meter.cumulativeWh + (continuing ? step : 0n) : parseEnergy(args.startWh),
         });
   const latestReading = readings.at(-1);
-  if (args.input === "" && latestReading !== undefined && latestReading.timestamp > now) {
+  // Continuing from the ledger without an end means "up to now"; an explicit --end may lie ahead (signed in advance).
+  if (args.input === "" && continuing && latestReading !== undefined && latestReading.timestamp > now) {
     throw new Error(
       `the last reading would be at ${formatTime(latestReading.timestamp)}, after the latest block: lower --count`,
     );
