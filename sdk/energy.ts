@@ -71,6 +71,46 @@ export function batchIdOfReading(deviceId: bigint, timestamp: bigint): bigint {
   return batchId(deviceId, hourOfReading(timestamp));
 }
 
+/**
+ * The hour boundary a reading after one at `lastTimestamp` may reach at most: the end of the clock hour that starts
+ * at or before `lastTimestamp` (so a reading on a boundary starts the next hour). MeteredEnergy rejects a reading
+ * past it with `MeteredEnergyReadingCrossesHour`; only the device's owner can then resume metering.
+ */
+export function hourBoundaryAfter(lastTimestamp: bigint): bigint {
+  if (lastTimestamp < 0n) throw new RangeError(`timestamp ${lastTimestamp} is negative`);
+  return (lastTimestamp / BATCH_PERIOD + 1n) * BATCH_PERIOD;
+}
+
+/** Whether the interval from a reading at `lastTimestamp` to one at `timestamp` crosses an hour boundary. */
+export function crossesHour(lastTimestamp: bigint, timestamp: bigint): boolean {
+  return timestamp > hourBoundaryAfter(lastTimestamp);
+}
+
+/**
+ * Times of `count` readings that the kWh ledger accepts one after the other: every `interval` seconds (a divisor of
+ * an hour, so readings fall on every hour boundary), on the grid of multiples of `interval`. With `after` (the
+ * device's last accepted reading on chain) they continue from it: the first is the next grid point after it, which
+ * lies inside its clock hour. Without it (a device whose owner has not started metering) they end at `end`, a grid
+ * point, and the first one is the baseline.
+ */
+export function readingSchedule(plan: { count: number; interval?: bigint; after?: bigint; end?: bigint }): bigint[] {
+  const interval = plan.interval ?? BATCH_PERIOD;
+  if (plan.count < 1) throw new RangeError("a schedule needs at least one reading");
+  if (interval < 1n || BATCH_PERIOD % interval !== 0n) {
+    throw new RangeError(`the interval ${interval} s does not divide an hour, so readings would cross hour boundaries`);
+  }
+  let first: bigint;
+  if (plan.after !== undefined && plan.after > 0n) {
+    first = (plan.after / interval + 1n) * interval;
+  } else {
+    if (plan.end === undefined) throw new RangeError("a device without readings needs the schedule's end");
+    if (plan.end % interval !== 0n) throw new RangeError(`the end ${plan.end} is not a multiple of ${interval} s`);
+    first = plan.end - BigInt(plan.count - 1) * interval;
+    if (first <= 0n) throw new RangeError("the readings would start before 1970");
+  }
+  return Array.from({ length: plan.count }, (_, index) => first + BigInt(index) * interval);
+}
+
 /** Unix time at which hour `hourIndex` starts. */
 export function hourStart(hourIndex: bigint): bigint {
   return hourIndex * BATCH_PERIOD;

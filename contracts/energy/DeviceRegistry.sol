@@ -42,13 +42,15 @@ contract DeviceRegistry is IDeviceRegistry, AccessControl {
         deviceId = ++_deviceCount;
         _devices[deviceId] = Device({
             signer: registration.signer,
-            commissionedAt: registration.commissionedAt,
+            activeSince: registration.commissionedAt,
             kind: registration.kind,
             status: DeviceStatus.Active,
             owner: registration.owner,
             capacityW: registration.capacityW,
             gridZone: registration.gridZone,
-            metadataURI: registration.metadataURI
+            metadataURI: registration.metadataURI,
+            commissionedAt: registration.commissionedAt,
+            signerSince: registration.commissionedAt
         });
         emit DeviceRegistered(
             deviceId,
@@ -70,6 +72,7 @@ contract DeviceRegistry is IDeviceRegistry, AccessControl {
     /// @inheritdoc IDeviceRegistry
     function reactivateDevice(uint256 deviceId, bytes32 reason) external onlyRole(REGISTRAR_ROLE) {
         _transition(deviceId, DeviceStatus.Suspended, DeviceStatus.Active, reason);
+        _devices[deviceId].activeSince = uint64(block.timestamp);
     }
 
     /// @inheritdoc IDeviceRegistry
@@ -95,6 +98,7 @@ contract DeviceRegistry is IDeviceRegistry, AccessControl {
         Device storage device = _devices[deviceId];
         address previous = device.signer;
         device.signer = newSigner;
+        device.signerSince = uint64(block.timestamp);
         emit DeviceSignerRotated(deviceId, previous, newSigner);
     }
 
@@ -115,7 +119,7 @@ contract DeviceRegistry is IDeviceRegistry, AccessControl {
     /// @inheritdoc IDeviceRegistry
     function meteringProfile(uint256 deviceId) external view returns (MeteringProfile memory) {
         Device storage device = _devices[deviceId];
-        return MeteringProfile(device.signer, device.capacityW, device.owner, device.status);
+        return MeteringProfile(device.signer, device.capacityW, device.owner, device.status, device.activeSince);
     }
 
     /// @inheritdoc IDeviceRegistry

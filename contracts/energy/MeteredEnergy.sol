@@ -66,26 +66,44 @@ contract MeteredEnergy is IMeteredEnergy, ERC1155, EIP712, AccessControl, Pausab
     }
 
     /// @inheritdoc IMeteredEnergy
-    function resumeMetering(MeterReading calldata reading, bytes calldata signature) external whenNotPaused {
-        MeterState storage meter = _meters[reading.deviceId];
+    function resumeMetering(
+        MeterReading calldata reading,
+        bytes calldata signature
+    ) external nonReentrant whenNotPaused {
+        uint256 deviceId = reading.deviceId;
+        MeterState storage meter = _meters[deviceId];
         uint64 lastTimestamp = meter.timestamp;
-        if (reading.timestamp <= lastTimestamp || lastTimestamp == 0) {
-            revert MeteredEnergyReadingNotAfterLast(reading.deviceId, lastTimestamp, reading.timestamp);
+        IDeviceRegistry.MeteringProfile memory profile = _activeProfile(deviceId);
+        if (msg.sender != profile.owner) revert MeteredEnergyNotDeviceOwner(deviceId, profile.owner, msg.sender);
+        _checkSignedReading(reading, signature, profile.signer);
+        if (reading.timestamp < profile.activeSince) {
+            revert MeteredEnergyReadingBeforeActive(deviceId, reading.timestamp, profile.activeSince);
         }
-        uint256 gap = reading.timestamp - lastTimestamp;
-        if (gap <= EnergyIds.BATCH_PERIOD) revert MeteredEnergyNoGap(reading.deviceId, gap, EnergyIds.BATCH_PERIOD);
-        _authenticate(reading, signature);
-        uint128 lastWh = meter.cumulativeWh;
-        if (reading.cumulativeWh < lastWh) {
-            revert MeteredEnergyCounterDecreased(reading.deviceId, lastWh, reading.cumulativeWh);
+        if (reading.timestamp <= lastTimestamp) {
+            revert MeteredEnergyReadingNotAfterLast(deviceId, lastTimestamp, reading.timestamp);
         }
-
         uint128 cumulativeWh = reading.cumulativeWh.toUint128();
+
+        if (lastTimestamp == 0) {
+            // The first reading only fixes the counter from which the device's energy is counted.
+            meter.cumulativeWh = cumulativeWh;
+            meter.timestamp = reading.timestamp;
+            meter.baselineWh = cumulativeWh;
+            emit MeterBaselineSet(deviceId, cumulativeWh, reading.timestamp);
+            return;
+        }
+        // A resume is only for what no reading can bridge; otherwise energy that a reading could mint would vanish.
+        if (reading.timestamp <= _hourBoundary(lastTimestamp) && lastTimestamp >= profile.activeSince) {
+            revert MeteredEnergyNoGap(deviceId, lastTimestamp, reading.timestamp);
+        }
+        uint128 lastWh = meter.cumulativeWh;
+        if (cumulativeWh < lastWh) revert MeteredEnergyCounterDecreased(deviceId, lastWh, cumulativeWh);
+
         uint128 skippedWh = cumulativeWh - lastWh;
         meter.cumulativeWh = cumulativeWh;
         meter.timestamp = reading.timestamp;
         meter.baselineWh += skippedWh;
-        emit MeteringResumed(reading.deviceId, cumulativeWh, reading.timestamp, skippedWh, gap);
+        emit MeteringResumed(deviceId, cumulativeWh, reading.timestamp, skippedWh, reading.timestamp - lastTimestamp);
     }
 
     /// @inheritdoc IMeteredEnergy
@@ -105,6 +123,11 @@ contract MeteredEnergy is IMeteredEnergy, ERC1155, EIP712, AccessControl, Pausab
     }
 
     /// @inheritdoc IMeteredEnergy
+    function paused() public view override(IMeteredEnergy, Pausable) returns (bool) {
+        return super.paused();
+    }
+
+    /// @inheritdoc IMeteredEnergy
     function pause() external onlyRole(PAUSER_ROLE) {
         _pause();
     }
@@ -118,12 +141,36 @@ contract MeteredEnergy is IMeteredEnergy, ERC1155, EIP712, AccessControl, Pausab
     function verifyReading(
         MeterReading calldata reading,
         bytes calldata signature
-    ) external view returns (address signer) {
-        IDeviceRegistry.MeteringProfile memory profile = registry.meteringProfile(reading.deviceId);
-        if (profile.status == IDeviceRegistry.DeviceStatus.Unregistered) {
-            revert MeteredEnergyUnknownDevice(reading.deviceId);
+    ) external view whenNotPaused returns (address signer) {
+        uint256 deviceId = reading.deviceId;
+        IDeviceRegistry.MeteringProfile memory profile = _activeProfile(deviceId);
+        _checkSignedReading(reading, signature, profile.signer);
+        if (reading.timestamp < profile.activeSince) {
+            revert MeteredEnergyReadingBeforeActive(deviceId, reading.timestamp, profile.activeSince);
         }
-        _checkSigner(reading, signature, profile.signer);
+        // A key rotated in later could sign a past reading that contradicts what its predecessor's readings minted.
+        uint64 signerSince = registry.getDevice(deviceId).signerSince;
+        if (reading.timestamp < signerSince) {
+            revert MeteredEnergySignerNotInForce(deviceId, reading.timestamp, signerSince);
+        }
+        MeterState storage meter = _meters[deviceId];
+        uint64 ledgerTimestamp = meter.timestamp;
+        if (reading.timestamp > ledgerTimestamp) {
+            revert MeteredEnergyReadingNotInLedger(deviceId, reading.timestamp, ledgerTimestamp);
+        }
+        uint256 ledgerWh = meter.cumulativeWh;
+        if (
+            reading.cumulativeWh > ledgerWh ||
+            (reading.timestamp == ledgerTimestamp && reading.cumulativeWh != ledgerWh)
+        ) {
+            revert MeteredEnergyReadingContradictsLedger(
+                deviceId,
+                reading.timestamp,
+                reading.cumulativeWh,
+                ledgerTimestamp,
+                ledgerWh
+            );
+        }
         return profile.signer;
     }
 
@@ -226,72 +273,69 @@ contract MeteredEnergy is IMeteredEnergy, ERC1155, EIP712, AccessControl, Pausab
         bytes calldata signature,
         bool skipStale
     ) private returns (bool applied, uint256 deltaWh) {
-        MeterState storage meter = _meters[reading.deviceId];
+        uint256 deviceId = reading.deviceId;
+        MeterState storage meter = _meters[deviceId];
         uint64 lastTimestamp = meter.timestamp;
-        if (reading.timestamp <= lastTimestamp || reading.timestamp == 0) {
+        // Only the owner sets the baseline, so no copied reading can move it forward over unminted energy.
+        if (lastTimestamp == 0) revert MeteredEnergyMeteringNotStarted(deviceId);
+        if (reading.timestamp <= lastTimestamp) {
             if (skipStale) {
-                emit ReadingSkipped(reading.deviceId, reading.timestamp, lastTimestamp);
+                emit ReadingSkipped(deviceId, reading.timestamp, lastTimestamp);
                 return (false, 0);
             }
-            revert MeteredEnergyReadingNotAfterLast(reading.deviceId, lastTimestamp, reading.timestamp);
+            revert MeteredEnergyReadingNotAfterLast(deviceId, lastTimestamp, reading.timestamp);
         }
-        IDeviceRegistry.MeteringProfile memory profile = _authenticate(reading, signature);
-        uint128 cumulativeWh = reading.cumulativeWh.toUint128();
-
-        if (lastTimestamp == 0) {
-            // The first reading only fixes the counter from which the device's energy is counted.
-            meter.cumulativeWh = cumulativeWh;
-            meter.timestamp = reading.timestamp;
-            meter.baselineWh = cumulativeWh;
-            emit MeterBaselineSet(reading.deviceId, cumulativeWh, reading.timestamp);
-            return (true, 0);
+        // The interval (lastTimestamp, timestamp] must lie in the hour that starts at or before lastTimestamp.
+        uint256 boundary = _hourBoundary(lastTimestamp);
+        if (reading.timestamp > boundary) {
+            revert MeteredEnergyReadingCrossesHour(deviceId, lastTimestamp, reading.timestamp, boundary);
+        }
+        IDeviceRegistry.MeteringProfile memory profile = _activeProfile(deviceId);
+        _checkSignedReading(reading, signature, profile.signer);
+        if (lastTimestamp < profile.activeSince) {
+            revert MeteredEnergyIntervalBeforeActive(deviceId, lastTimestamp, profile.activeSince);
         }
 
-        deltaWh = _measure(reading, meter.cumulativeWh, lastTimestamp, profile.capacityW);
-        meter.cumulativeWh = cumulativeWh;
+        uint256 lastWh = meter.cumulativeWh;
+        if (reading.cumulativeWh < lastWh) revert MeteredEnergyCounterDecreased(deviceId, lastWh, reading.cumulativeWh);
+        deltaWh = reading.cumulativeWh - lastWh;
+        // Rounded down: a device never gets credit for a fraction of a watt-hour it could not have produced.
+        uint256 maxWh = (uint256(profile.capacityW) * (reading.timestamp - lastTimestamp)) / EnergyIds.BATCH_PERIOD;
+        if (deltaWh > maxWh) revert MeteredEnergyExceedsCapacity(deviceId, deltaWh, maxWh);
+
+        meter.cumulativeWh = reading.cumulativeWh.toUint128();
         meter.timestamp = reading.timestamp;
-        uint256 id = EnergyIds.batchId(reading.deviceId, EnergyIds.hourOfReading(reading.timestamp));
-        emit ReadingAccepted(reading.deviceId, id, profile.owner, cumulativeWh, reading.timestamp, deltaWh);
-        if (deltaWh != 0) _mint(profile.owner, id, deltaWh, "");
+        emit ReadingAccepted(deviceId, reading.cumulativeWh, reading.timestamp);
+        if (deltaWh != 0) {
+            // boundary = (hour + 1) * BATCH_PERIOD with hour < 2^64, so the quotient fits in 64 bits.
+            uint64 hourIndex = uint64(boundary / EnergyIds.BATCH_PERIOD - 1);
+            _mint(profile.owner, EnergyIds.batchId(deviceId, hourIndex), deltaWh, "");
+        }
         return (true, deltaWh);
     }
 
-    /// @dev Checks that the device is active, the signature is its current signer's and the reading is not in the
-    /// future.
-    function _authenticate(
-        MeterReading calldata reading,
-        bytes calldata signature
-    ) private view returns (IDeviceRegistry.MeteringProfile memory profile) {
-        profile = registry.meteringProfile(reading.deviceId);
+    /// @dev The device's metering profile; reverts unless the device is active.
+    function _activeProfile(uint256 deviceId) private view returns (IDeviceRegistry.MeteringProfile memory profile) {
+        profile = registry.meteringProfile(deviceId);
         if (profile.status != IDeviceRegistry.DeviceStatus.Active) {
-            if (profile.status == IDeviceRegistry.DeviceStatus.Unregistered) {
-                revert MeteredEnergyUnknownDevice(reading.deviceId);
-            }
-            revert MeteredEnergyDeviceNotActive(reading.deviceId, profile.status);
+            if (profile.status == IDeviceRegistry.DeviceStatus.Unregistered)
+                revert MeteredEnergyUnknownDevice(deviceId);
+            revert MeteredEnergyDeviceNotActive(deviceId, profile.status);
         }
-        _checkSigner(reading, signature, profile.signer);
+    }
+
+    /// @dev Checks that the signature is the device's current signer's and the reading is not in the future.
+    function _checkSignedReading(MeterReading calldata reading, bytes calldata signature, address signer) private view {
+        _checkSigner(reading, signature, signer);
         if (reading.timestamp > block.timestamp) {
             revert MeteredEnergyReadingInFuture(reading.deviceId, reading.timestamp, block.timestamp);
         }
     }
 
-    /// @dev The energy since the last reading, checked against the batch period, the counter and the capacity.
-    function _measure(
-        MeterReading calldata reading,
-        uint256 lastWh,
-        uint64 lastTimestamp,
-        uint256 capacityW
-    ) private pure returns (uint256 deltaWh) {
-        uint256 elapsed = reading.timestamp - lastTimestamp;
-        if (elapsed > EnergyIds.BATCH_PERIOD) {
-            revert MeteredEnergyReadingSpanTooLong(reading.deviceId, elapsed, EnergyIds.BATCH_PERIOD);
-        }
-        if (reading.cumulativeWh < lastWh)
-            revert MeteredEnergyCounterDecreased(reading.deviceId, lastWh, reading.cumulativeWh);
-        deltaWh = reading.cumulativeWh - lastWh;
-        // Rounded down: a device never gets credit for a fraction of a watt-hour it could not have produced.
-        uint256 maxWh = (capacityW * elapsed) / EnergyIds.BATCH_PERIOD;
-        if (deltaWh > maxWh) revert MeteredEnergyExceedsCapacity(reading.deviceId, deltaWh, maxWh);
+    /// @dev The end of the clock hour that a reading at `timestamp` starts: the next multiple of the batch period
+    /// strictly after it, so a reading on a boundary starts the hour after it.
+    function _hourBoundary(uint64 timestamp) private pure returns (uint256) {
+        return (uint256(timestamp) / EnergyIds.BATCH_PERIOD + 1) * EnergyIds.BATCH_PERIOD;
     }
 
     function _checkSigner(MeterReading calldata reading, bytes calldata signature, address expected) private view {

@@ -172,26 +172,25 @@ contract FlexibilityMarket is IFlexibilityMarket, ERC1155, EIP712, AccessControl
         if (endReading.deviceId != deviceId) {
             revert FlexibilityReadingWrongDevice(commitmentId, deviceId, endReading.deviceId);
         }
-        if (
-            startReading.timestamp > request.windowStart ||
-            startReading.timestamp + uint256(request.readingTolerance) < request.windowStart ||
-            endReading.timestamp < request.windowEnd ||
-            endReading.timestamp > request.windowEnd + uint256(request.readingTolerance)
-        ) {
-            revert FlexibilityReadingsDoNotBracket(
-                startReading.timestamp,
-                endReading.timestamp,
-                request.windowStart,
-                request.windowEnd
-            );
-        }
+        _checkInsideWindow(request, startReading.timestamp, endReading.timestamp);
         if (endReading.cumulativeWh < startReading.cumulativeWh) {
             revert FlexibilityReadingCounterDecreased(deviceId, startReading.cumulativeWh, endReading.cumulativeWh);
         }
-        // Reverts unless both are signed by the device's current signer under the kWh token's domain (chain and
-        // contract), so a reading signed for another chain or contract does not verify.
+        IDeviceRegistry.MeteringProfile memory profile = _registry.meteringProfile(deviceId);
+        if (profile.status != IDeviceRegistry.DeviceStatus.Active) revert FlexibilityDeviceInactive(deviceId);
+        // Both readings pass the kWh ledger's own acceptance rules (token not paused, device active since before
+        // the reading, signer in force at the reading's time, under the token's chain and contract) and are
+        // consistent with the readings the ledger accepted, which must already have passed the window's end.
         meteredEnergy.verifyReading(startReading, startSignature);
         meteredEnergy.verifyReading(endReading, endSignature);
+        emit DeliveryMeasured(
+            commitmentId,
+            deviceId,
+            startReading.timestamp,
+            endReading.timestamp,
+            startReading.cumulativeWh,
+            endReading.cumulativeWh
+        );
 
         _settle(commitmentId, commitment, request, endReading.cumulativeWh - startReading.cumulativeWh);
     }
@@ -412,6 +411,26 @@ contract FlexibilityMarket is IFlexibilityMarket, ERC1155, EIP712, AccessControl
         }
         if (capacityW > device.capacityW)
             revert FlexibilityExceedsDeviceCapacity(deviceId, device.capacityW, capacityW);
+    }
+
+    /// @dev The measured interval must lie inside the window, so it only holds device-hours that this commitment
+    /// reserved at commit (and no other commitment can): no metered Wh proves two deliveries.
+    function _checkInsideWindow(Request storage request, uint64 startTimestamp, uint64 endTimestamp) private view {
+        uint256 tolerance = request.readingTolerance;
+        if (
+            startTimestamp < request.windowStart ||
+            startTimestamp > request.windowStart + tolerance ||
+            endTimestamp > request.windowEnd ||
+            endTimestamp + tolerance < request.windowEnd ||
+            startTimestamp >= endTimestamp
+        ) {
+            revert FlexibilityReadingsDoNotBracket(
+                startTimestamp,
+                endTimestamp,
+                request.windowStart,
+                request.windowEnd
+            );
+        }
     }
 
     function _checkSettlementTime(uint256 commitmentId, Request storage request) private view {

@@ -27,24 +27,30 @@ interface IDeviceRegistry {
         Decommissioned
     }
 
-    /// @notice A registered device.
+    /// @notice A registered device. The fields metering reads on every reading share two storage slots.
     /// @param signer The key of the device's meter or gateway; only its signatures mint kWh.
-    /// @param commissionedAt When the device started operating (unix seconds).
+    /// @param activeSince When the device's current active interval began: its commissioning time, then the time of
+    /// each reactivation. No energy from before it is minted or proves a delivery.
     /// @param kind What the device is; decides whether its energy is renewable.
     /// @param status Active, Suspended or Decommissioned.
     /// @param owner The account that receives the kWh the device earns and manages its keys.
     /// @param capacityW Nameplate capacity in watts; no reading may exceed it.
     /// @param gridZone A short upper-case code of the grid zone, e.g. `ERCOT-NORTH`, left-aligned in 32 bytes.
     /// @param metadataURI Where the device's documentation (datasheet, audit, location) lives.
+    /// @param commissionedAt When the device started operating (unix seconds).
+    /// @param signerSince When the current signer took effect: the commissioning time, then the time of each
+    /// rotation. A reading timestamped earlier was not the current signer's to sign.
     struct Device {
         address signer;
-        uint64 commissionedAt;
+        uint64 activeSince;
         DeviceKind kind;
         DeviceStatus status;
         address owner;
         uint96 capacityW;
         bytes32 gridZone;
         string metadataURI;
+        uint64 commissionedAt;
+        uint64 signerSince;
     }
 
     /// @notice What a registrar submits to register a device; see {Device} for the fields.
@@ -58,12 +64,13 @@ interface IDeviceRegistry {
         string metadataURI;
     }
 
-    /// @notice The part of a device that meter-reading verification needs, read in one call.
+    /// @notice The part of a device that meter-reading verification needs, read in one call (two storage slots).
     struct MeteringProfile {
         address signer;
         uint96 capacityW;
         address owner;
         DeviceStatus status;
+        uint64 activeSince;
     }
 
     /// @notice A device was registered and is now active.
@@ -142,7 +149,8 @@ interface IDeviceRegistry {
     /// @param reason A short code or hash of the reason.
     function suspendDevice(uint256 deviceId, bytes32 reason) external;
 
-    /// @notice Lets a suspended device mint kWh again. Only a registrar may do this.
+    /// @notice Lets a suspended device mint kWh again, from now on: its active interval restarts (`activeSince`), so
+    /// its owner resumes metering with a reading taken at or after this moment. Only a registrar may do this.
     /// @param deviceId The device.
     /// @param reason A short code or hash of the reason.
     function reactivateDevice(uint256 deviceId, bytes32 reason) external;
@@ -157,7 +165,7 @@ interface IDeviceRegistry {
     /// @param metadataURI The new link.
     function setMetadataURI(uint256 deviceId, string calldata metadataURI) external;
 
-    /// @notice Replaces the device's meter key. Only the device's owner may do this.
+    /// @notice Replaces the device's meter key from now on (`signerSince`). Only the device's owner may do this.
     /// @param deviceId The device.
     /// @param newSigner The new key.
     function rotateSigner(uint256 deviceId, address newSigner) external;
@@ -174,7 +182,8 @@ interface IDeviceRegistry {
     /// @param deviceId The device.
     function getDevice(uint256 deviceId) external view returns (Device memory);
 
-    /// @notice The signer, owner, status and capacity of a device (status `Unregistered` for an unknown id).
+    /// @notice The signer, owner, status, capacity and start of the active interval of a device (status
+    /// `Unregistered` for an unknown id).
     /// @param deviceId The device.
     function meteringProfile(uint256 deviceId) external view returns (MeteringProfile memory);
 

@@ -8,8 +8,14 @@ import {IRevenueIntake} from "./IRevenueIntake.sol";
 /// @notice Grid operators buy flexibility (a battery that discharges, a load that steps down) for a future window
 /// of stress. A buyer escrows the maximum payout; device owners commit capacity by posting a stake and receive an
 /// ERC-1155 position (id = commitment id, amount = committed watts). After the window, delivery is proven by two
-/// signed meter readings bracketing it (or, for consume-less requests, by an accredited verifier's attestation);
-/// the provider is paid for what it delivered, and the stake is slashed to the buyer in proportion to the shortfall.
+/// signed meter readings inside it (or, for consume-less requests, by an accredited verifier's attestation); the
+/// provider is paid for what it delivered, and the stake is slashed to the buyer in proportion to the shortfall.
+///
+/// Used once: a commitment reserves its device's hours of the window for good (one commitment per device-hour,
+/// never released), and a proof only measures energy inside the window, so each device-hour proves at most one
+/// commitment. A flexibility proof pays for power delivered to the grid during a window (a grid service); it does
+/// not claim the energy attribute, so the same Wh may also be minted as kWh and become a REC or back a compute
+/// delivery.
 /// @dev Money is never pushed during settlement: every amount is credited to its recipient and withdrawn with
 /// {claim} (or {payRevenue} for a revenue intake), so a recipient that reverts only ever blocks itself.
 interface IFlexibilityMarket {
@@ -28,7 +34,7 @@ interface IFlexibilityMarket {
     /// @param gridZone The grid zone the devices must be in.
     /// @param direction Export or consume less.
     /// @param stakeBps The stake as a share of a commitment's maximum payout, in basis points.
-    /// @param readingTolerance How far (seconds) before the start and after the end the bracketing readings may be.
+    /// @param readingTolerance How far (seconds) after the start and before the end the proving readings may be.
     /// @param capacityW The capacity sought, in watts.
     /// @param committedW The capacity committed so far, in watts.
     /// @param pricePerWh What one delivered Wh is paid, in stablecoin units.
@@ -132,6 +138,22 @@ interface IFlexibilityMarket {
     /// @param payee The new payee.
     event PayeeChanged(uint256 indexed commitmentId, address indexed payee);
 
+    /// @notice An export commitment's delivery was measured from two readings inside its window.
+    /// @param commitmentId The commitment.
+    /// @param deviceId The device.
+    /// @param startTimestamp The time of the first reading.
+    /// @param endTimestamp The time of the second reading.
+    /// @param startWh The counter at the first reading.
+    /// @param endWh The counter at the second reading.
+    event DeliveryMeasured(
+        uint256 indexed commitmentId,
+        uint256 indexed deviceId,
+        uint64 startTimestamp,
+        uint64 endTimestamp,
+        uint256 startWh,
+        uint256 endWh
+    );
+
     /// @notice A commitment was settled (or expired with nothing delivered) and its amounts were credited.
     /// @param commitmentId The commitment.
     /// @param requestId The request.
@@ -182,7 +204,7 @@ interface IFlexibilityMarket {
     error FlexibilityCommitmentClosed(uint256 requestId, uint64 commitDeadline, uint256 currentTime);
     /// @notice Only the device's owner may commit it.
     error FlexibilityNotDeviceOwner(uint256 deviceId, address owner, address caller);
-    /// @notice The device is not active.
+    /// @notice The device is not active (to commit, or to settle from its readings).
     error FlexibilityDeviceInactive(uint256 deviceId);
     /// @notice The device is not in the request's grid zone.
     error FlexibilityWrongZone(uint256 deviceId, bytes32 deviceZone, bytes32 requestZone);
@@ -213,7 +235,8 @@ interface IFlexibilityMarket {
     error FlexibilityWrongProof(uint256 commitmentId, Direction direction);
     /// @notice A reading is for another device than the committed one.
     error FlexibilityReadingWrongDevice(uint256 commitmentId, uint256 expectedDeviceId, uint256 readingDeviceId);
-    /// @notice The readings do not bracket the window within the tolerance.
+    /// @notice The readings are not inside the window within the tolerance of its edges (the first at or after the
+    /// start, the second at or before the end, the first before the second).
     error FlexibilityReadingsDoNotBracket(
         uint64 startTimestamp,
         uint64 endTimestamp,
@@ -261,10 +284,13 @@ interface IFlexibilityMarket {
     /// @param payee The new payee.
     function setPayee(uint256 commitmentId, address payee) external;
 
-    /// @notice Settles an export commitment from two meter readings signed by the device's signer (the same EIP-712
-    /// readings the kWh token accepts; nothing is minted). The first must be within the tolerance before the window
-    /// start, the second within the tolerance after its end; the counter delta is the energy delivered. Anyone may
-    /// call this after the window and up to the settlement deadline.
+    /// @notice Settles an export commitment from two meter readings signed by the device's signer (nothing is
+    /// minted). The first must be at or after the window start and within the tolerance of it, the second at or
+    /// before the window end and within the tolerance of it; the counter delta is the energy delivered. Both must
+    /// pass the kWh token's {IMeteredEnergy-verifyReading}: the token is not paused, the device is active and was
+    /// active since before the readings, the signer was in force at their time, and the kWh ledger has already
+    /// accepted readings up to (at least) the second one's time, consistently with both. Anyone may call this after
+    /// the window and up to the settlement deadline.
     /// @param commitmentId The commitment.
     /// @param startReading The reading at the start of the window.
     /// @param startSignature The device signer's signature of `startReading`.

@@ -10,6 +10,17 @@ import {IDeviceRegistry} from "./IDeviceRegistry.sol";
 /// id = deviceId << 64 | hourIndex (see `EnergyIds`), so every unit keeps its device, hour, grid zone and source.
 /// Units are only created from EIP-712 meter readings signed by the device's current signer, and only destroyed by
 /// their holder (or an operator the holder approved) consuming them.
+///
+/// The ledger's rules:
+/// - Hour rule: a reading's interval `(lastTimestamp, timestamp]` lies inside one clock hour (readings fall on or
+///   inside hour boundaries; a reading at exactly `h * 3600` closes hour `h - 1`), so every minted Wh sits in the
+///   hour it was produced. A reading across an hour boundary is rejected.
+/// - Start and resume are the owner's act: the first reading (the baseline) and the first reading after an outage
+///   or a suspension go through {resumeMetering}, which only the device's owner may call. What the counter advanced
+///   over a gap is reported in {MeteringResumed} and never minted. No relayed or copied reading can skip energy.
+/// - Active interval: an interval mints only if it starts at or after the device's `activeSince` (commissioning,
+///   then each reactivation) and the device is active.
+/// So the Wh minted for a device are exactly its counter's advance since the baseline minus the reported gaps.
 interface IMeteredEnergy is IERC1155 {
     /// @notice A meter reading signed by a device's signer: the meter's cumulative counter at `timestamp`.
     /// @param deviceId The device in the registry.
@@ -55,24 +66,16 @@ interface IMeteredEnergy is IERC1155 {
     /// @param timestamp The time of the reading.
     event MeterBaselineSet(uint256 indexed deviceId, uint256 cumulativeWh, uint64 timestamp);
 
-    /// @notice A reading was accepted and the energy since the previous one was minted to the device's owner.
+    /// @notice A reading was accepted. The energy since the previous reading (the counter's advance) was minted to
+    /// the device's owner in the batch of the hour the interval lies in; that mint's `TransferSingle` carries the
+    /// batch, the owner and the amount (no transfer when the counter did not move).
     /// @param deviceId The device.
-    /// @param batchId The kWh batch the energy was minted in.
-    /// @param owner The device owner who received it.
     /// @param cumulativeWh The counter at this reading.
     /// @param timestamp The time of this reading.
-    /// @param deltaWh The energy minted (Wh), possibly zero.
-    event ReadingAccepted(
-        uint256 indexed deviceId,
-        uint256 indexed batchId,
-        address indexed owner,
-        uint256 cumulativeWh,
-        uint64 timestamp,
-        uint256 deltaWh
-    );
+    event ReadingAccepted(uint256 indexed deviceId, uint256 cumulativeWh, uint64 timestamp);
 
-    /// @notice Metering resumed after an outage longer than one batch period. The energy over the gap cannot be
-    /// placed in an hour, so it was not minted.
+    /// @notice The owner resumed metering after a gap that no reading could bridge (an outage across an hour
+    /// boundary, or a suspension). The energy over the gap cannot be placed in an hour, so it was not minted.
     /// @param deviceId The device.
     /// @param cumulativeWh The counter at the resuming reading.
     /// @param timestamp The time of the resuming reading.
@@ -122,15 +125,41 @@ interface IMeteredEnergy is IERC1155 {
     error MeteredEnergyCounterDecreased(uint256 deviceId, uint256 lastWh, uint256 givenWh);
     /// @notice More energy than the device's nameplate capacity can produce in the elapsed time.
     error MeteredEnergyExceedsCapacity(uint256 deviceId, uint256 deltaWh, uint256 maxWh);
-    /// @notice The reading is more than one batch period (an hour) after the previous one.
-    error MeteredEnergyReadingSpanTooLong(uint256 deviceId, uint256 elapsed, uint256 maxElapsed);
-    /// @notice Metering can only be resumed after a gap longer than one batch period; submit the reading instead.
-    error MeteredEnergyNoGap(uint256 deviceId, uint256 elapsed, uint256 maxElapsed);
+    /// @notice The interval since the device's last reading crosses an hour boundary; read the meter at the
+    /// boundary, or (the owner) resume metering if no reading there exists.
+    error MeteredEnergyReadingCrossesHour(uint256 deviceId, uint64 lastTimestamp, uint64 timestamp, uint256 boundary);
+    /// @notice The device has no baseline yet: its owner starts metering with {resumeMetering}.
+    error MeteredEnergyMeteringNotStarted(uint256 deviceId);
+    /// @notice The interval since the last reading starts before the device's current active interval (it was
+    /// suspended and reactivated since): its owner resumes metering with {resumeMetering}.
+    error MeteredEnergyIntervalBeforeActive(uint256 deviceId, uint64 lastTimestamp, uint64 activeSince);
+    /// @notice The reading is timestamped before the device's current active interval began.
+    error MeteredEnergyReadingBeforeActive(uint256 deviceId, uint64 timestamp, uint64 activeSince);
+    /// @notice Only the device's owner may start or resume its metering.
+    error MeteredEnergyNotDeviceOwner(uint256 deviceId, address owner, address caller);
+    /// @notice A normal reading can bridge this interval (it lies inside one hour of the active interval), so there
+    /// is no gap to resume from: submit the reading instead.
+    error MeteredEnergyNoGap(uint256 deviceId, uint64 lastTimestamp, uint64 timestamp);
+    /// @notice The reading is timestamped before its device's current signer took effect.
+    error MeteredEnergySignerNotInForce(uint256 deviceId, uint64 timestamp, uint64 signerSince);
+    /// @notice The reading is newer than the last reading the ledger accepted for its device.
+    error MeteredEnergyReadingNotInLedger(uint256 deviceId, uint64 timestamp, uint64 ledgerTimestamp);
+    /// @notice The reading's counter contradicts the ledger: above the counter the ledger accepted at or after the
+    /// reading's time, or different from the ledger's counter at the same time.
+    error MeteredEnergyReadingContradictsLedger(
+        uint256 deviceId,
+        uint64 timestamp,
+        uint256 cumulativeWh,
+        uint64 ledgerTimestamp,
+        uint256 ledgerWh
+    );
     /// @notice A batch needs exactly one signature per reading.
     error MeteredEnergyLengthMismatch(uint256 readings, uint256 signatures);
 
-    /// @notice Applies one signed reading and mints the energy since the device's previous reading to its owner.
-    /// Anyone may relay it. Reverts on any invalid reading, including one already applied.
+    /// @notice Applies one signed reading and mints the energy since the device's previous reading to its owner, in
+    /// the batch of the hour that interval lies in. Anyone may relay it. Reverts on any invalid reading, including
+    /// one already applied, one whose interval crosses an hour boundary and one for a device whose owner has not
+    /// started (or, after a suspension, resumed) metering.
     /// @param reading The reading.
     /// @param signature The device signer's EIP-712 signature of the reading.
     /// @return deltaWh The energy minted.
@@ -147,10 +176,13 @@ interface IMeteredEnergy is IERC1155 {
         bytes[] calldata signatures
     ) external returns (uint256 applied);
 
-    /// @notice Resumes a device's metering after an outage longer than one batch period: the signed reading becomes
-    /// the device's last reading and the energy over the gap is not minted (it cannot be placed in an hour). Anyone
-    /// may relay it. The reading must still be newer, not in the future and not lower than the last counter.
-    /// @param reading The first reading after the outage.
+    /// @notice Starts or resumes a device's metering. Only the device's owner may call it. On a device with no
+    /// reading yet, the signed reading becomes the baseline ({MeterBaselineSet}); otherwise it is only accepted when
+    /// no normal reading could be (the interval since the last reading crosses an hour boundary, or starts before the
+    /// device's current active interval), and the energy over the gap is reported in {MeteringResumed} and not minted.
+    /// The reading must be at or after the device's `activeSince`, not in the future and not lower than the last
+    /// counter.
+    /// @param reading The baseline, or the first reading after the gap.
     /// @param signature The device signer's EIP-712 signature of the reading.
     function resumeMetering(MeterReading calldata reading, bytes calldata signature) external;
 
@@ -161,14 +193,20 @@ interface IMeteredEnergy is IERC1155 {
     /// @param purpose What the energy was used for.
     function consume(address from, uint256[] calldata ids, uint256[] calldata amountsWh, bytes32 purpose) external;
 
+    /// @notice Whether readings, transfers, consumption and reading verification are stopped.
+    function paused() external view returns (bool);
+
     /// @notice Stops readings, transfers and consumption. Only a pauser may do this.
     function pause() external;
 
     /// @notice Resumes readings, transfers and consumption. Only a pauser may do this.
     function unpause() external;
 
-    /// @notice Checks that `signature` is the device's current signer's over `reading`, without minting. Reverts
-    /// with {MeteredEnergyUnknownDevice} or {MeteredEnergyInvalidSigner}. Does not check status, time or counter.
+    /// @notice Checks a reading the ledger has already passed, by the rules the ledger accepts readings by, without
+    /// minting: the token is not paused ({EnforcedPause}), the device is known and active, the reading lies in its
+    /// current active interval, was signed by the current signer while in force, is not newer than the ledger's last
+    /// accepted reading and its counter does not contradict the ledger's. Flexibility settlement proves delivery with
+    /// it.
     /// @param reading The reading.
     /// @param signature The signature.
     /// @return signer The device's current signer.

@@ -87,8 +87,13 @@ export const flexibilityBench: Bench = async ({ ethers, networkHelpers, baseline
       },
       reading,
     );
-  const start = { deviceId: 1n, cumulativeWh: 1_000n, timestamp: windowStart - 60n };
-  const end = { deviceId: 1n, cumulativeWh: 1_000n + MW, timestamp: terms.windowEnd + 60n };
+  // The battery's hourly readings over the window go through the kWh ledger first (the owner starts metering at
+  // the window start); settlement proves delivery from readings the ledger has accepted up to.
+  const start = { deviceId: 1n, cumulativeWh: 1_000n, timestamp: windowStart };
+  const middle = { deviceId: 1n, cumulativeWh: 1_000n + MW / 2n, timestamp: windowStart + HOUR };
+  const end = { deviceId: 1n, cumulativeWh: 1_000n + MW, timestamp: terms.windowEnd };
+  await energy.connect(provider).resumeMetering(start, await sign(start));
+  await energy.submitReadings([middle, end], [await sign(middle), await sign(end)]);
   const settle = await gasOf(market.settleWithReadings(1n, start, await sign(start), end, await sign(end)));
   await networkHelpers.time.increaseTo(terms.settlementDeadline + 1n);
   const expire = await gasOf(market.expire(2n));

@@ -218,10 +218,17 @@ export async function runScenario(
   const start = await vault.startTime();
   const periodLength = (await vault.periodEnd(1n)) - start;
 
-  // The meters' first readings set each device's baseline.
-  await submitReadings(
-    devices.map((device) => ({ device, reading: { deviceId: device.id, cumulativeWh: 0n, timestamp: start } })),
-  );
+  // The owner starts metering: each meter's first reading sets its device's baseline (a reading at the hour, so
+  // that every later hourly reading closes exactly one clock hour).
+  for (const device of devices) {
+    const reading: MeterReading = { deviceId: device.id, cumulativeWh: device.cumulativeWh, timestamp: start };
+    await gas.track(
+      "start metering",
+      energy.resumeMetering(reading, await signReading(device.meter, energyDomain, reading)),
+    );
+    lastCounter.set(device.id, reading.cumulativeWh);
+    readingsRelayed++;
+  }
   // The project lets the markets take its kWh and RECs when it proves energy, and pays revenue into the vault.
   await gas.track("approve operator", energy.setApprovalForAll(await recs.getAddress(), true));
   await gas.track("approve operator", energy.setApprovalForAll(await compute.getAddress(), true));

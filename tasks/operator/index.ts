@@ -64,14 +64,15 @@ export const operatorTasks = [
     })
     .addOption({
       name: "interval",
-      description: "Seconds between generated readings (at most 3600)",
+      description: "Seconds between generated readings (a divisor of 3600, so readings fall on every hour)",
       type: ArgumentType.INT,
       defaultValue: 3600,
     })
     .addOption({
       name: "end",
-      description: "Time of the last generated reading (default: the latest block)",
-      defaultValue: "now",
+      description:
+        "Time of the last generated reading (default: continue after the device's last on-chain reading, or end now)",
+      defaultValue: "",
     })
     .addOption({
       name: "startWh",
@@ -91,6 +92,14 @@ export const operatorTasks = [
     })
     .addOption({ name: "meter", description: override("MeteredEnergy"), defaultValue: "" })
     .setAction(() => import("./readings/submit.js"))
+    .build(),
+  task(
+    ["readings", "resume"],
+    "As a device's owner, start its metering or resume it after a gap, from a signed-readings file",
+  )
+    .addPositionalArgument({ name: "file", description: "The signed-readings JSON file" })
+    .addOption({ name: "meter", description: override("MeteredEnergy"), defaultValue: "" })
+    .setAction(() => import("./readings/resume.js"))
     .build(),
 
   emptyTask("rec", "Request, certify and retire renewable energy certificates (1 REC = 1 MWh)").build(),

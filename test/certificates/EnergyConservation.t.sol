@@ -85,13 +85,17 @@ contract EnergyHandler {
             );
             counters[d] = 1_000 * (d + 1);
             IMeteredEnergy.MeterReading memory reading = IMeteredEnergy.MeterReading(deviceIds[d], counters[d], clock);
-            energy.submitReading(reading, _sign(d, reading));
+            bytes memory signature = _sign(d, reading);
+            VM.prank(holders[d]);
+            energy.resumeMetering(reading, signature);
         }
     }
 
-    /// @notice One relayed batch: a new reading for every device, plus a replay of the first one.
+    /// @notice One relayed batch: a new reading for every device, at most up to the end of the current clock hour,
+    /// plus a replay of the first one.
     function submitReadings(uint256 elapsed, uint256 seed) external {
-        elapsed = 1 + (elapsed % EnergyIds.BATCH_PERIOD);
+        uint256 toBoundary = (clock / EnergyIds.BATCH_PERIOD + 1) * EnergyIds.BATCH_PERIOD - clock;
+        elapsed = 1 + (elapsed % toBoundary);
         clock += uint64(elapsed);
         VM.warp(clock);
         IMeteredEnergy.MeterReading[] memory readings = new IMeteredEnergy.MeterReading[](DEVICES + 1);
@@ -126,7 +130,9 @@ contract EnergyHandler {
         for (uint256 d; d < DEVICES; ++d) {
             counters[d] += uint256(keccak256(abi.encode(seed, d))) % 1e7;
             IMeteredEnergy.MeterReading memory reading = IMeteredEnergy.MeterReading(deviceIds[d], counters[d], clock);
-            energy.resumeMetering(reading, _sign(d, reading));
+            bytes memory signature = _sign(d, reading);
+            VM.prank(holders[d]);
+            energy.resumeMetering(reading, signature);
         }
     }
 

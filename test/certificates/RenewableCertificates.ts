@@ -46,14 +46,19 @@ async function certificatesFixture() {
   const start = (BigInt(await networkHelpers.time.latest()) / HOUR + 2n) * HOUR;
   await networkHelpers.time.increaseTo(start + HOUR);
   for (const [i, { meter, producedWh }] of devices.entries()) {
-    for (const [cumulativeWh, timestamp] of [
-      [10n, start],
-      [10n + producedWh, start + HOUR],
-    ]) {
-      await energy.submitReading(
-        ...(await signedReading(meter, domain, { deviceId: ids[i], cumulativeWh, timestamp })),
+    // The owner starts metering; the reading an hour later mints the hour's energy.
+    await energy
+      .connect(producer)
+      .resumeMetering(
+        ...(await signedReading(meter, domain, { deviceId: ids[i], cumulativeWh: 10n, timestamp: start })),
       );
-    }
+    await energy.submitReading(
+      ...(await signedReading(meter, domain, {
+        deviceId: ids[i],
+        cumulativeWh: 10n + producedWh,
+        timestamp: start + HOUR,
+      })),
+    );
   }
   const hour = start / HOUR;
   const [solarBatch, windBatch, batteryBatch] = ids.map((deviceId) => batchId(deviceId, hour));

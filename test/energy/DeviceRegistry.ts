@@ -50,6 +50,10 @@ describe("DeviceRegistry", function () {
       expect(device.capacityW).to.equal(3_000_000n);
       expect(gridZoneToString(device.gridZone)).to.equal("ERCOT-NORTH");
       expect(device.commissionedAt).to.equal(wind.commissionedAt);
+      // The active interval and the signer's term both begin at commissioning.
+      expect(device.activeSince).to.equal(wind.commissionedAt);
+      expect(device.signerSince).to.equal(wind.commissionedAt);
+      expect((await registry.meteringProfile(2n)).activeSince).to.equal(wind.commissionedAt);
       expect(device.metadataURI).to.equal("ipfs://wind");
     });
 
@@ -130,6 +134,12 @@ describe("DeviceRegistry", function () {
       await expect(registry.connect(registrar).reactivateDevice(deviceId, REASON))
         .to.emit(registry, "DeviceStatusChanged")
         .withArgs(deviceId, DeviceStatus.Suspended, DeviceStatus.Active, REASON);
+      // The active interval restarts at the reactivation; commissioning stays as it was.
+      const reactivatedAt = BigInt(await networkHelpers.time.latest());
+      const device = await registry.getDevice(deviceId);
+      expect(device.activeSince).to.equal(reactivatedAt);
+      expect((await registry.meteringProfile(deviceId)).activeSince).to.equal(reactivatedAt);
+      expect(device.commissionedAt).to.be.lessThan(reactivatedAt);
       await expect(registry.connect(registrar).decommissionDevice(deviceId, REASON))
         .to.emit(registry, "DeviceStatusChanged")
         .withArgs(deviceId, DeviceStatus.Active, DeviceStatus.Decommissioned, REASON);
@@ -212,6 +222,7 @@ describe("DeviceRegistry", function () {
         .to.emit(registry, "DeviceSignerRotated")
         .withArgs(deviceId, meter.address, next.address);
       expect((await registry.getDevice(deviceId)).signer).to.equal(next.address);
+      expect((await registry.getDevice(deviceId)).signerSince).to.equal(BigInt(await networkHelpers.time.latest()));
     });
 
     it("reverts when the caller is not the owner, even a registrar", async function () {

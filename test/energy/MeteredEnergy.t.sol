@@ -35,7 +35,11 @@ contract MeteredEnergyTest is Test {
                 metadataURI: "ipfs://solar"
             })
         );
-        _submit(BASELINE_WH, START);
+        // The owner starts metering: the first reading only sets the baseline.
+        IMeteredEnergy.MeterReading memory first = IMeteredEnergy.MeterReading(deviceId, BASELINE_WH, START);
+        bytes memory signature = _sign(first);
+        vm.prank(owner);
+        energy.resumeMetering(first, signature);
     }
 
     function testFuzz_submitReading_mintsExactlyTheDeltaWithinCapacity(uint256 elapsed, uint256 deltaWh) public {
@@ -141,28 +145,76 @@ contract MeteredEnergyTest is Test {
         energy.verifyReading(reading, signature);
     }
 
-    function test_resumeMetering_revertsBeforeTheFirstReading() public {
-        // A device that never reported has no reading to resume from: its first reading must set the baseline.
-        uint256 fresh = registry.registerDevice(
+    function testFuzz_submitReading_rejectsAnIntervalAcrossAnHourBoundary(uint256 offset, uint256 elapsed) public {
+        // Move the last reading to an arbitrary point of the hour, then read past the end of that hour.
+        offset = bound(offset, 1, EnergyIds.BATCH_PERIOD - 1);
+        uint64 last = uint64(START + offset);
+        vm.warp(last);
+        _submit(BASELINE_WH, last);
+        uint256 boundary = START + EnergyIds.BATCH_PERIOD;
+        elapsed = bound(elapsed, boundary - last + 1, 30 days);
+        uint64 timestamp = uint64(last + elapsed);
+        vm.warp(timestamp);
+        IMeteredEnergy.MeterReading memory reading = IMeteredEnergy.MeterReading(deviceId, BASELINE_WH, timestamp);
+        bytes memory signature = _sign(reading);
+
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IMeteredEnergy.MeteredEnergyReadingCrossesHour.selector,
+                deviceId,
+                last,
+                timestamp,
+                boundary
+            )
+        );
+        energy.submitReading(reading, signature);
+        assertEq(energy.meterState(deviceId).timestamp, last, "time did not move");
+    }
+
+    function testFuzz_resumeMetering_isOnlyTheOwners(address caller, uint256 gap) public {
+        vm.assume(caller != owner);
+        gap = bound(gap, EnergyIds.BATCH_PERIOD + 1, 365 days);
+        uint64 timestamp = uint64(START + gap);
+        vm.warp(timestamp);
+        IMeteredEnergy.MeterReading memory reading = IMeteredEnergy.MeterReading(deviceId, BASELINE_WH + 9, timestamp);
+        bytes memory signature = _sign(reading);
+
+        vm.expectRevert(
+            abi.encodeWithSelector(IMeteredEnergy.MeteredEnergyNotDeviceOwner.selector, deviceId, owner, caller)
+        );
+        vm.prank(caller);
+        energy.resumeMetering(reading, signature);
+        assertEq(energy.meterState(deviceId).timestamp, START, "baseline did not move");
+
+        vm.prank(owner);
+        energy.resumeMetering(reading, signature);
+        assertEq(energy.meterState(deviceId).baselineWh, BASELINE_WH + 9, "gap reported, not minted");
+        assertEq(energy.mintedWh(deviceId), 0, "minted");
+    }
+
+    function test_submitReading_largestCapacityOverAnHourDoesNotOverflow() public {
+        // capacity × elapsed is computed in 256 bits: a uint96 capacity times 3,600 s does not fit 96 bits.
+        uint96 capacity = type(uint96).max;
+        uint256 plant = registry.registerDevice(
             IDeviceRegistry.DeviceRegistration({
                 signer: vm.addr(METER_KEY),
                 owner: owner,
-                kind: IDeviceRegistry.DeviceKind.Solar,
-                capacityW: CAPACITY_W,
+                kind: IDeviceRegistry.DeviceKind.Nuclear,
+                capacityW: capacity,
                 gridZone: "ERCOT-NORTH",
                 commissionedAt: START - 365 days,
-                metadataURI: "ipfs://solar-2"
+                metadataURI: "ipfs://plant"
             })
         );
-        uint64 later = START + 2 hours;
-        vm.warp(later);
-        IMeteredEnergy.MeterReading memory reading = IMeteredEnergy.MeterReading(fresh, 5_000, later);
-        bytes memory signature = _sign(reading);
-        vm.expectRevert(
-            abi.encodeWithSelector(IMeteredEnergy.MeteredEnergyReadingNotAfterLast.selector, fresh, uint64(0), later)
-        );
-        energy.resumeMetering(reading, signature);
-        assertEq(energy.meterState(fresh).timestamp, 0, "no baseline set");
+        IMeteredEnergy.MeterReading memory first = IMeteredEnergy.MeterReading(plant, 0, START);
+        bytes memory signature = _sign(first);
+        vm.prank(owner);
+        energy.resumeMetering(first, signature);
+        uint64 timestamp = START + uint64(EnergyIds.BATCH_PERIOD);
+        vm.warp(timestamp);
+        IMeteredEnergy.MeterReading memory reading = IMeteredEnergy.MeterReading(plant, capacity, timestamp);
+        assertEq(energy.submitReading(reading, _sign(reading)), capacity, "a full hour at nameplate");
+        assertEq(energy.mintedWh(plant), capacity, "minted");
     }
 
     function _submit(uint256 cumulativeWh, uint64 timestamp) private returns (uint256) {

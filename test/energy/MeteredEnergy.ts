@@ -42,9 +42,12 @@ async function meteredEnergyFixture() {
     [solarId, solarMeter],
     [windId, windMeter],
   ] as const) {
-    await suite.energy.submitReading(
-      ...(await signedReading(meter, suite.domain, { deviceId, cumulativeWh: BASELINE_WH, timestamp: start })),
-    );
+    // Starting metering (the baseline) is the owner's act.
+    await suite.energy
+      .connect(producer)
+      .resumeMetering(
+        ...(await signedReading(meter, suite.domain, { deviceId, cumulativeWh: BASELINE_WH, timestamp: start })),
+      );
   }
   const read = (deviceId: bigint, cumulativeWh: bigint, timestamp: bigint) =>
     signedReading(deviceId === solarId ? solarMeter : windMeter, suite.domain, { deviceId, cumulativeWh, timestamp });
@@ -72,7 +75,7 @@ describe("MeteredEnergy", function () {
 
       await expect(energy.connect(relayer).submitReading(...(await read(solarId, BASELINE_WH + 80_000n, timestamp))))
         .to.emit(energy, "ReadingAccepted")
-        .withArgs(solarId, id, producer.address, BASELINE_WH + 80_000n, timestamp, 80_000n)
+        .withArgs(solarId, BASELINE_WH + 80_000n, timestamp)
         .and.to.emit(energy, "TransferSingle")
         .withArgs(relayer.address, ZeroAddress, producer.address, id, 80_000n);
       expect(await energy.balanceOf(producer.address, id)).to.equal(80_000n);
@@ -125,7 +128,12 @@ describe("MeteredEnergy", function () {
         const { energy, solarMeter, domain, start } = fixture;
         await networkHelpers.time.increaseTo(start + 60n);
         const reading = { deviceId: 99n, cumulativeWh: 1n, timestamp: start + 60n };
-        await expect(energy.submitReading(reading, await signReading(solarMeter, domain, reading)))
+        const signature = await signReading(solarMeter, domain, reading);
+        // An unknown device has no baseline, and nobody owns it to start one.
+        await expect(energy.submitReading(reading, signature))
+          .to.be.revertedWithCustomError(energy, "MeteredEnergyMeteringNotStarted")
+          .withArgs(99n);
+        await expect(energy.resumeMetering(reading, signature))
           .to.be.revertedWithCustomError(energy, "MeteredEnergyUnknownDevice")
           .withArgs(99n);
         expect((await energy.meterState(99n)).timestamp).to.equal(0n);
@@ -267,13 +275,47 @@ describe("MeteredEnergy", function () {
         await expectNothingMoved(fixture);
       });
 
-      it("reverts when the reading spans more than one batch period", async function () {
+      it("reverts when the reading's interval crosses an hour boundary", async function () {
         const fixture = await networkHelpers.loadFixture(meteredEnergyFixture);
         const { energy, solarId, start, read } = fixture;
         await networkHelpers.time.increaseTo(start + HOUR + 1n);
         await expect(energy.submitReading(...(await read(solarId, BASELINE_WH + 1n, start + HOUR + 1n))))
-          .to.be.revertedWithCustomError(energy, "MeteredEnergyReadingSpanTooLong")
-          .withArgs(solarId, HOUR + 1n, HOUR);
+          .to.be.revertedWithCustomError(energy, "MeteredEnergyReadingCrossesHour")
+          .withArgs(solarId, start, start + HOUR + 1n, start + HOUR);
+        await expectNothingMoved(fixture);
+      });
+
+      it("reverts for a device whose owner has not started metering", async function () {
+        const { energy, registry, domain, producer, start } = await networkHelpers.loadFixture(meteredEnergyFixture);
+        const meter = meterKey("new");
+        const deviceId = await registerDevice(
+          registry,
+          registration({ signer: meter.address, owner: producer.address }),
+        );
+        await networkHelpers.time.increaseTo(start + 60n);
+        const reading: MeterReading = { deviceId, cumulativeWh: 1n, timestamp: start + 60n };
+        const signature = await signReading(meter, domain, reading);
+        await expect(energy.submitReading(reading, signature))
+          .to.be.revertedWithCustomError(energy, "MeteredEnergyMeteringNotStarted")
+          .withArgs(deviceId);
+        await expect(energy.submitReadings([reading], [signature]))
+          .to.be.revertedWithCustomError(energy, "MeteredEnergyMeteringNotStarted")
+          .withArgs(deviceId);
+        expect((await energy.meterState(deviceId)).timestamp).to.equal(0n);
+      });
+
+      it("reverts after a suspension until the owner resumes", async function () {
+        const fixture = await networkHelpers.loadFixture(meteredEnergyFixture);
+        const { energy, registry, solarId, start, read } = fixture;
+        await networkHelpers.time.increaseTo(start + 600n);
+        await registry.suspendDevice(solarId, ethers.encodeBytes32String("audit"));
+        await registry.reactivateDevice(solarId, ethers.encodeBytes32String("cleared"));
+        const activeSince = (await registry.getDevice(solarId)).activeSince;
+        await networkHelpers.time.increaseTo(start + 1800n);
+        // The interval (start, start + 30 min] holds time the device was suspended.
+        await expect(energy.submitReading(...(await read(solarId, BASELINE_WH + 100n, start + 1800n))))
+          .to.be.revertedWithCustomError(energy, "MeteredEnergyIntervalBeforeActive")
+          .withArgs(solarId, start, activeSince);
         await expectNothingMoved(fixture);
       });
 
@@ -300,14 +342,7 @@ describe("MeteredEnergy", function () {
       const wind = await read(windId, BASELINE_WH + 1_500_000n, timestamp);
       await expect(energy.connect(relayer).submitReadings([solar[0], wind[0]], [solar[1], wind[1]]))
         .to.emit(energy, "ReadingAccepted")
-        .withArgs(
-          windId,
-          batchId(windId, start / HOUR),
-          producer.address,
-          BASELINE_WH + 1_500_000n,
-          timestamp,
-          1_500_000n,
-        );
+        .withArgs(windId, BASELINE_WH + 1_500_000n, timestamp);
       expect(await energy.balanceOf(producer.address, batchId(solarId, start / HOUR))).to.equal(70_000n);
       expect(await energy.balanceOf(producer.address, batchId(windId, start / HOUR))).to.equal(1_500_000n);
     });
@@ -378,7 +413,7 @@ describe("MeteredEnergy", function () {
       const { energy, producer, solarId, start, read } = await networkHelpers.loadFixture(meteredEnergyFixture);
       const resumedAt = start + 3n * HOUR;
       await networkHelpers.time.increaseTo(resumedAt + 600n);
-      await expect(energy.resumeMetering(...(await read(solarId, BASELINE_WH + 150_000n, resumedAt))))
+      await expect(energy.connect(producer).resumeMetering(...(await read(solarId, BASELINE_WH + 150_000n, resumedAt))))
         .to.emit(energy, "MeteringResumed")
         .withArgs(solarId, BASELINE_WH + 150_000n, resumedAt, 150_000n, 3n * HOUR);
       expect(await energy.mintedWh(solarId)).to.equal(0n);
@@ -391,74 +426,321 @@ describe("MeteredEnergy", function () {
       expect(state.baselineWh).to.equal(BASELINE_WH + 150_000n);
     });
 
-    it("reverts when there was no outage", async function () {
-      const { energy, solarId, start, read } = await networkHelpers.loadFixture(meteredEnergyFixture);
+    it("resumes after a gap that only crosses one hour boundary", async function () {
+      const { energy, producer, solarId, start, read } = await networkHelpers.loadFixture(meteredEnergyFixture);
+      await networkHelpers.time.increaseTo(start + HOUR + 60n);
+      await expect(
+        energy.connect(producer).resumeMetering(...(await read(solarId, BASELINE_WH + 500n, start + HOUR + 60n))),
+      )
+        .to.emit(energy, "MeteringResumed")
+        .withArgs(solarId, BASELINE_WH + 500n, start + HOUR + 60n, 500n, HOUR + 60n);
+    });
+
+    it("reverts when a normal reading could bridge the interval", async function () {
+      const { energy, producer, solarId, start, read } = await networkHelpers.loadFixture(meteredEnergyFixture);
       await networkHelpers.time.increaseTo(start + HOUR);
-      await expect(energy.resumeMetering(...(await read(solarId, BASELINE_WH + 1n, start + HOUR))))
+      await expect(energy.connect(producer).resumeMetering(...(await read(solarId, BASELINE_WH + 1n, start + HOUR))))
         .to.be.revertedWithCustomError(energy, "MeteredEnergyNoGap")
-        .withArgs(solarId, HOUR, HOUR);
+        .withArgs(solarId, start, start + HOUR);
+      expect((await energy.meterState(solarId)).timestamp).to.equal(start);
+    });
+
+    it("reverts when the caller is not the device's owner", async function () {
+      const { energy, producer, stranger, solarId, start, read } =
+        await networkHelpers.loadFixture(meteredEnergyFixture);
+      await networkHelpers.time.increaseTo(start + 3n * HOUR);
+      await expect(energy.connect(stranger).resumeMetering(...(await read(solarId, BASELINE_WH, start + 3n * HOUR))))
+        .to.be.revertedWithCustomError(energy, "MeteredEnergyNotDeviceOwner")
+        .withArgs(solarId, producer.address, stranger.address);
       expect((await energy.meterState(solarId)).timestamp).to.equal(start);
     });
 
     it("reverts when the counter went down over the outage", async function () {
-      const { energy, solarId, start, read } = await networkHelpers.loadFixture(meteredEnergyFixture);
+      const { energy, producer, solarId, start, read } = await networkHelpers.loadFixture(meteredEnergyFixture);
       await networkHelpers.time.increaseTo(start + 2n * HOUR);
-      await expect(energy.resumeMetering(...(await read(solarId, BASELINE_WH - 1n, start + 2n * HOUR))))
+      await expect(
+        energy.connect(producer).resumeMetering(...(await read(solarId, BASELINE_WH - 1n, start + 2n * HOUR))),
+      )
         .to.be.revertedWithCustomError(energy, "MeteredEnergyCounterDecreased")
         .withArgs(solarId, BASELINE_WH, BASELINE_WH - 1n);
       expect((await energy.meterState(solarId)).baselineWh).to.equal(BASELINE_WH);
     });
 
+    it("reverts when the reading is not newer than the last one", async function () {
+      const { energy, producer, solarId, start, read } = await networkHelpers.loadFixture(meteredEnergyFixture);
+      await expect(energy.connect(producer).resumeMetering(...(await read(solarId, BASELINE_WH, start))))
+        .to.be.revertedWithCustomError(energy, "MeteredEnergyReadingNotAfterLast")
+        .withArgs(solarId, start, start);
+    });
+
     it("reverts when the signer is not the device's", async function () {
-      const { energy, domain, solarId, solarMeter, windMeter, start } =
+      const { energy, domain, producer, solarId, solarMeter, windMeter, start } =
         await networkHelpers.loadFixture(meteredEnergyFixture);
       await networkHelpers.time.increaseTo(start + 2n * HOUR);
       const reading: MeterReading = { deviceId: solarId, cumulativeWh: BASELINE_WH, timestamp: start + 2n * HOUR };
-      await expect(energy.resumeMetering(reading, await signReading(windMeter, domain, reading)))
+      await expect(energy.connect(producer).resumeMetering(reading, await signReading(windMeter, domain, reading)))
         .to.be.revertedWithCustomError(energy, "MeteredEnergyInvalidSigner")
         .withArgs(solarId, windMeter.address, solarMeter.address);
       expect((await energy.meterState(solarId)).timestamp).to.equal(start);
     });
 
-    it("reverts for a device that never reported", async function () {
-      const { energy, domain, registry, producer, start } = await networkHelpers.loadFixture(meteredEnergyFixture);
-      const meter = meterKey("silent");
+    it("resumes after a suspension from a reading taken since the reactivation", async function () {
+      const { energy, registry, producer, solarId, start, read } =
+        await networkHelpers.loadFixture(meteredEnergyFixture);
+      await networkHelpers.time.increaseTo(start + 600n);
+      await registry.suspendDevice(solarId, ethers.encodeBytes32String("audit"));
+      await networkHelpers.time.increaseTo(start + 1200n);
+      await registry.reactivateDevice(solarId, ethers.encodeBytes32String("cleared"));
+      const activeSince = (await registry.getDevice(solarId)).activeSince;
+      await networkHelpers.time.increaseTo(start + 1800n);
+      // A reading from before the reactivation cannot restart the device.
+      await expect(
+        energy.connect(producer).resumeMetering(...(await read(solarId, BASELINE_WH + 10n, activeSince - 1n))),
+      )
+        .to.be.revertedWithCustomError(energy, "MeteredEnergyReadingBeforeActive")
+        .withArgs(solarId, activeSince - 1n, activeSince);
+      await expect(
+        energy.connect(producer).resumeMetering(...(await read(solarId, BASELINE_WH + 20_000n, start + 1800n))),
+      )
+        .to.emit(energy, "MeteringResumed")
+        .withArgs(solarId, BASELINE_WH + 20_000n, start + 1800n, 20_000n, 1800n);
+      await networkHelpers.time.increaseTo(start + HOUR);
+      await energy.submitReading(...(await read(solarId, BASELINE_WH + 30_000n, start + HOUR)));
+      expect(await energy.mintedWh(solarId)).to.equal(10_000n);
+    });
+
+    describe("the first reading (baseline)", function () {
+      async function newDeviceFixture() {
+        const fixture = await meteredEnergyFixture();
+        const meter = meterKey("new device");
+        const commissionedAt = fixture.start - 600n;
+        const deviceId = await registerDevice(
+          fixture.registry,
+          registration({ signer: meter.address, owner: fixture.producer.address, commissionedAt }),
+        );
+        const sign = async (cumulativeWh: bigint, timestamp: bigint) =>
+          signedReading(meter, fixture.domain, { deviceId, cumulativeWh, timestamp });
+        return { ...fixture, meter, deviceId, commissionedAt, sign };
+      }
+
+      it("is set by the owner and mints nothing", async function () {
+        const { energy, producer, deviceId, start, sign } = await networkHelpers.loadFixture(newDeviceFixture);
+        await expect(energy.connect(producer).resumeMetering(...(await sign(7_000n, start))))
+          .to.emit(energy, "MeterBaselineSet")
+          .withArgs(deviceId, 7_000n, start);
+        expect(await energy.meterState(deviceId)).to.deep.equal([7_000n, start, 7_000n]);
+        expect(await energy.mintedWh(deviceId)).to.equal(0n);
+      });
+
+      it("reverts when the caller is not the owner", async function () {
+        const { energy, producer, stranger, deviceId, start, sign } =
+          await networkHelpers.loadFixture(newDeviceFixture);
+        await expect(energy.connect(stranger).resumeMetering(...(await sign(7_000n, start))))
+          .to.be.revertedWithCustomError(energy, "MeteredEnergyNotDeviceOwner")
+          .withArgs(deviceId, producer.address, stranger.address);
+        expect((await energy.meterState(deviceId)).timestamp).to.equal(0n);
+      });
+
+      it("reverts when the reading is from before the device was commissioned", async function () {
+        const { energy, producer, deviceId, commissionedAt, sign } = await networkHelpers.loadFixture(newDeviceFixture);
+        // Issue 12, finding 5: a reading from before commissioning must not start the device's ledger.
+        await expect(energy.connect(producer).resumeMetering(...(await sign(7_000n, commissionedAt - 3n * HOUR))))
+          .to.be.revertedWithCustomError(energy, "MeteredEnergyReadingBeforeActive")
+          .withArgs(deviceId, commissionedAt - 3n * HOUR, commissionedAt);
+        expect((await energy.meterState(deviceId)).timestamp).to.equal(0n);
+      });
+
+      it("reverts at unix time zero", async function () {
+        const { energy, registry, domain, producer } = await networkHelpers.loadFixture(newDeviceFixture);
+        const meter = meterKey("epoch");
+        const deviceId = await registerDevice(
+          registry,
+          registration({ signer: meter.address, owner: producer.address, commissionedAt: 0n }),
+        );
+        const reading: MeterReading = { deviceId, cumulativeWh: 1n, timestamp: 0n };
+        await expect(energy.connect(producer).resumeMetering(reading, await signReading(meter, domain, reading)))
+          .to.be.revertedWithCustomError(energy, "MeteredEnergyReadingNotAfterLast")
+          .withArgs(deviceId, 0n, 0n);
+      });
+    });
+  });
+
+  describe("ledger integrity", function () {
+    it("keeps every Wh of a relayer's day of readings when an attacker copies its last reading first", async function () {
+      // Issue 12, finding 1: the attacker erased the whole day as a gap and the batch was skipped as stale.
+      const { energy, producer, stranger, relayer, windId, start, read } =
+        await networkHelpers.loadFixture(meteredEnergyFixture);
+      const hours = 24n;
+      await networkHelpers.time.increaseTo(start + hours * HOUR);
+      const readings: MeterReading[] = [];
+      const signatures: string[] = [];
+      for (let h = 1n; h <= hours; h++) {
+        const [reading, signature] = await read(windId, BASELINE_WH + h * 125_000n, start + h * HOUR);
+        readings.push(reading);
+        signatures.push(signature);
+      }
+      const last = readings.length - 1;
+      await expect(energy.connect(stranger).resumeMetering(readings[last], signatures[last]))
+        .to.be.revertedWithCustomError(energy, "MeteredEnergyNotDeviceOwner")
+        .withArgs(windId, producer.address, stranger.address);
+      await expect(energy.connect(stranger).submitReading(readings[last], signatures[last]))
+        .to.be.revertedWithCustomError(energy, "MeteredEnergyReadingCrossesHour")
+        .withArgs(windId, start, readings[last].timestamp, start + HOUR);
+
+      await energy.connect(relayer).submitReadings(readings, signatures);
+      expect(await energy.mintedWh(windId)).to.equal(hours * 125_000n);
+      for (let h = 0n; h < hours; h++) {
+        expect(await energy.balanceOf(producer.address, batchId(windId, start / HOUR + h))).to.equal(125_000n);
+      }
+    });
+
+    it("keeps a new device's baseline out of reach of a copied later reading", async function () {
+      const { energy, registry, domain, producer, stranger, start } =
+        await networkHelpers.loadFixture(meteredEnergyFixture);
+      const meter = meterKey("fresh");
       const deviceId = await registerDevice(registry, registration({ signer: meter.address, owner: producer.address }));
-      const reading: MeterReading = { deviceId, cumulativeWh: 1n, timestamp: start };
-      await expect(energy.resumeMetering(reading, await signReading(meter, domain, reading)))
-        .to.be.revertedWithCustomError(energy, "MeteredEnergyReadingNotAfterLast")
-        .withArgs(deviceId, 0n, start);
+      await networkHelpers.time.increaseTo(start + 2n * HOUR);
+      const sign = async (cumulativeWh: bigint, timestamp: bigint) => {
+        const reading: MeterReading = { deviceId, cumulativeWh, timestamp };
+        return [reading, await signReading(meter, domain, reading)] as const;
+      };
+      const first = await sign(1_000n, start);
+      const later = await sign(81_000n, start + HOUR);
+      const latest = await sign(161_000n, start + 2n * HOUR);
+      // The attacker tries to make a later reading the baseline, which would swallow the energy before it.
+      await expect(energy.connect(stranger).resumeMetering(...later))
+        .to.be.revertedWithCustomError(energy, "MeteredEnergyNotDeviceOwner")
+        .withArgs(deviceId, producer.address, stranger.address);
+      await expect(energy.connect(stranger).submitReading(...later))
+        .to.be.revertedWithCustomError(energy, "MeteredEnergyMeteringNotStarted")
+        .withArgs(deviceId);
+
+      await energy.connect(producer).resumeMetering(...first);
+      await energy.submitReadings([later[0], latest[0]], [later[1], latest[1]]);
+      expect(await energy.mintedWh(deviceId)).to.equal(160_000n);
+    });
+
+    it("mints each reading's energy in the clock hour it was produced", async function () {
+      // Issue 12, finding 4: readings at 08:00:01, 09:00:01 and 10:00:00 minted 1,999,722 Wh in the 09:00 batch.
+      const { energy, registry, domain, producer, start } = await networkHelpers.loadFixture(meteredEnergyFixture);
+      const meter = meterKey("plant");
+      const deviceId = await registerDevice(
+        registry,
+        registration({ signer: meter.address, owner: producer.address, capacityW: 1_000_000n }),
+      );
+      const sign = async (cumulativeWh: bigint, timestamp: bigint) => {
+        const reading: MeterReading = { deviceId, cumulativeWh, timestamp };
+        return [reading, await signReading(meter, domain, reading)] as const;
+      };
+      await networkHelpers.time.increaseTo(start + 2n * HOUR);
+      await energy.connect(producer).resumeMetering(...(await sign(0n, start + 1n)));
+      await expect(energy.submitReading(...(await sign(1_000_000n, start + HOUR + 1n))))
+        .to.be.revertedWithCustomError(energy, "MeteredEnergyReadingCrossesHour")
+        .withArgs(deviceId, start + 1n, start + HOUR + 1n, start + HOUR);
+      // On the boundaries instead: 999,722 Wh in the first hour (3,599 s at 1 MW), 1,000,000 Wh in the second.
+      await energy.submitReading(...(await sign(999_722n, start + HOUR)));
+      await energy.submitReading(...(await sign(1_999_722n, start + 2n * HOUR)));
+      expect(await energy.balanceOf(producer.address, batchId(deviceId, start / HOUR))).to.equal(999_722n);
+      expect(await energy.balanceOf(producer.address, batchId(deviceId, start / HOUR + 1n))).to.equal(1_000_000n);
     });
   });
 
   describe("verifyReading", function () {
-    it("returns the device's signer for a reading it signed, without minting", async function () {
-      const { energy, solarId, solarMeter, start, read } = await networkHelpers.loadFixture(meteredEnergyFixture);
-      // A reading in the future verifies too: only the signature is checked.
-      const signed = await read(solarId, BASELINE_WH + 10n, start + 60n);
-      expect(await energy.verifyReading(...signed)).to.equal(solarMeter.address);
-      expect(await energy.mintedWh(solarId)).to.equal(0n);
+    async function ledgerFixture() {
+      const fixture = await meteredEnergyFixture();
+      const { energy, solarId, start, read } = fixture;
+      await networkHelpers.time.increaseTo(start + HOUR);
+      await energy.submitReading(...(await read(solarId, BASELINE_WH + 60_000n, start + HOUR)));
+      return fixture;
+    }
+
+    it("returns the device's signer for a reading consistent with the ledger, without minting", async function () {
+      const { energy, solarId, solarMeter, start, read } = await networkHelpers.loadFixture(ledgerFixture);
+      expect(await energy.verifyReading(...(await read(solarId, BASELINE_WH + 30_000n, start + 1800n)))).to.equal(
+        solarMeter.address,
+      );
+      expect(await energy.verifyReading(...(await read(solarId, BASELINE_WH + 60_000n, start + HOUR)))).to.equal(
+        solarMeter.address,
+      );
+      expect(await energy.mintedWh(solarId)).to.equal(60_000n);
     });
 
     it("reverts when the signer is not the device's current signer", async function () {
-      const { energy, domain, solarId, solarMeter, windMeter, start } =
-        await networkHelpers.loadFixture(meteredEnergyFixture);
-      const reading: MeterReading = { deviceId: solarId, cumulativeWh: 1n, timestamp: start };
+      const { energy, domain, solarId, solarMeter, windMeter, start } = await networkHelpers.loadFixture(ledgerFixture);
+      const reading: MeterReading = { deviceId: solarId, cumulativeWh: BASELINE_WH, timestamp: start };
       await expect(energy.verifyReading(reading, await signReading(windMeter, domain, reading)))
         .to.be.revertedWithCustomError(energy, "MeteredEnergyInvalidSigner")
         .withArgs(solarId, windMeter.address, solarMeter.address);
     });
 
     it("reverts when the device is unknown", async function () {
-      const { energy, domain, solarMeter, start } = await networkHelpers.loadFixture(meteredEnergyFixture);
+      const { energy, domain, solarMeter, start } = await networkHelpers.loadFixture(ledgerFixture);
       const reading: MeterReading = { deviceId: 42n, cumulativeWh: 1n, timestamp: start };
       await expect(energy.verifyReading(reading, await signReading(solarMeter, domain, reading)))
         .to.be.revertedWithCustomError(energy, "MeteredEnergyUnknownDevice")
         .withArgs(42n);
     });
 
+    it("reverts when the device is suspended", async function () {
+      const { energy, registry, solarId, start, read } = await networkHelpers.loadFixture(ledgerFixture);
+      await registry.suspendDevice(solarId, ethers.encodeBytes32String("audit"));
+      await expect(energy.verifyReading(...(await read(solarId, BASELINE_WH, start))))
+        .to.be.revertedWithCustomError(energy, "MeteredEnergyDeviceNotActive")
+        .withArgs(solarId, DeviceStatus.Suspended);
+    });
+
+    it("reverts for a reading from before the device's active interval", async function () {
+      const { energy, registry, solarId, start, read } = await networkHelpers.loadFixture(ledgerFixture);
+      await registry.suspendDevice(solarId, ethers.encodeBytes32String("audit"));
+      await registry.reactivateDevice(solarId, ethers.encodeBytes32String("cleared"));
+      const activeSince = (await registry.getDevice(solarId)).activeSince;
+      await expect(energy.verifyReading(...(await read(solarId, BASELINE_WH, start))))
+        .to.be.revertedWithCustomError(energy, "MeteredEnergyReadingBeforeActive")
+        .withArgs(solarId, start, activeSince);
+    });
+
+    it("reverts for a reading signed by a key rotated in after the reading's time", async function () {
+      const { energy, registry, domain, producer, solarId, start } = await networkHelpers.loadFixture(ledgerFixture);
+      const newMeter = meterKey("solar v2");
+      await registry.connect(producer).rotateSigner(solarId, newMeter.address);
+      const signerSince = (await registry.getDevice(solarId)).signerSince;
+      // The new key signs a past reading that contradicts nothing the ledger can see, but it was not its to sign.
+      const reading: MeterReading = { deviceId: solarId, cumulativeWh: BASELINE_WH, timestamp: start + 1800n };
+      await expect(energy.verifyReading(reading, await signReading(newMeter, domain, reading)))
+        .to.be.revertedWithCustomError(energy, "MeteredEnergySignerNotInForce")
+        .withArgs(solarId, start + 1800n, signerSince);
+    });
+
+    it("reverts for a reading newer than the ledger's last", async function () {
+      const { energy, solarId, start, read } = await networkHelpers.loadFixture(ledgerFixture);
+      await networkHelpers.time.increaseTo(start + HOUR + 600n);
+      await expect(energy.verifyReading(...(await read(solarId, BASELINE_WH + 60_000n, start + HOUR + 600n))))
+        .to.be.revertedWithCustomError(energy, "MeteredEnergyReadingNotInLedger")
+        .withArgs(solarId, start + HOUR + 600n, start + HOUR);
+    });
+
+    it("reverts for a counter that contradicts the ledger", async function () {
+      const { energy, solarId, start, read } = await networkHelpers.loadFixture(ledgerFixture);
+      const ledgerWh = BASELINE_WH + 60_000n;
+      await expect(energy.verifyReading(...(await read(solarId, ledgerWh + 1n, start + 1800n))))
+        .to.be.revertedWithCustomError(energy, "MeteredEnergyReadingContradictsLedger")
+        .withArgs(solarId, start + 1800n, ledgerWh + 1n, start + HOUR, ledgerWh);
+      await expect(energy.verifyReading(...(await read(solarId, ledgerWh - 1n, start + HOUR))))
+        .to.be.revertedWithCustomError(energy, "MeteredEnergyReadingContradictsLedger")
+        .withArgs(solarId, start + HOUR, ledgerWh - 1n, start + HOUR, ledgerWh);
+    });
+
+    it("reverts while the token is paused", async function () {
+      const { energy, solarId, start, read } = await networkHelpers.loadFixture(ledgerFixture);
+      await energy.pause();
+      await expect(energy.verifyReading(...(await read(solarId, BASELINE_WH, start)))).to.be.revertedWithCustomError(
+        energy,
+        "EnforcedPause",
+      );
+    });
+
     it("agrees with the SDK on the digest", async function () {
-      const { energy, domain, solarId, start } = await networkHelpers.loadFixture(meteredEnergyFixture);
+      const { energy, domain, solarId, start } = await networkHelpers.loadFixture(ledgerFixture);
       const { METER_READING_TYPES } = await import("../../sdk/energy.js");
       const reading: MeterReading = { deviceId: solarId, cumulativeWh: 123n, timestamp: start };
       expect(await energy.readingDigest(reading)).to.equal(

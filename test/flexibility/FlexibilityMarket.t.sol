@@ -109,20 +109,47 @@ abstract contract FlexibilitySetup {
         signature = abi.encodePacked(r, s, v);
     }
 
+    /// @dev Settles from readings at the window's edges, after putting hourly readings over the window (the counter
+    /// rising evenly by `deliveredWh`) into the kWh ledger, which settlement checks them against.
     function _settle(uint256 commitmentId, uint256 deliveredWh) internal {
         IFlexibilityMarket.Commitment memory commitment = market.getCommitment(commitmentId);
         IFlexibilityMarket.Request memory request = market.getRequest(commitment.requestId);
+        uint256 startWh = _meterWindow(commitment.deviceId, request.windowStart, request.windowEnd, deliveredWh);
         (IMeteredEnergy.MeterReading memory a, bytes memory sa) = _reading(
             commitment.deviceId,
-            5_000,
+            startWh,
             request.windowStart
         );
         (IMeteredEnergy.MeterReading memory b, bytes memory sb) = _reading(
             commitment.deviceId,
-            5_000 + deliveredWh,
+            startWh + deliveredWh,
             request.windowEnd
         );
         market.settleWithReadings(commitmentId, a, sa, b, sb);
+    }
+
+    /// @dev Brings the device's ledger to `from` (a normal reading, or the owner starting or resuming metering),
+    /// then applies hourly readings up to `to`. The ledger must not be past `from`. Returns the counter at `from`.
+    function _meterWindow(uint256 deviceId, uint64 from, uint64 to, uint256 deliveredWh) internal returns (uint256) {
+        IMeteredEnergy.MeterState memory state = energy.meterState(deviceId);
+        uint256 startWh = state.timestamp == 0 ? 5_000 : state.cumulativeWh;
+        (IMeteredEnergy.MeterReading memory first, bytes memory firstSignature) = _reading(deviceId, startWh, from);
+        if (state.timestamp != 0 && state.timestamp + 1 hours == from) {
+            energy.submitReading(first, firstSignature);
+        } else if (state.timestamp != from) {
+            VM.prank(registry.getDevice(deviceId).owner);
+            energy.resumeMetering(first, firstSignature);
+        }
+        uint256 hours_ = (to - from) / 1 hours;
+        for (uint256 h = 1; h <= hours_; ++h) {
+            (IMeteredEnergy.MeterReading memory reading, bytes memory signature) = _reading(
+                deviceId,
+                startWh + (deliveredWh * h) / hours_,
+                uint64(from + h * 1 hours)
+            );
+            energy.submitReading(reading, signature);
+        }
+        return startWh;
     }
 }
 
@@ -211,7 +238,8 @@ contract FlexibilityMarketTest is Test, FlexibilitySetup {
 
     function testFuzz_settle_conservesEscrowAndStake(uint96 capacityW, uint256 deliveredWh) public {
         capacityW = uint96(bound(capacityW, 1, BATTERY_W));
-        deliveredWh = bound(deliveredWh, 0, 4 * uint256(BATTERY_W));
+        // Up to what the battery can export over the 2-hour window, which is twice the most a commitment is paid for.
+        deliveredWh = bound(deliveredWh, 0, 2 * uint256(BATTERY_W));
         uint256 requestId = _open(BATTERY_W);
         uint256 commitmentId = _commit(requestId, 1, capacityW);
         uint256 held = token.balanceOf(address(market));
@@ -289,8 +317,13 @@ contract FlexibilityMarketHandler is Test, FlexibilitySetup {
         if (commitment.settled || block.timestamp < request.windowEnd || block.timestamp > request.settlementDeadline) {
             return;
         }
+        // The ledger must not have passed the window yet (it only moves forward), and the device cannot export
+        // more than its capacity over the window's two hours.
+        if (energy.meterState(commitment.deviceId).timestamp > request.windowStart) return;
+        uint256 maxWh = 3 * uint256(commitment.capacityW);
+        if (maxWh > 2 * uint256(BATTERY_W)) maxWh = 2 * uint256(BATTERY_W);
         uint256 before = market.totalClaimable();
-        _settle(commitmentId, bound(deliveredWh, 0, 3 * uint256(commitment.capacityW)));
+        _settle(commitmentId, bound(deliveredWh, 0, maxWh));
         ghostCredited[commitment.requestId] += market.totalClaimable() - before;
     }
 

@@ -1,4 +1,6 @@
+import { anyValue } from "@nomicfoundation/hardhat-ethers-chai-matchers/withArgs";
 import { expect } from "chai";
+import type { Signer } from "ethers";
 import { network } from "hardhat";
 
 import {
@@ -92,9 +94,38 @@ describe("FlexibilityMarket", function () {
       verifyingContract?: string,
     ) => {
       const domain = { chainId, verifyingContract: verifyingContract ?? (await suite.energy.getAddress()) };
-      const start = { deviceId, cumulativeWh: startWh, timestamp: terms.windowStart - 60n };
-      const end = { deviceId, cumulativeWh: endWh, timestamp: terms.windowEnd + 60n };
+      const start = { deviceId, cumulativeWh: startWh, timestamp: terms.windowStart };
+      const end = { deviceId, cumulativeWh: endWh, timestamp: terms.windowEnd };
       return [start, await signReading(key, domain, start), end, await signReading(key, domain, end)] as const;
+    };
+    const energyDomain = { chainId, verifyingContract: await suite.energy.getAddress() };
+    /**
+     * Puts a device's hourly readings from `from` to `to` into the kWh ledger (the owner starts metering at `from`),
+     * the counter rising evenly from `startWh` to `endWh`: settlement only accepts readings the ledger has passed.
+     */
+    const meterLedger = async (
+      owner: Signer,
+      deviceId: bigint,
+      startWh: bigint,
+      endWh: bigint,
+      from = terms.windowStart,
+      to = terms.windowEnd,
+    ) => {
+      const first = { deviceId, cumulativeWh: startWh, timestamp: from };
+      await suite.energy.connect(owner).resumeMetering(first, await signReading(meter, energyDomain, first));
+      const hours = (to - from) / HOUR;
+      const batch = [];
+      const signatures = [];
+      for (let h = 1n; h <= hours; h++) {
+        const reading = {
+          deviceId,
+          cumulativeWh: startWh + ((endWh - startWh) * h) / hours,
+          timestamp: from + h * HOUR,
+        };
+        batch.push(reading);
+        signatures.push(await signReading(meter, energyDomain, reading));
+      }
+      await suite.energy.submitReadings(batch, signatures);
     };
     return {
       ...suite,
@@ -112,6 +143,7 @@ describe("FlexibilityMarket", function () {
       intake,
       terms,
       readings,
+      meterLedger,
       chainId,
     };
   }
@@ -140,6 +172,9 @@ describe("FlexibilityMarket", function () {
         .withArgs(1n);
 
       await networkHelpers.time.increaseTo(terms.windowEnd + 120n);
+      await f.meterLedger(alice, batteries[0], 10_000n, 10_000n + 2n * MW);
+      await f.meterLedger(bob, batteries[1], 7n, 7n + MW);
+      await f.meterLedger(carol, batteries[2], 50n, 50n);
       const fullGas = await gas(
         market.settleWithReadings(1n, ...(await f.readings(batteries[0], 10_000n, 10_000n + 2n * MW))),
       );
@@ -336,13 +371,86 @@ describe("FlexibilityMarket", function () {
           .to.be.revertedWithCustomError(f.market, "FlexibilityReadingWrongDevice")
           .withArgs(1n, f.batteries[0], f.batteries[1]);
       });
-      it("reverts for readings that do not bracket the window", async function () {
+      it("reverts for readings outside the window or beyond its tolerance", async function () {
         const f = await over();
-        const [start, startSig, end] = await f.readings(f.batteries[0], 0n, MW);
-        const late = { ...start, timestamp: f.terms.windowStart + 1n };
-        await expect(f.market.settleWithReadings(1n, late, startSig, end, startSig))
-          .to.be.revertedWithCustomError(f.market, "FlexibilityReadingsDoNotBracket")
-          .withArgs(late.timestamp, end.timestamp, f.terms.windowStart, f.terms.windowEnd);
+        const [start, startSig, end, endSig] = await f.readings(f.batteries[0], 0n, MW);
+        const tolerance = BigInt(f.terms.readingTolerance);
+        for (const [first, second] of [
+          [{ ...start, timestamp: f.terms.windowStart - 1n }, end],
+          [{ ...start, timestamp: f.terms.windowStart + tolerance + 1n }, end],
+          [start, { ...end, timestamp: f.terms.windowEnd + 1n }],
+          [start, { ...end, timestamp: f.terms.windowEnd - tolerance - 1n }],
+        ]) {
+          await expect(f.market.settleWithReadings(1n, first, startSig, second, endSig))
+            .to.be.revertedWithCustomError(f.market, "FlexibilityReadingsDoNotBracket")
+            .withArgs(first.timestamp, second.timestamp, f.terms.windowStart, f.terms.windowEnd);
+        }
+      });
+      it("settles from readings inside the tolerance and records what they measured", async function () {
+        const f = await over();
+        await f.meterLedger(f.alice, f.batteries[0], 0n, 2n * MW);
+        // The reading 15 minutes into the window is one the ledger never saw, but it is consistent with it.
+        const domain = { chainId: f.chainId, verifyingContract: await f.energy.getAddress() };
+        const start = { deviceId: f.batteries[0], cumulativeWh: MW / 4n, timestamp: f.terms.windowStart + 900n };
+        const [, , end, endSig] = await f.readings(f.batteries[0], 0n, 2n * MW);
+        await expect(f.market.settleWithReadings(1n, start, await signReading(f.meter, domain, start), end, endSig))
+          .to.emit(f.market, "DeliveryMeasured")
+          .withArgs(1n, f.batteries[0], start.timestamp, end.timestamp, MW / 4n, 2n * MW)
+          .and.to.emit(f.market, "CommitmentSettled")
+          .withArgs(1n, 1n, 2n * MW - MW / 4n, anyValue, anyValue, anyValue);
+      });
+      it("reverts for readings the kWh ledger has not accepted yet", async function () {
+        const f = await over();
+        await f.meterLedger(f.alice, f.batteries[0], 0n, MW, f.terms.windowStart, f.terms.windowStart + HOUR);
+        await expect(f.market.settleWithReadings(1n, ...(await f.readings(f.batteries[0], 0n, 2n * MW))))
+          .to.be.revertedWithCustomError(f.energy, "MeteredEnergyReadingNotInLedger")
+          .withArgs(f.batteries[0], f.terms.windowEnd, f.terms.windowStart + HOUR);
+      });
+      it("reverts for readings that contradict the kWh ledger", async function () {
+        const f = await over();
+        await f.meterLedger(f.alice, f.batteries[0], 0n, MW);
+        await expect(f.market.settleWithReadings(1n, ...(await f.readings(f.batteries[0], 0n, 2n * MW))))
+          .to.be.revertedWithCustomError(f.energy, "MeteredEnergyReadingContradictsLedger")
+          .withArgs(f.batteries[0], f.terms.windowEnd, 2n * MW, f.terms.windowEnd, MW);
+      });
+      it("reverts for readings signed by a key rotated in after them", async function () {
+        const f = await over();
+        await f.meterLedger(f.alice, f.batteries[0], 0n, MW);
+        const newKey = ethers.Wallet.createRandom();
+        await f.registry.connect(f.alice).rotateSigner(f.batteries[0], newKey.address);
+        const signerSince = (await f.registry.getDevice(f.batteries[0])).signerSince;
+        await expect(f.market.settleWithReadings(1n, ...(await f.readings(f.batteries[0], 0n, MW, newKey))))
+          .to.be.revertedWithCustomError(f.energy, "MeteredEnergySignerNotInForce")
+          .withArgs(f.batteries[0], f.terms.windowStart, signerSince);
+      });
+      it("reverts for a suspended device and credits nothing", async function () {
+        // Issue 12, finding 3: settlement checked signatures only, not the device's status.
+        const f = await over();
+        await f.meterLedger(f.alice, f.batteries[0], 0n, 2n * MW);
+        await f.registry.suspendDevice(f.batteries[0], ethers.ZeroHash);
+        await expect(f.market.settleWithReadings(1n, ...(await f.readings(f.batteries[0], 0n, 2n * MW))))
+          .to.be.revertedWithCustomError(f.market, "FlexibilityDeviceInactive")
+          .withArgs(f.batteries[0]);
+        expect(await f.market.totalClaimable()).to.equal(0n);
+      });
+      it("reverts for a device reactivated after the window started", async function () {
+        const f = await over();
+        await f.meterLedger(f.alice, f.batteries[0], 0n, 2n * MW);
+        await f.registry.suspendDevice(f.batteries[0], ethers.ZeroHash);
+        await f.registry.reactivateDevice(f.batteries[0], ethers.ZeroHash);
+        const activeSince = (await f.registry.getDevice(f.batteries[0])).activeSince;
+        await expect(f.market.settleWithReadings(1n, ...(await f.readings(f.batteries[0], 0n, 2n * MW))))
+          .to.be.revertedWithCustomError(f.energy, "MeteredEnergyReadingBeforeActive")
+          .withArgs(f.batteries[0], f.terms.windowStart, activeSince);
+      });
+      it("reverts while the kWh token is paused", async function () {
+        const f = await over();
+        await f.meterLedger(f.alice, f.batteries[0], 0n, 2n * MW);
+        await f.energy.pause();
+        await expect(
+          f.market.settleWithReadings(1n, ...(await f.readings(f.batteries[0], 0n, 2n * MW))),
+        ).to.be.revertedWithCustomError(f.energy, "EnforcedPause");
+        expect(await f.market.totalClaimable()).to.equal(0n);
       });
       it("reverts when the counter goes down", async function () {
         const f = await over();
@@ -378,6 +486,53 @@ describe("FlexibilityMarket", function () {
           .to.be.revertedWithCustomError(f.market, "FlexibilityWrongProof")
           .withArgs(1n, Direction.Export);
       });
+    });
+  });
+
+  describe("one delivery pays once", function () {
+    it("does not let one pair of readings settle two adjacent windows", async function () {
+      // Issue 12, finding 2: at 1 h tolerance, readings at W and W + 2 h bracketed both [W, W+1h] and [W+1h, W+2h],
+      // so 1 MWh exported in the first hour was paid twice.
+      const f = await loadFixture();
+      const { market, buyer, alice, batteries, terms } = f;
+      const first = { ...terms, windowEnd: terms.windowStart + HOUR, capacityW: MW, readingTolerance: 3600 };
+      const second = {
+        ...first,
+        windowStart: terms.windowStart + HOUR,
+        windowEnd: terms.windowStart + 2n * HOUR,
+      };
+      await market.connect(buyer).openRequest(first);
+      await market.connect(buyer).openRequest(second);
+      await market.connect(alice).commit(1n, batteries[0], MW, alice.address);
+      await market.connect(alice).commit(2n, batteries[0], MW, alice.address);
+      await networkHelpers.time.increaseTo(second.windowEnd + 120n);
+      // 1 MWh in the first hour, nothing in the second.
+      await f.meterLedger(alice, batteries[0], 0n, MW, terms.windowStart, terms.windowStart + HOUR);
+      const [start, startSig] = await f.readings(batteries[0], 0n, MW);
+      const domain = { chainId: f.chainId, verifyingContract: await f.energy.getAddress() };
+      const sign = async (cumulativeWh: bigint, timestamp: bigint) => {
+        const reading = { deviceId: batteries[0], cumulativeWh, timestamp };
+        return [reading, await signReading(f.meter, domain, reading)] as const;
+      };
+      const [hourOne, hourOneSig] = await sign(MW, terms.windowStart + HOUR);
+      const [hourTwo, hourTwoSig] = await sign(MW, terms.windowStart + 2n * HOUR);
+      await f.energy.submitReading(hourTwo, hourTwoSig);
+
+      // The wide pair no longer proves either window.
+      await expect(market.settleWithReadings(1n, start, startSig, hourTwo, hourTwoSig))
+        .to.be.revertedWithCustomError(market, "FlexibilityReadingsDoNotBracket")
+        .withArgs(start.timestamp, hourTwo.timestamp, first.windowStart, first.windowEnd);
+      await expect(market.settleWithReadings(2n, start, startSig, hourTwo, hourTwoSig))
+        .to.be.revertedWithCustomError(market, "FlexibilityReadingsDoNotBracket")
+        .withArgs(start.timestamp, hourTwo.timestamp, second.windowStart, second.windowEnd);
+
+      // Each window is proven by the readings inside it: 1 MWh paid once, the idle hour slashed.
+      await market.settleWithReadings(1n, start, startSig, hourOne, hourOneSig);
+      await market.settleWithReadings(2n, hourOne, hourOneSig, hourTwo, hourTwoSig);
+      const stake = (MW * PRICE) / 2n;
+      expect(await market.claimable(alice.address)).to.equal(MW * PRICE + stake);
+      expect(await market.claimable(buyer.address)).to.equal(stake + MW * PRICE);
+      expect((await market.getCommitment(2n)).settled).to.equal(true);
     });
   });
 
@@ -455,6 +610,7 @@ describe("FlexibilityMarket", function () {
         .to.be.revertedWithCustomError(f.market, "FlexibilityRevenueAssetMismatch")
         .withArgs(await wrong.getAddress(), f.stranger.address);
       await networkHelpers.time.increaseTo(f.terms.windowEnd + 120n);
+      await f.meterLedger(f.alice, f.batteries[0], 0n, 2n * MW);
       await f.market.settleWithReadings(1n, ...(await f.readings(f.batteries[0], 0n, 2n * MW)));
       await f.intake.setPullShort(true);
       await expect(f.market.payRevenue(await f.intake.getAddress()))

@@ -72,8 +72,9 @@ export async function registerDevice(
 }
 
 /**
- * Submits signed meter readings for `deviceId` at `timestamps` (each at most an hour after the previous one), with
- * the cumulative counter rising by `deltasWh[i]` at reading `i`. The first reading of a device only sets its baseline.
+ * Submits signed meter readings for `deviceId` at `timestamps` (each inside the clock hour of the previous one), with
+ * the cumulative counter rising by `deltasWh[i]` at reading `i`. A device's first reading only sets its baseline and
+ * is the owner's act: it goes through `resumeMetering`, sent by the device's owner (one of the node's accounts).
  */
 export async function meter(
   energy: MeteredEnergy,
@@ -82,9 +83,11 @@ export async function meter(
   timestamps: bigint[],
   deltasWh: bigint[],
 ): Promise<void> {
+  const provider = energy.runner!.provider! as unknown as { getSigner(address: string): Promise<Signer> };
   const { chainId } = await energy.runner!.provider!.getNetwork();
   const domain = meteredEnergyDomain(await energy.getAddress(), chainId);
-  let cumulativeWh = (await energy.meterState(deviceId)).cumulativeWh;
+  const state = await energy.meterState(deviceId);
+  let cumulativeWh = state.cumulativeWh;
   const readings = [];
   const signatures = [];
   for (let i = 0; i < timestamps.length; i++) {
@@ -93,5 +96,10 @@ export async function meter(
     readings.push(reading);
     signatures.push(await signReading(signer, domain, reading));
   }
-  await (await energy.submitReadings(readings, signatures)).wait();
+  if (state.timestamp === 0n && readings.length > 0) {
+    const registry = DeviceRegistry__factory.connect(await energy.registry(), energy.runner);
+    const owner = await provider.getSigner((await registry.meteringProfile(deviceId)).owner);
+    await (await energy.connect(owner).resumeMetering(readings.shift()!, signatures.shift()!)).wait();
+  }
+  if (readings.length > 0) await (await energy.submitReadings(readings, signatures)).wait();
 }

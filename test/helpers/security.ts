@@ -83,13 +83,11 @@ export async function deployEnergyScenario(
   await time.increaseTo(start + HOUR);
   const sign = (reading: MeterReading, key: Signer = meter, onDomain: TypedDataDomain = domain) =>
     key.signTypedData(onDomain, METER_READING_TYPES, { ...reading });
-  for (const [cumulativeWh, timestamp] of [
-    [500n, start],
-    [500n + 3n * MWH, start + HOUR],
-  ]) {
-    const reading = { deviceId, cumulativeWh, timestamp };
-    await energy.submitReading(reading, await sign(reading));
-  }
+  // The owner starts metering; the next reading, an hour later, mints.
+  const baseline = { deviceId, cumulativeWh: 500n, timestamp: start };
+  await energy.connect(producer).resumeMetering(baseline, await sign(baseline));
+  const reading = { deviceId, cumulativeWh: 500n + 3n * MWH, timestamp: start + HOUR };
+  await energy.submitReading(reading, await sign(reading));
   const batch = batchIdOfReading(deviceId, start + HOUR);
   const rec = certificateIdOfBatch(batch);
   await energy.connect(producer).setApprovalForAll(await certificates.getAddress(), true);

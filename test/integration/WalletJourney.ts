@@ -98,9 +98,12 @@ describe("a wallet journey on a local node", function () {
     await provider.send("evm_setNextBlockTimestamp", [Number(t0 + 2n * HOUR + 60n)]);
     await provider.send("evm_mine", []);
 
+    // The owner starts metering with the first reading (the baseline); the relayer submits the rest.
+    await mined(energy.connect(owner).resumeMetering(readings[0], signatures[0]));
+
     // A reading signed by another key is refused, and the wallet sees the reason, not hex.
     const forged = await signReading(relayer, domain, readings[1]);
-    const failure = await energy.submitReadings([readings[0], readings[1]], [signatures[0], forged]).then(
+    const failure = await energy.submitReadings([readings[1], readings[2]], [forged, signatures[2]]).then(
       () => undefined,
       (error: unknown) => error,
     );
@@ -108,7 +111,7 @@ describe("a wallet journey on a local node", function () {
       `reverted with MeteredEnergyInvalidSigner(deviceId=${deviceId}, recovered=${relayer.address}, expected=${meter.address})`,
     );
 
-    await mined(energy.submitReadings(readings, signatures));
+    await mined(energy.submitReadings(readings.slice(1), signatures.slice(1)));
     const firstHour = batchId(deviceId, t0 / HOUR);
     const secondHour = batchId(deviceId, t0 / HOUR + 1n);
     expect(await energy.balanceOf(owner.address, firstHour)).to.equal(1_500_000n);

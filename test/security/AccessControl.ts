@@ -17,13 +17,17 @@ const { ethers, networkHelpers, provider } = await network.create();
  * - `public`: anyone (the note says what else protects it: a signature, an approval, the caller's own funds).
  * - `role`: an OpenZeppelin AccessControl role of the same contract (`DEFAULT_ADMIN_ROLE` = the role admin).
  * - `owner`: the Ownable owner. `vault`: the note's own vault. `note`: one of this vault's notes.
- * - `deviceOwner`: the registry's owner of the device. `provider`: the account that made the commitment.
+ * - `deviceOwner`: the registry's owner of the device (`meterOwner`: the same, checked by MeteredEnergy for a reading
+ *   of the device). `provider`: the account that made the commitment.
  * - `clusterProvider`: the account that registered the GPU cluster. `clusterOperator`: its scheduler key or provider.
  */
 type Guard =
   | { kind: "public"; note: string }
   | { kind: "role"; role: string }
-  | { kind: "owner" | "vault" | "note" | "deviceOwner" | "provider" | "clusterProvider" | "clusterOperator" };
+  | {
+      kind:
+        "owner" | "vault" | "note" | "deviceOwner" | "meterOwner" | "provider" | "clusterProvider" | "clusterOperator";
+    };
 
 const open = (note: string): Guard => ({ kind: "public", note });
 const role = (name: string): Guard => ({ kind: "role", role: name });
@@ -67,7 +71,7 @@ const MATRIX: Record<string, Record<string, Guard>> = {
     ...ERC1155_MOVES,
     submitReading: open("EIP-712 signature of the device's current signer"),
     submitReadings: open("EIP-712 signature of each device's current signer"),
-    resumeMetering: open("EIP-712 signature of the device's current signer"),
+    resumeMetering: { kind: "meterOwner" },
     consume: open("holder or approved operator"),
     pause: role("PAUSER_ROLE"),
     unpause: role("PAUSER_ROLE"),
@@ -302,6 +306,8 @@ describe("access-control matrix", function () {
     const contract = contractOf(f, name).connect(caller) as BaseContract;
     let args = fragment.inputs.map(zero);
     if (MATRIX[name][fragment.name].kind === "deviceOwner") args = [1n, caller.address];
+    if (MATRIX[name][fragment.name].kind === "meterOwner")
+      args = [{ deviceId: 1n, cumulativeWh: 0n, timestamp: 1n }, "0x"];
     if (MATRIX[name][fragment.name].kind === "provider") args = [1n, caller.address];
     if (MATRIX[name][fragment.name].kind === "clusterProvider") args = [1n, ...args.slice(1)];
     if (MATRIX[name][fragment.name].kind === "clusterOperator") args = [f.creditId, ...args.slice(1)];
@@ -439,6 +445,20 @@ describe("access-control matrix", function () {
             }
             const device = await registry.getDevice(1n);
             expect([device.owner, device.signer]).to.deep.equal([f.nextOwner.address, f.meter.address]);
+          });
+        }
+
+        if (guard.kind === "meterOwner") {
+          it("reverts for a stranger, the registrar, the device's signer and the previous owner", async function () {
+            const f = await load();
+            const energy = f.contracts.MeteredEnergy;
+            await f.contracts.DeviceRegistry.connect(f.deviceOwner).setOwner(1n, f.nextOwner.address);
+            for (const caller of [f.stranger, f.deployer, f.meter, f.deviceOwner]) {
+              await expect(call(f, name, fragmentOf(f), caller))
+                .to.be.revertedWithCustomError(energy, "MeteredEnergyNotDeviceOwner")
+                .withArgs(1n, f.nextOwner.address, caller.address);
+            }
+            expect((await energy.meterState(1n)).timestamp).to.equal(0n);
           });
         }
 

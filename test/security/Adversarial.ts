@@ -279,7 +279,11 @@ describe("adversarial tokens and receivers", function () {
         return [r, await meter.signTypedData(domain, METER_READING_TYPES, { ...r })] as const;
       };
       await networkHelpers.time.increaseTo(t0 + 1_200n);
-      await f.contracts.MeteredEnergy.submitReading(...(await reading(0n, t0)));
+      // The owner (the receiver contract) starts metering.
+      await f.receiver.execute(
+        await f.contracts.MeteredEnergy.getAddress(),
+        f.contracts.MeteredEnergy.interface.encodeFunctionData("resumeMetering", [...(await reading(0n, t0))]),
+      );
       return { ...f, receiverAddress, reading, t0 };
     }
 

@@ -44,17 +44,26 @@ contract DomainForkTest is Test {
     }
 
     function test_submitReading_rejectsAReadingSignedBeforeTheFork() public {
-        IMeteredEnergy.MeterReading memory reading = IMeteredEnergy.MeterReading(1, 500, uint64(block.timestamp));
+        uint64 start = uint64(block.timestamp);
+        IMeteredEnergy.MeterReading memory baseline = IMeteredEnergy.MeterReading(1, 500, start);
+        energy.resumeMetering(baseline, _sign(METER_KEY, energy.readingDigest(baseline)));
+        vm.warp(start + 600);
+        // The counter did not move, so nothing is minted to this (non-receiver) owner.
+        IMeteredEnergy.MeterReading memory reading = IMeteredEnergy.MeterReading(1, 500, start + 600);
         bytes memory signature = _sign(METER_KEY, energy.readingDigest(reading));
-        assertEq(energy.verifyReading(reading, signature), vm.addr(METER_KEY), "valid before the fork");
 
         vm.chainId(block.chainid + 1);
         vm.expectPartialRevert(IMeteredEnergy.MeteredEnergyInvalidSigner.selector);
         energy.submitReading(reading, signature);
-        assertEq(energy.meterState(1).timestamp, 0, "nothing applied");
+        assertEq(energy.meterState(1).timestamp, start, "nothing applied");
 
-        energy.submitReading(reading, _sign(METER_KEY, energy.readingDigest(reading)));
-        assertEq(energy.meterState(1).cumulativeWh, 500, "re-signed for the new chain");
+        bytes memory resigned = _sign(METER_KEY, energy.readingDigest(reading));
+        energy.submitReading(reading, resigned);
+        assertEq(energy.meterState(1).timestamp, start + 600, "re-signed for the new chain");
+        // Settlement proofs follow the chain too.
+        assertEq(energy.verifyReading(reading, resigned), vm.addr(METER_KEY), "new chain's signature");
+        vm.expectPartialRevert(IMeteredEnergy.MeteredEnergyInvalidSigner.selector);
+        energy.verifyReading(reading, signature);
     }
 
     function test_attestationDigest_followsTheChain() public {

@@ -87,7 +87,10 @@ contract MutantsTest is Test {
                 metadataURI: "ipfs://solar"
             })
         );
-        _submit(BASELINE_WH, START);
+        // The owner (a contract) starts metering.
+        (IMeteredEnergy.MeterReading memory first, bytes memory firstSig) = _signed(BASELINE_WH, START);
+        vm.prank(address(owner));
+        energy.resumeMetering(first, firstSig);
     }
 
     // --- pause: a reading that mints nothing never reaches the paused `_update`, so the entry points must stop it
@@ -119,11 +122,13 @@ contract MutantsTest is Test {
         energy.pause();
 
         vm.expectRevert(Pausable.EnforcedPause.selector);
+        vm.prank(address(owner));
         energy.resumeMetering(reading, signature);
         assertEq(energy.meterState(deviceId).timestamp, START, "meter did not move");
         assertEq(energy.meterState(deviceId).baselineWh, BASELINE_WH, "baseline did not move");
 
         energy.unpause();
+        vm.prank(address(owner));
         energy.resumeMetering(reading, signature);
         assertEq(energy.meterState(deviceId).timestamp, later, "resumed after unpausing");
     }

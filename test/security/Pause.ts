@@ -47,7 +47,7 @@ const PAUSE_MATRIX: Record<"MeteredEnergy" | "RenewableCertificates", Record<str
         const timestamp = f.lastReadingAt + 2n * HOUR;
         await warpTo(timestamp);
         const reading = { deviceId: f.deviceId, cumulativeWh: 500n + 4n * MWH, timestamp };
-        return f.energy.resumeMetering(reading, await f.sign(reading));
+        return f.energy.connect(f.producer).resumeMetering(reading, await f.sign(reading));
       },
     },
     consume: { blocked: (f) => f.energy.connect(f.producer).consume(f.producer.address, [f.batch], [1n], id("job")) },

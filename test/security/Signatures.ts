@@ -92,8 +92,19 @@ async function signaturesFixture() {
     chainId,
     verifyingContract: marketAddress,
   };
-  const start: MeterReading = { deviceId: 2n, cumulativeWh: 0n, timestamp: windowStart - 60n };
-  const end: MeterReading = { deviceId: 2n, cumulativeWh: 800n, timestamp: terms.windowEnd + 60n };
+  const start: MeterReading = { deviceId: 2n, cumulativeWh: 0n, timestamp: windowStart };
+  const end: MeterReading = { deviceId: 2n, cumulativeWh: 800n, timestamp: terms.windowEnd };
+  // The battery's readings went through the kWh ledger (its owner started metering at the window start), as
+  // settlement requires.
+  const batteryDomain = { ...f.domain };
+  await f.contracts.MeteredEnergy.connect(f.producer).resumeMetering(
+    start,
+    await batteryMeter.signTypedData(batteryDomain, METER_READING_TYPES, { ...start }),
+  );
+  await f.contracts.MeteredEnergy.submitReading(
+    end,
+    await batteryMeter.signTypedData(batteryDomain, METER_READING_TYPES, { ...end }),
+  );
   const attestation = { commitmentId: 2n, deliveredWh: 600n };
 
   // The next reading of the solar device, ten minutes after its last one (the clock is already past it).
@@ -172,10 +183,12 @@ describe("signature suite", function () {
     it("reverts when timestamped in the future (readings carry no deadline; time only moves forward)", async function () {
       const f = await load();
       const energy = f.contracts.MeteredEnergy;
-      const future = { ...f.next, timestamp: BigInt(await networkHelpers.time.latest()) + 3_600n };
-      await expect(energy.submitReading(future, await f.sign(future)))
+      // The battery's last reading is at the window end, on an hour boundary: the end of its next hour is still ahead.
+      const future = { deviceId: 2n, cumulativeWh: f.end.cumulativeWh, timestamp: f.terms.windowEnd + HOUR };
+      expect(future.timestamp).to.be.greaterThan(BigInt(await networkHelpers.time.latest()) + 1n);
+      await expect(energy.submitReading(future, await f.sign(future, f.batteryMeter)))
         .to.be.revertedWithCustomError(energy, "MeteredEnergyReadingInFuture")
-        .withArgs(f.deviceId, future.timestamp, BigInt(await networkHelpers.time.latest()) + 1n);
+        .withArgs(2n, future.timestamp, BigInt(await networkHelpers.time.latest()) + 1n);
     });
 
     it("reverts on the malleable high-s twin of a genuine signature", async function () {
@@ -209,11 +222,11 @@ describe("signature suite", function () {
       // The flexibility window already moved the clock hours past the device's last reading.
       const resume = { ...f.next, timestamp: BigInt(await networkHelpers.time.latest()) };
       expect(resume.timestamp - f.lastReadingAt).to.be.greaterThan(HOUR);
-      await expect(energy.resumeMetering(resume, highS(await f.sign(resume))))
+      await expect(energy.connect(f.producer).resumeMetering(resume, highS(await f.sign(resume))))
         .to.be.revertedWithCustomError(energy, "MeteredEnergyInvalidSigner")
         .withArgs(f.deviceId, ZeroAddress, f.meter.address);
       await f.contracts.DeviceRegistry.connect(f.producer).rotateSigner(f.deviceId, f.other.address);
-      await expect(energy.resumeMetering(resume, await f.sign(resume)))
+      await expect(energy.connect(f.producer).resumeMetering(resume, await f.sign(resume)))
         .to.be.revertedWithCustomError(energy, "MeteredEnergyInvalidSigner")
         .withArgs(f.deviceId, f.meter.address, f.other.address);
       expect((await energy.meterState(f.deviceId)).timestamp).to.equal(f.lastReadingAt);

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { certificateId, DeviceKind, gridZone } from "../../sdk/energy.js";
+import { certificateId, DeviceKind, gridZone, meteredEnergyDomain, signReading } from "../../sdk/energy.js";
 import { parseReadingsFile } from "../../sdk/readings.js";
 import {
   ComputeMarket__factory,
@@ -121,12 +121,12 @@ describe("operator tasks on a local node", function () {
       3_200_000n,
       3_800_000n,
     ]);
-    expect(await energy.verifyReading(readings.readings[3], readings.readings[3].signature)).to.equal(meterKey.address);
 
-    // submit: the first reading sets the baseline, the other three mint 1.8 MWh to the owner
+    // submit: the owner (the operator) starts metering with the first reading, the other three mint 1.8 MWh
     const submitted = await task("readings", "submit", file);
     expect(submitted).to.match(/^1\s+4\s+3\s+1\s+0\s+1\.8 MWh$/m);
     expect(await energy.mintedWh(1n)).to.equal(1_800_000n);
+    expect(await energy.verifyReading(readings.readings[3], readings.readings[3].signature)).to.equal(meterKey.address);
     // a second submission of the same file sends nothing and mints nothing
     expect(await task("readings", "submit", file)).to.match(/^1\s+0\s+0\s+0\s+4\s+0 Wh$/m);
     expect(await energy.mintedWh(1n)).to.equal(1_800_000n);
@@ -250,6 +250,8 @@ describe("operator tasks on a local node", function () {
     );
     const latest = await provider.getBlock("latest");
     await travel(request.windowEnd - BigInt(latest!.timestamp) + 60n);
+    // The readings that prove delivery go through the kWh ledger first (the owner starts metering with the first).
+    expect(await task("readings", "submit", proof)).to.match(/^\d+\s+2\s+1\s+1\s+0\s+250 kWh$/m);
     const before = await market.claimable(deployer.address);
     const settled = await task("flex", "settle", "1", "--readings", proof);
     // 250 of the 300 kWh cap: 50.00 paid, the stake slashed by 50/300 of 6.00 = 1.00
@@ -310,5 +312,92 @@ describe("operator tasks on a local node", function () {
     expect(distributed).to.match(/^1\s+40,000\.00 tUSD/m);
     expect(await vault.lastDistributedPeriod()).to.equal(1n);
     expect((await vault.periodReport(1n)).revenue).to.equal(usd(40_000n));
+  });
+  it("refuses to relay across an outage and lets the device's owner resume metering", async function () {
+    const meterKey = Wallet.createRandom();
+    const env = { LOCALHOST_RPC_URL: node.url, METER_KEY: meterKey.privateKey };
+    const task = (...args: string[]) => runHardhat([...args, "--network", "localhost"], env);
+    // Setup that is not under test goes straight to the contracts: a device whose owner (the operator) started
+    // metering two hours ago and whose reading an hour later was relayed.
+    const deployer = Wallet.fromPhrase(DEV_MNEMONIC, provider);
+    const registry = DeviceRegistry__factory.connect(record("DeviceRegistry"), deployer);
+    const energy = MeteredEnergy__factory.connect(record("MeteredEnergy"), deployer);
+    await (
+      await registry.registerDevice({
+        kind: DeviceKind.Solar,
+        capacityW: 1_000_000n,
+        gridZone: gridZone("ERCOT-NORTH"),
+        signer: meterKey.address,
+        owner: deployer.address,
+        commissionedAt: 0n,
+        metadataURI: "",
+      })
+    ).wait();
+    const deviceId = await registry.deviceCount();
+    const latest = BigInt((await provider.getBlock("latest"))!.timestamp);
+    const t0 = (latest / HOUR) * HOUR - 6n * HOUR;
+    const domain = meteredEnergyDomain(await energy.getAddress(), (await provider.getNetwork()).chainId);
+    const baseline = { deviceId, cumulativeWh: 1_000_000n, timestamp: t0 };
+    await (await energy.resumeMetering(baseline, await signReading(meterKey, domain, baseline))).wait();
+    const next = { deviceId, cumulativeWh: 1_500_000n, timestamp: t0 + HOUR };
+    await (await energy.submitReading(next, await signReading(meterKey, domain, next))).wait();
+
+    // The meter was offline: its next readings are at t0 + 3 h and t0 + 4 h, so the first crosses an hour boundary.
+    const later = join(workDir, "later.json");
+    await task(
+      "readings",
+      "sign",
+      deviceId.toString(),
+      "--key-env",
+      "METER_KEY",
+      "--count",
+      "2",
+      "--energy",
+      "100 kWh",
+      "--start-wh",
+      "1.7 MWh",
+      "--end",
+      (t0 + 4n * HOUR).toString(),
+      "--out",
+      later,
+    );
+    const refused = await attempt(["readings", "submit", later, "--network", "localhost"], env);
+    expect(refused.ok).to.equal(false);
+    expect(refused.output).to.include("crosses the hour boundary");
+    expect(refused.output).to.include("readings resume");
+    expect((await energy.meterState(deviceId)).timestamp).to.equal(t0 + HOUR);
+
+    // The owner resumes from the first reading after the outage: the 200 kWh over the gap are reported, not minted.
+    expect(await task("readings", "resume", later)).to.match(
+      new RegExp(`^${deviceId}\\s+resumed\\s+.+\\s+200 kWh$`, "m"),
+    );
+    expect(await task("readings", "submit", later)).to.match(
+      new RegExp(`^${deviceId}\\s+1\\s+1\\s+0\\s+1\\s+100 kWh$`, "m"),
+    );
+    expect(await energy.mintedWh(deviceId)).to.equal(600_000n);
+    expect((await energy.meterState(deviceId)).baselineWh).to.equal(1_200_000n);
+
+    // Without --end, signing continues from the device's on-chain state: the next reading is on the next hour boundary
+    // and adds one step, so a relayer can submit it straight away.
+    const next2 = join(workDir, "next.json");
+    await task(
+      "readings",
+      "sign",
+      deviceId.toString(),
+      "--key-env",
+      "METER_KEY",
+      "--count",
+      "1",
+      "--energy",
+      "50 kWh",
+      "--out",
+      next2,
+    );
+    const continued = parseReadingsFile(readFileSync(next2, "utf8")).readings;
+    expect(continued.map((reading) => [reading.timestamp, reading.cumulativeWh])).to.deep.equal([
+      [t0 + 5n * HOUR, 1_850_000n],
+    ]);
+    await task("readings", "submit", next2);
+    expect(await energy.mintedWh(deviceId)).to.equal(650_000n);
   });
 });

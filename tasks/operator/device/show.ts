@@ -27,6 +27,8 @@ export default operatorAction<Args>(async (args, operator) => {
     ["owner", device.owner],
     ["meter signer", device.signer],
     ["commissioned", formatTime(device.commissionedAt)],
+    ["active since", formatTime(device.activeSince)],
+    ["signer since", formatTime(device.signerSince)],
     ["metadata URI", device.metadataURI || "-"],
     ["meter counter", formatEnergy(meter.cumulativeWh)],
     ["last reading", formatTime(meter.timestamp)],

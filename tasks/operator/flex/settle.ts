@@ -23,8 +23,9 @@ const ATTESTATION_TYPES = {
 
 /**
  * `flex settle <commitmentId>`: proves delivery after the window. An export is proven by two signed readings of
- * the device from `--readings` (the last at or before the window start, the first at or after its end); a
- * consume-less commitment by the caller's own verifier attestation of `--delivered` energy (VERIFIER_ROLE).
+ * the device from `--readings` inside the window (the first at or after its start, the last at or before its end,
+ * each within the request's tolerance of the edge) that the kWh ledger has already accepted up to; a consume-less
+ * commitment by the caller's own verifier attestation of `--delivered` energy (VERIFIER_ROLE).
  */
 export default operatorAction<Args>(async (args, operator) => {
   const market = FlexibilityMarket__factory.connect(
@@ -44,10 +45,17 @@ export default operatorAction<Args>(async (args, operator) => {
     const ofDevice = file.readings
       .filter((reading) => reading.deviceId === commitment.deviceId)
       .sort((a, b) => Number(a.timestamp - b.timestamp));
-    const start = ofDevice.filter((reading) => reading.timestamp <= request.windowStart).at(-1);
-    const end = ofDevice.find((reading) => reading.timestamp >= request.windowEnd);
+    const tolerance = request.readingTolerance;
+    const start = ofDevice.find(
+      (reading) => reading.timestamp >= request.windowStart && reading.timestamp <= request.windowStart + tolerance,
+    );
+    const end = ofDevice
+      .filter((reading) => reading.timestamp <= request.windowEnd && reading.timestamp + tolerance >= request.windowEnd)
+      .at(-1);
     if (start === undefined || end === undefined) {
-      throw new Error(`${args.readings} has no readings of device ${commitment.deviceId} around the window`);
+      throw new Error(
+        `${args.readings} has no readings of device ${commitment.deviceId} within ${tolerance} s inside the window's edges`,
+      );
     }
     const plain = ({ deviceId, cumulativeWh, timestamp }: SignedReading) => ({ deviceId, cumulativeWh, timestamp });
     console.log(`Metered ${formatEnergy(end.cumulativeWh - start.cumulativeWh)} between the two readings`);

@@ -1,7 +1,13 @@
 import { Wallet } from "ethers";
 import { readFileSync, writeFileSync } from "node:fs";
 
-import { meteredEnergyDomain, signReading, type MeterReading } from "../../../sdk/energy.js";
+import {
+  crossesHour,
+  meteredEnergyDomain,
+  readingSchedule,
+  signReading,
+  type MeterReading,
+} from "../../../sdk/energy.js";
 import { stringifyReadingsFile } from "../../../sdk/readings.js";
 import { formatEnergy, parseEnergy } from "../../../sdk/units.js";
 import { DeviceRegistry__factory, MeteredEnergy__factory } from "../../../typechain-types/index.js";
@@ -25,7 +31,9 @@ interface Args {
  * `readings sign <deviceId>`: what a device gateway does. It signs meter readings with the device key (read from an
  * environment variable, never from the command line) into a file that `readings submit` sends. The readings come
  * from `--input` (a JSON list of `{ "timestamp": ..., "cumulative": "12.5 kWh" }`) or are generated: `--count`
- * readings `--interval` seconds apart ending at `--end`, each adding `--energy` to the counter.
+ * readings `--interval` seconds apart (a divisor of an hour) on the interval's grid, each adding `--energy` to the
+ * counter. Generated readings follow the hour rule from the device's on-chain state: they continue right after its
+ * last accepted reading (or, with `--end`, end there), so each closes inside one clock hour.
  */
 export default operatorAction<Args>(async (args, operator) => {
   const deviceId = parseId(args.deviceId, "device id");
@@ -45,17 +53,34 @@ export default operatorAction<Args>(async (args, operator) => {
     console.warn(`Warning: ${device.address} is not the registered signer ${profile.signer} of device ${deviceId}`);
   }
   const now = BigInt(latest?.timestamp ?? 0);
+  const interval = BigInt(args.interval);
+  // Continuing from the ledger, the first generated reading already closes an interval, so it adds a step.
+  const continuing = args.end === "" && meter.timestamp !== 0n;
+  const step = parseEnergy(args.energy);
 
   const readings: MeterReading[] =
     args.input !== ""
       ? readInput(args.input, deviceId, now)
       : generate(deviceId, {
           count: args.count,
-          step: parseEnergy(args.energy),
-          interval: BigInt(args.interval),
-          end: parseTime(args.end, now),
-          start: args.startWh === "" ? meter.cumulativeWh : parseEnergy(args.startWh),
+          step,
+          timestamps: readingSchedule({
+            count: args.count,
+            interval,
+            // Continue from the ledger unless told where to end; a fresh device's readings end now (on the grid).
+            after: args.end === "" ? meter.timestamp : undefined,
+            end: args.end === "" ? (now / interval) * interval : parseTime(args.end, now),
+          }),
+          start: args.startWh === "" ? meter.cumulativeWh + (continuing ? step : 0n) : parseEnergy(args.startWh),
         });
+  const latestReading = readings.at(-1);
+  // Continuing from the ledger without an end means "up to now"; an explicit --end may lie ahead (signed in advance).
+  if (args.input === "" && continuing && latestReading !== undefined && latestReading.timestamp > now) {
+    throw new Error(
+      `the last reading would be at ${formatTime(latestReading.timestamp)}, after the latest block: lower --count`,
+    );
+  }
+  warnAboutGaps(readings, meter.timestamp);
 
   const domain = meteredEnergyDomain(meterAddress, operator.chainId);
   const signed = [];
@@ -76,17 +101,28 @@ export default operatorAction<Args>(async (args, operator) => {
 
 function generate(
   deviceId: bigint,
-  plan: { count: number; step: bigint; interval: bigint; end: bigint; start: bigint },
+  plan: { count: number; step: bigint; timestamps: bigint[]; start: bigint },
 ): MeterReading[] {
-  if (plan.count < 1) throw new Error("--count must be at least 1");
-  if (plan.interval < 1n) throw new Error("--interval must be at least 1 second");
-  const firstTimestamp = plan.end - BigInt(plan.count - 1) * plan.interval;
-  if (firstTimestamp <= 0n) throw new Error("the readings would start before 1970: lower --count or --interval");
-  return Array.from({ length: plan.count }, (_, index) => ({
+  return plan.timestamps.map((timestamp, index) => ({
     deviceId,
-    timestamp: firstTimestamp + BigInt(index) * plan.interval,
+    timestamp,
     cumulativeWh: plan.start + BigInt(index) * plan.step,
   }));
+}
+
+/** Says where the ledger will refuse a reading because its interval crosses an hour boundary. */
+function warnAboutGaps(readings: MeterReading[], lastOnChain: bigint) {
+  let last = lastOnChain;
+  for (const reading of [...readings].sort((a, b) => Number(a.timestamp - b.timestamp))) {
+    if (reading.timestamp <= last) continue;
+    if (last !== 0n && crossesHour(last, reading.timestamp)) {
+      console.warn(
+        `Warning: the reading at ${formatTime(reading.timestamp)} crosses an hour boundary after ${formatTime(last)}; ` +
+          "only the device's owner can resume metering from it (readings resume)",
+      );
+    }
+    last = reading.timestamp;
+  }
 }
 
 function readInput(path: string, deviceId: bigint, now: bigint): MeterReading[] {

@@ -1,10 +1,13 @@
-import { readFileSync } from "node:fs";
+import { ZeroAddress } from "ethers";
 
-import { parseReadingsFile, type SignedReading } from "../../../sdk/readings.js";
+import { crossesHour, decodeBatchId, hourBoundaryAfter } from "../../../sdk/energy.js";
+import type { SignedReading } from "../../../sdk/readings.js";
 import { formatEnergy } from "../../../sdk/units.js";
-import { MeteredEnergy__factory } from "../../../typechain-types/index.js";
+import { DeviceRegistry__factory } from "../../../typechain-types/index.js";
 import { renderTable } from "../../common/table.js";
 import { operatorAction } from "../context.js";
+import { formatTime } from "../parse.js";
+import { loadReadings, plain } from "./file.js";
 
 interface Args {
   file: string;
@@ -23,19 +26,17 @@ interface DeviceTally {
 
 /**
  * `readings submit <file>`: sends a signed-readings file in batches. Readings at or before a device's last
- * on-chain reading are left out (so a file can be resubmitted after a partial run); any other bad reading makes
- * its batch revert with the decoded reason, and the batches before it stay applied.
+ * on-chain reading are left out (so a file can be resubmitted after a partial run). A device with no reading yet
+ * is started first (its earliest reading becomes the baseline), which only its owner may do: run by anyone else,
+ * the task stops and says so. A reading whose interval crosses an hour boundary after the previous one cannot be
+ * relayed (the ledger mints each Wh in its own hour): the task stops before sending anything and points to
+ * `readings resume`. Any other bad reading makes its batch revert with the decoded reason, and the batches before
+ * it stay applied.
  */
 export default operatorAction<Args>(async (args, operator) => {
-  const file = parseReadingsFile(readFileSync(args.file, "utf8"));
-  const meterAddress = operator.address("MeteredEnergy", args.meter);
-  if (file.chainId !== operator.chainId || file.meteredEnergy !== meterAddress) {
-    throw new Error(
-      `${args.file} is signed for MeteredEnergy ${file.meteredEnergy} on chain ${file.chainId}, not ${meterAddress} on chain ${operator.chainId}`,
-    );
-  }
   if (args.batchSize < 1) throw new Error("--batch-size must be at least 1");
-  const energy = MeteredEnergy__factory.connect(meterAddress, operator.signer);
+  const { energy, byDevice } = loadReadings(args.file, operator, args.meter);
+  const registry = DeviceRegistry__factory.connect(await energy.registry(), operator.signer);
 
   const tallies = new Map<bigint, DeviceTally>();
   const tally = (deviceId: bigint) => {
@@ -47,26 +48,50 @@ export default operatorAction<Args>(async (args, operator) => {
     return entry;
   };
 
-  // Order per device by time: the contract accepts each device's readings only in increasing time.
-  const sorted = [...file.readings].sort((a, b) =>
-    a.deviceId === b.deviceId ? Number(a.timestamp - b.timestamp) : a.deviceId < b.deviceId ? -1 : 1,
-  );
   const pending: SignedReading[] = [];
-  const lastOnChain = new Map<bigint, bigint>();
-  for (const reading of sorted) {
-    if (!lastOnChain.has(reading.deviceId)) {
-      lastOnChain.set(reading.deviceId, (await energy.meterState(reading.deviceId)).timestamp);
+  const baselines: SignedReading[] = [];
+  for (const [deviceId, readings] of byDevice) {
+    let last = (await energy.meterState(deviceId)).timestamp;
+    for (const reading of readings) {
+      if (reading.timestamp <= last) {
+        tally(deviceId).alreadyOnChain++;
+        continue;
+      }
+      if (last === 0n) {
+        const { owner } = await registry.meteringProfile(deviceId);
+        if (owner !== operator.signer.address) {
+          throw new Error(
+            `device ${deviceId} has no reading yet: its owner ${owner} starts its metering (readings resume ${args.file})`,
+          );
+        }
+        baselines.push(reading);
+      } else if (crossesHour(last, reading.timestamp)) {
+        throw new Error(
+          `device ${deviceId}: the reading at ${formatTime(reading.timestamp)} crosses the hour boundary ` +
+            `${formatTime(hourBoundaryAfter(last))} after the reading at ${formatTime(last)}; nothing was sent. ` +
+            `Add the reading at the boundary, or let the owner resume metering (readings resume ${args.file})`,
+        );
+      } else {
+        pending.push(reading);
+      }
+      last = reading.timestamp;
     }
-    if (reading.timestamp <= (lastOnChain.get(reading.deviceId) ?? 0n)) tally(reading.deviceId).alreadyOnChain++;
-    else pending.push(reading);
   }
 
+  for (const reading of baselines) {
+    await operator.send(
+      `Started metering of device ${reading.deviceId}`,
+      energy.resumeMetering(plain(reading), reading.signature),
+    );
+    tally(reading.deviceId).submitted++;
+    tally(reading.deviceId).baseline++;
+  }
   for (let start = 0; start < pending.length; start += args.batchSize) {
     const batch = pending.slice(start, start + args.batchSize);
     const receipt = await operator.send(
       `Submitted readings ${start + 1}-${start + batch.length} of ${pending.length}`,
       energy.submitReadings(
-        batch.map(({ deviceId, cumulativeWh, timestamp }) => ({ deviceId, cumulativeWh, timestamp })),
+        batch.map(plain),
         batch.map((reading) => reading.signature),
       ),
     );
@@ -74,12 +99,12 @@ export default operatorAction<Args>(async (args, operator) => {
     for (const log of receipt.logs) {
       const parsed = energy.interface.parseLog(log);
       if (parsed === null) continue;
-      if (parsed.name === "ReadingAccepted") {
-        const entry = tally(parsed.args.deviceId as bigint);
-        entry.accepted++;
-        entry.mintedWh += parsed.args.deltaWh as bigint;
-      } else if (parsed.name === "MeterBaselineSet") tally(parsed.args.deviceId as bigint).baseline++;
+      if (parsed.name === "ReadingAccepted") tally(parsed.args.deviceId as bigint).accepted++;
       else if (parsed.name === "ReadingSkipped") tally(parsed.args.deviceId as bigint).skipped++;
+      else if (parsed.name === "TransferSingle" && parsed.args.from === ZeroAddress) {
+        // A mint: the batch id carries the device.
+        tally(decodeBatchId(parsed.args.id as bigint).deviceId).mintedWh += parsed.args.value as bigint;
+      }
     }
   }
 
