@@ -673,9 +673,7 @@ contract ComputeMarketLifecycleTest is ComputeMarketBase {
         // 3 GPU-hours at 500 to 700 Wh each: 1,500 to 2,100 Wh. A tiny figure would show the lot 100% carbon-free.
         vm.expectRevert(abi.encodeWithSelector(IComputeMarket.ComputeEnergyBelowMinimum.selector, id, 1, 1_500));
         market.recordDelivery(id, _report(3, 1));
-        vm.expectRevert(
-            abi.encodeWithSelector(IComputeMarket.ComputeEnergyAboveMaximum.selector, id, 2_101, 2_100)
-        );
+        vm.expectRevert(abi.encodeWithSelector(IComputeMarket.ComputeEnergyAboveMaximum.selector, id, 2_101, 2_100));
         market.recordDelivery(id, _report(3, 2_101));
         vm.expectRevert(abi.encodeWithSelector(IComputeMarket.ComputeEnergyAboveMaximum.selector, id, 1, 0));
         market.recordDelivery(id, _report(0, 1));
@@ -809,7 +807,12 @@ contract ComputeMarketLifecycleTest is ComputeMarketBase {
         uint256 atLate = _refundRedeemingAt(late, gpuHours, delivered);
         assertLe(atLate, inGoodTime, "late redemption refunded more");
         // Whatever was redeemed could be served: GPU count x whole hours left at the redemption time.
-        uint256 hoursLeft = late < start ? 2 : late >= start + 7200 ? 0 : (start + 7200 - late) / 3600;
+        uint256 hoursLeft =
+            late < start
+                ? 2
+                : late >= start + 7200
+                    ? 0
+                    : (start + 7200 - late) / 3600;
         assertLe(atLate, uint256(4 * hoursLeft) * PRICE, "refund for hours that could not be served");
     }
 

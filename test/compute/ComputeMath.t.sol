@@ -63,7 +63,11 @@ contract ComputeMathTest is Test {
         assertEq(paid, held, "refunds != held");
     }
 
-    function testFuzz_refundShareDown_isFullWhenNothingDelivered(uint64 holder, uint64 others, uint128 price) public pure {
+    function testFuzz_refundShareDown_isFullWhenNothingDelivered(
+        uint64 holder,
+        uint64 others,
+        uint128 price
+    ) public pure {
         uint256 total = uint256(holder) + others;
         vm.assume(total > 0);
         uint256 held = ComputeMath.cost(total, price);
