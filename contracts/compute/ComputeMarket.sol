@@ -635,7 +635,8 @@ contract ComputeMarket is IComputeMarket, ERC1155Supply, ReentrancyGuardTransien
     }
 
     function _checkPayout(address payout, bool payoutIsIntake) private view {
-        if (payout == address(0)) revert ComputeInvalidPayout(address(0));
+        // Proceeds owed to the market itself could never leave it.
+        if (payout == address(0) || payout == address(this)) revert ComputeInvalidPayout(payout);
         if (payoutIsIntake) {
             address asset = IRevenueIntake(payout).revenueAsset();
             if (asset != address(_stablecoin)) revert ComputePayoutAssetMismatch(payout, asset, address(_stablecoin));

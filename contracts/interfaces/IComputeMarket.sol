@@ -328,7 +328,7 @@ interface IComputeMarket {
     error ComputeInvalidGridZone(bytes32 gridZone);
     /// @notice The operator key is the zero address.
     error ComputeInvalidOperator(address operator);
-    /// @notice The payout address is the zero address.
+    /// @notice The payout address is the zero address or the market itself.
     error ComputeInvalidPayout(address payout);
     /// @notice The revenue intake takes another asset than the market's stablecoin.
     error ComputePayoutAssetMismatch(address payout, address asset, address expected);

@@ -198,6 +198,9 @@ contract ComputeMarketTest is ComputeMarketBase {
         r.payout = address(0);
         vm.expectRevert(abi.encodeWithSelector(IComputeMarket.ComputeInvalidPayout.selector, address(0)));
         market.registerCluster(r);
+        r.payout = address(market);
+        vm.expectRevert(abi.encodeWithSelector(IComputeMarket.ComputeInvalidPayout.selector, address(market)));
+        market.registerCluster(r);
         assertEq(market.clusterCount(), 1, "count");
     }
 
