@@ -42,8 +42,9 @@ export interface RecSource {
 /** The revenue a lot's window produced. */
 export interface LotRevenue {
   sales: { buyer: string; receiver: string; gpuHours: bigint; cost: bigint }[];
+  /** The sales proceeds accrued to the cluster's payout address as compute revenue, sale by sale. */
   payouts: { payout: string; amount: bigint; viaIntake: boolean }[];
-  /** What buyers paid, all of it paid out as compute revenue. */
+  /** What buyers paid, all of it owed to the payout as compute revenue (pushed or claimed separately). */
   gross: bigint;
   /** What the provider's bond paid back to redeemers for undelivered GPU-hours. */
   refunds: bigint;
@@ -85,7 +86,7 @@ const SOURCES = [
 const MARKET = new Interface([
   "event WindowOffered(uint256 indexed creditId, uint256 indexed clusterId, uint64 start, uint64 end, uint64 capacity, uint128 pricePerGpuHour)",
   "event CreditsSold(uint256 indexed creditId, address indexed buyer, address indexed receiver, uint64 gpuHours, uint256 cost)",
-  "event ComputeRevenuePaid(uint256 indexed creditId, uint256 indexed clusterId, address indexed payout, uint256 amount, bool viaIntake)",
+  "event ComputeRevenueAccrued(uint256 indexed creditId, uint256 indexed clusterId, address indexed payout, uint256 amount, bool viaIntake)",
   "event KwhAttributed(uint256 indexed creditId, uint256 indexed kwhBatchId, uint256 indexed deviceId, uint256 hourStart, bytes32 gridZone, uint8 kind, uint256 wh)",
   "event RecsAttributed(uint256 indexed creditId, uint256 indexed recId, uint256 indexed receiptId, uint256 recs, uint256 wh)",
   "event DeliveryRecorded(uint256 indexed creditId, uint256 indexed clusterId, uint64 gpuHoursDelivered, uint64 gpuHoursRedeemed, uint256 whUsed, uint256 whHourlyMatched, uint256 whRecMatched, uint16 carbonFreeBps)",
@@ -202,7 +203,7 @@ export async function readLineage(
     gpuHours: args.gpuHours as bigint,
     cost: args.cost as bigint,
   }));
-  const payouts = (await byCredit("ComputeRevenuePaid")).map(({ args }) => ({
+  const payouts = (await byCredit("ComputeRevenueAccrued")).map(({ args }) => ({
     payout: args.payout as string,
     amount: args.amount as bigint,
     viaIntake: args.viaIntake as boolean,

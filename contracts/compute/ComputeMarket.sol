@@ -16,6 +16,7 @@ import {IRenewableCertificates} from "../interfaces/IRenewableCertificates.sol";
 import {IRevenueIntake} from "../interfaces/IRevenueIntake.sol";
 import {ComputeMath} from "../libraries/ComputeMath.sol";
 import {DeviceKinds} from "../libraries/DeviceKinds.sol";
+import {EnergyIds} from "../libraries/EnergyIds.sol";
 import {GridZones} from "../libraries/GridZones.sol";
 
 /// @title Joulestack compute market
@@ -39,6 +40,8 @@ contract ComputeMarket is IComputeMarket, ERC1155Supply, ReentrancyGuardTransien
     mapping(uint256 creditId => Window) private _windows;
     mapping(uint256 creditId => DeliveryLot) private _lots;
     mapping(uint256 creditId => mapping(address holder => uint64 gpuHours)) private _redeemedBy;
+    mapping(address payee => uint256 amount) private _directProceeds;
+    mapping(address payee => uint256 amount) private _intakeProceeds;
 
     /// @param stablecoin_ The stablecoin credits are sold for and bonds are posted in.
     /// @param energy_ The kWh token.
@@ -67,7 +70,9 @@ contract ComputeMarket is IComputeMarket, ERC1155Supply, ReentrancyGuardTransien
     function registerCluster(ClusterRegistration calldata registration) external returns (uint256 clusterId) {
         if (bytes(registration.gpuClass).length == 0) revert ComputeEmptyGpuClass();
         if (registration.gpuCount == 0) revert ComputeZeroGpuCount();
-        if (registration.whPerGpuHour == 0) revert ComputeZeroEnergyPerGpuHour();
+        if (registration.minWhPerGpuHour == 0 || registration.minWhPerGpuHour > registration.maxWhPerGpuHour) {
+            revert ComputeInvalidEnergyBounds(registration.minWhPerGpuHour, registration.maxWhPerGpuHour);
+        }
         if (!GridZones.isValid(registration.gridZone)) revert ComputeInvalidGridZone(registration.gridZone);
         if (registration.operator == address(0)) revert ComputeInvalidOperator(address(0));
         _checkPayout(registration.payout, registration.payoutIsIntake);
@@ -79,7 +84,8 @@ contract ComputeMarket is IComputeMarket, ERC1155Supply, ReentrancyGuardTransien
         cluster.payout = registration.payout;
         cluster.payoutIsIntake = registration.payoutIsIntake;
         cluster.gpuCount = registration.gpuCount;
-        cluster.whPerGpuHour = registration.whPerGpuHour;
+        cluster.minWhPerGpuHour = registration.minWhPerGpuHour;
+        cluster.maxWhPerGpuHour = registration.maxWhPerGpuHour;
         cluster.gridZone = registration.gridZone;
         cluster.gpuClass = registration.gpuClass;
 
@@ -90,7 +96,8 @@ contract ComputeMarket is IComputeMarket, ERC1155Supply, ReentrancyGuardTransien
             registration.gpuClass,
             registration.gpuCount,
             registration.gridZone,
-            registration.whPerGpuHour
+            registration.minWhPerGpuHour,
+            registration.maxWhPerGpuHour
         );
         emit ClusterPayoutChanged(clusterId, registration.payout, registration.payoutIsIntake);
     }
@@ -118,7 +125,7 @@ contract ComputeMarket is IComputeMarket, ERC1155Supply, ReentrancyGuardTransien
         if (amount == 0) revert ComputeZeroAmount();
         _clusters[clusterId].bondFree += amount;
         emit BondPosted(clusterId, msg.sender, amount);
-        _stablecoin.safeTransferFrom(msg.sender, address(this), amount);
+        _pull(msg.sender, amount);
     }
 
     /// @inheritdoc IComputeMarket
@@ -164,6 +171,8 @@ contract ComputeMarket is IComputeMarket, ERC1155Supply, ReentrancyGuardTransien
         window.end = end;
         window.pricePerGpuHour = pricePerGpuHour;
         window.capacity = capacity;
+        // capacity = gpuCount * hoursLong < 2^32 * 2^10.
+        window.redeemCap = uint48(capacity);
         emit WindowOffered(id, clusterId, start, end, capacity, pricePerGpuHour);
     }
 
@@ -196,8 +205,15 @@ contract ComputeMarket is IComputeMarket, ERC1155Supply, ReentrancyGuardTransien
         if (gpuHours == 0) revert ComputeZeroAmount();
         Window storage window = _existingWindow(id);
         if (block.timestamp >= window.end) revert ComputeCreditsExpired(id, window.end, block.timestamp);
+        (uint256 clusterId, ) = ComputeMath.decodeCreditId(id);
+        uint256 servable = _servable(window, _clusters[clusterId].gpuCount);
+        if (gpuHours > servable) revert ComputeRedemptionExceedsServable(id, gpuHours, servable, block.timestamp);
 
-        // redeemed <= sold <= capacity < 2^64, and the burn below reverts if the holder lacks the credits.
+        // servable <= redeemCap < 2^48 (checked above); redeemed <= sold <= capacity < 2^64, and the burn below
+        // reverts if the holder lacks the credits.
+        unchecked {
+            window.redeemCap = uint48(servable - gpuHours);
+        }
         window.redeemed += gpuHours;
         _redeemedBy[id][from] += gpuHours;
         _burn(from, id, gpuHours);
@@ -215,6 +231,7 @@ contract ComputeMarket is IComputeMarket, ERC1155Supply, ReentrancyGuardTransien
             revert ComputeNotOperator(clusterId, msg.sender);
         }
         _checkDeliverable(id, window, report);
+        _checkEnergyBounds(id, cluster, report);
         (uint256 whHourly, uint256 whRec) = _attribute(id, window, cluster, report);
         _recordLot(id, clusterId, window, report, whHourly, whRec);
         _drawEnergy(id, cluster, report);
@@ -237,27 +254,55 @@ contract ComputeMarket is IComputeMarket, ERC1155Supply, ReentrancyGuardTransien
     function claimRefund(uint256 id, address holder) external nonReentrant returns (uint256 amount) {
         Window storage window = _existingWindow(id);
         if (!window.settled) revert ComputeWindowNotSettled(id);
-        amount = _refundOf(window, _redeemedBy[id][holder]);
-        if (amount == 0) revert ComputeNothingToRefund(id, holder);
-
         uint64 holderRedeemed = _redeemedBy[id][holder];
+        // Nothing is owed when every redeemed GPU-hour was delivered (unclaimedRedeemed was set to zero).
+        if (holderRedeemed == 0 || window.unclaimedRedeemed == 0) revert ComputeNothingToRefund(id, holder);
+
+        amount = _refundOf(window, holderRedeemed);
         delete _redeemedBy[id][holder];
-        // Each holder's redeemed GPU-hours were counted into unclaimedRedeemed at settlement, and the refunds,
-        // rounded down, sum to at most the bond held for them.
+        // Each holder's redeemed GPU-hours were counted into unclaimedRedeemed at settlement, and a share of the bond
+        // held, rounded down, is at most all of it (all of it for the last claim).
         unchecked {
             window.unclaimedRedeemed -= holderRedeemed;
             window.bondHeld -= uint128(amount);
         }
-        if (window.unclaimedRedeemed == 0 && window.bondHeld != 0) {
-            // Everyone was refunded: the rounding dust goes back to the provider's bond.
-            (uint256 clusterId, ) = ComputeMath.decodeCreditId(id);
-            uint256 dust = window.bondHeld;
-            window.bondHeld = 0;
-            _clusters[clusterId].bondFree += dust;
-            emit BondReleased(id, clusterId, dust);
-        }
         emit RefundPaid(id, holder, amount);
-        _stablecoin.safeTransfer(holder, amount);
+        if (amount != 0) _stablecoin.safeTransfer(holder, amount);
+    }
+
+    /// @inheritdoc IComputeMarket
+    function pushProceeds(address payee) external nonReentrant returns (uint256 amount) {
+        uint256 direct = _directProceeds[payee];
+        uint256 viaIntake = _intakeProceeds[payee];
+        if (direct == 0 && viaIntake == 0) revert ComputeNothingToClaim(payee);
+        delete _directProceeds[payee];
+        delete _intakeProceeds[payee];
+        amount = direct + viaIntake;
+        if (direct != 0) {
+            emit ProceedsPaid(payee, payee, direct, false);
+            _stablecoin.safeTransfer(payee, direct);
+        }
+        if (viaIntake != 0) {
+            emit ProceedsPaid(payee, payee, viaIntake, true);
+            uint256 balanceBefore = _stablecoin.balanceOf(address(this));
+            _stablecoin.forceApprove(payee, viaIntake);
+            IRevenueIntake(payee).receiveRevenue(IRevenueIntake.RevenueSource.Compute, viaIntake);
+            _stablecoin.forceApprove(payee, 0);
+            // An intake that pulls less (or more) than it was paid would leave the books and the balance apart.
+            uint256 balanceAfter = _stablecoin.balanceOf(address(this));
+            uint256 pulled = balanceBefore > balanceAfter ? balanceBefore - balanceAfter : 0;
+            if (pulled != viaIntake) revert ComputeTransferShortfall(viaIntake, pulled);
+        }
+    }
+
+    /// @inheritdoc IComputeMarket
+    function claimProceeds(address to) external nonReentrant returns (uint256 amount) {
+        amount = _directProceeds[msg.sender] + _intakeProceeds[msg.sender];
+        if (amount == 0) revert ComputeNothingToClaim(msg.sender);
+        delete _directProceeds[msg.sender];
+        delete _intakeProceeds[msg.sender];
+        emit ProceedsPaid(msg.sender, to, amount, false);
+        _stablecoin.safeTransfer(to, amount);
     }
 
     // --- views ---
@@ -315,6 +360,19 @@ contract ComputeMarket is IComputeMarket, ERC1155Supply, ReentrancyGuardTransien
     }
 
     /// @inheritdoc IComputeMarket
+    function redeemableNow(uint256 id) external view returns (uint256) {
+        Window storage window = _existingWindow(id);
+        if (block.timestamp >= window.end) return 0;
+        (uint256 clusterId, ) = ComputeMath.decodeCreditId(id);
+        return _servable(window, _clusters[clusterId].gpuCount);
+    }
+
+    /// @inheritdoc IComputeMarket
+    function proceedsOf(address payee) external view returns (uint256 direct, uint256 viaIntake) {
+        return (_directProceeds[payee], _intakeProceeds[payee]);
+    }
+
+    /// @inheritdoc IComputeMarket
     function expiredCredits(uint256 id) external view returns (uint256) {
         Window storage window = _windows[id];
         return window.end != 0 && block.timestamp >= window.end ? totalSupply(id) : 0;
@@ -361,18 +419,16 @@ contract ComputeMarket is IComputeMarket, ERC1155Supply, ReentrancyGuardTransien
             window.sold = uint64(sold + gpuHours);
         }
         window.bondHeld += uint128(cost);
+        // The proceeds accrue to the payout address and leave by pushProceeds or claimProceeds, so a payee that
+        // reverts or refuses revenue (a matured vault, a blocklisted wallet) can never stop a sale.
         address payout = cluster.payout;
         bool viaIntake = cluster.payoutIsIntake;
+        if (viaIntake) _intakeProceeds[payout] += cost;
+        else _directProceeds[payout] += cost;
         emit CreditsSold(id, msg.sender, receiver, gpuHours, cost);
-        emit ComputeRevenuePaid(id, clusterId, payout, cost, viaIntake);
+        emit ComputeRevenueAccrued(id, clusterId, payout, cost, viaIntake);
 
-        if (viaIntake) {
-            _stablecoin.safeTransferFrom(msg.sender, address(this), cost);
-            _stablecoin.forceApprove(payout, cost);
-            IRevenueIntake(payout).receiveRevenue(IRevenueIntake.RevenueSource.Compute, cost);
-        } else {
-            _stablecoin.safeTransferFrom(msg.sender, payout, cost);
-        }
+        _pull(msg.sender, cost);
         _mint(receiver, id, gpuHours, "");
     }
 
@@ -400,13 +456,10 @@ contract ComputeMarket is IComputeMarket, ERC1155Supply, ReentrancyGuardTransien
         Cluster storage cluster,
         DeliveryReport calldata report
     ) private returns (uint256 whHourly, uint256 whRec) {
-        // In any one hour the cluster can draw at most every GPU at its declared energy per GPU-hour.
-        uint256 maxWhPerHour = uint256(cluster.gpuCount) * cluster.whPerGpuHour;
+        // In any one hour the cluster can draw at most every GPU at its declared maximum energy per GPU-hour.
+        uint256 maxWhPerHour = uint256(cluster.gpuCount) * cluster.maxWhPerGpuHour;
         whHourly = _checkKwh(id, window, cluster.gridZone, maxWhPerHour, report);
-        for (uint256 i; i < report.recAmounts.length; ++i) {
-            if (report.recAmounts[i] == 0) revert ComputeZeroAmount();
-            whRec += report.recAmounts[i] * _whPerRec;
-        }
+        whRec = _checkRecs(window, cluster.gridZone, report);
         if (whHourly + whRec > report.whUsed) {
             revert ComputeAttributionExceedsUsage(id, report.whUsed, whHourly + whRec);
         }
@@ -494,6 +547,59 @@ contract ComputeMarket is IComputeMarket, ERC1155Supply, ReentrancyGuardTransien
         }
     }
 
+    /// @dev Checks every REC against the cluster's grid zone and the window's vintage months (a window of up to 31
+    /// days lies in at most two) and returns the Wh they cover.
+    function _checkRecs(
+        Window storage window,
+        bytes32 zone,
+        DeliveryReport calldata report
+    ) private view returns (uint256 whRec) {
+        if (report.recIds.length == 0) return 0;
+        uint64 firstVintage = EnergyIds.vintageOfHour(uint64(window.start / ComputeMath.HOUR));
+        uint64 lastVintage = EnergyIds.vintageOfHour(uint64((window.end - 1) / ComputeMath.HOUR));
+        for (uint256 i; i < report.recIds.length; ++i) {
+            uint256 recId = report.recIds[i];
+            if (report.recAmounts[i] == 0) revert ComputeZeroAmount();
+            IRenewableCertificates.CertificateOrigin memory origin = _certificates.certificateOrigin(recId);
+            if (origin.gridZone != zone) revert ComputeRecZoneMismatch(recId, zone, origin.gridZone);
+            if (origin.vintage != firstVintage && origin.vintage != lastVintage) {
+                revert ComputeRecVintageMismatch(recId, origin.vintage, firstVintage, lastVintage);
+            }
+            whRec += report.recAmounts[i] * _whPerRec;
+        }
+    }
+
+    /// @dev The energy reported must be what the delivered GPU-hours can physically draw: between the cluster's
+    /// declared least and most Wh per GPU-hour. A tiny figure would otherwise show any lot as 100% carbon-free.
+    function _checkEnergyBounds(uint256 id, Cluster storage cluster, DeliveryReport calldata report) private view {
+        uint256 minWh = uint256(report.gpuHoursDelivered) * cluster.minWhPerGpuHour;
+        uint256 maxWh = uint256(report.gpuHoursDelivered) * cluster.maxWhPerGpuHour;
+        if (report.whUsed < minWh) revert ComputeEnergyBelowMinimum(id, report.whUsed, minWh);
+        if (report.whUsed > maxWh) revert ComputeEnergyAboveMaximum(id, report.whUsed, maxWh);
+    }
+
+    /// @dev Takes `amount` of the stablecoin from `from` and checks that all of it arrived: the books credit only what
+    /// the market holds, so a fee-on-transfer token can never make one cluster's bond pay another's refunds.
+    function _pull(address from, uint256 amount) private {
+        uint256 balanceBefore = _stablecoin.balanceOf(address(this));
+        _stablecoin.safeTransferFrom(from, address(this), amount);
+        uint256 received = _stablecoin.balanceOf(address(this)) - balanceBefore;
+        if (received != amount) revert ComputeTransferShortfall(amount, received);
+    }
+
+    /// @dev The GPU-hours that can still be redeemed now. A redemption at time t is for GPU-hours in [t, end): with
+    /// `gpus` GPUs, at most gpus × (whole hours left) of them, less what was redeemed since the earliest hour those
+    /// redemptions could use. `redeemCap` is the tightest such bound over the hours of earlier redemptions (each
+    /// redemption lowers all of them alike), and the bound of the current hour is gpus × hours left minus the
+    /// redemptions made in it, which `redeemCap` already covers once one was made; so the minimum of the two is the
+    /// bound over every hour.
+    function _servable(Window storage window, uint256 gpus) private view returns (uint256) {
+        uint256 from = block.timestamp > window.start ? block.timestamp : window.start;
+        uint256 byClock = gpus * ((window.end - from) / ComputeMath.HOUR);
+        uint256 cap = window.redeemCap;
+        return byClock < cap ? byClock : cap;
+    }
+
     /// @dev Settles a window: what the undelivered redeemed GPU-hours are worth stays held for refunds, the rest of
     /// the bond locked by its sales goes back to the cluster.
     function _settle(uint256 id, uint256 clusterId, Window storage window, uint64 delivered) private {
@@ -511,13 +617,7 @@ contract ComputeMarket is IComputeMarket, ERC1155Supply, ReentrancyGuardTransien
     }
 
     function _refundOf(Window storage window, uint64 holderRedeemed) private view returns (uint256) {
-        return
-            ComputeMath.refundDown(
-                holderRedeemed,
-                window.redeemed,
-                window.redeemed - window.delivered,
-                window.pricePerGpuHour
-            );
+        return ComputeMath.refundShareDown(window.bondHeld, holderRedeemed, window.unclaimedRedeemed);
     }
 
     function _existingWindow(uint256 id) private view returns (Window storage window) {
@@ -535,7 +635,8 @@ contract ComputeMarket is IComputeMarket, ERC1155Supply, ReentrancyGuardTransien
     }
 
     function _checkPayout(address payout, bool payoutIsIntake) private view {
-        if (payout == address(0)) revert ComputeInvalidPayout(address(0));
+        // Proceeds owed to the market itself could never leave it.
+        if (payout == address(0) || payout == address(this)) revert ComputeInvalidPayout(payout);
         if (payoutIsIntake) {
             address asset = IRevenueIntake(payout).revenueAsset();
             if (asset != address(_stablecoin)) revert ComputePayoutAssetMismatch(payout, asset, address(_stablecoin));

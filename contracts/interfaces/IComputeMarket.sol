@@ -8,19 +8,29 @@ import {IDeviceRegistry} from "./IDeviceRegistry.sol";
 /// posts a stablecoin bond and offers delivery windows; buyers (people and AI agents) buy ERC-1155 credits, one id per
 /// cluster and window, and redeem them for jobs before the window ends. After the window the provider records what
 /// it delivered and proves the energy: kWh batches from the same grid zone and hours are burned (hourly matching)
-/// and RECs are retired for the remainder. Redeemed GPU-hours that were not delivered are refunded from the bond.
+/// and RECs of the same grid zone and vintage month are retired for the remainder. Redeemed GPU-hours that were not
+/// delivered are refunded from the bond.
+/// Sales proceeds accrue to the cluster's payout address in this contract and leave it by {pushProceeds} (anyone) or
+/// {claimProceeds} (the payee), so a payee that reverts or refuses revenue only ever blocks its own payment, never a
+/// purchase. Every stablecoin transfer into the market must arrive in full (fee-on-transfer tokens are rejected), so
+/// the market's balance always equals free bonds + bond held for windows + accrued proceeds.
 /// @dev Credit id = `clusterId << 64 | windowStart` (see `ComputeMath`). Every GPU-hour sold locks its price from the
 /// cluster's bond until the window is settled, so a redeemer's refund is always paid in full.
-/// Warning: credits that are not redeemed before their window ends expire. They can then no longer be redeemed or
-/// transferred and are not refunded: the buyer paid to reserve capacity that the provider held ready.
+/// Warning: credits that are not redeemed in time expire. A redemption at time t is for GPU-hours in [t, end), so
+/// from t on at most GPU count × whole hours left can be redeemed, counting the redemptions already made since the
+/// earliest hour they could use ({redeemableNow}); one second before the end nothing can be redeemed. Credits left
+/// when the window ends can no longer be redeemed or transferred and are not refunded: the buyer paid to reserve
+/// capacity that the provider held ready.
 interface IComputeMarket {
     /// @notice A registered GPU cluster.
     /// @param provider The account that registered the cluster; it offers windows and manages bond and payout.
     /// @param operator The provider's scheduler key; it may record deliveries.
-    /// @param payout Where sales proceeds go (later: the vault that finances the cluster).
+    /// @param payout Where sales proceeds accrue (later: the vault that finances the cluster).
     /// @param payoutIsIntake Whether `payout` is a revenue intake paid through `receiveRevenue`.
     /// @param gpuCount How many GPUs the cluster has.
-    /// @param whPerGpuHour The energy one GPU-hour draws, in Wh, as declared by the provider.
+    /// @param minWhPerGpuHour The least energy one delivered GPU-hour can draw, in Wh, as declared by the provider.
+    /// @param maxWhPerGpuHour The most energy one GPU-hour can draw, in Wh (GPU, cooling and networking): it caps the
+    /// Wh a delivery may report and the Wh matched in any one hour.
     /// @param offeredUntil The end of the cluster's latest window; a new window cannot start before it.
     /// @param gridZone The grid zone the cluster draws its power from (same codes as the device registry).
     /// @param bondFree Bond (stablecoin) not locked by any sale, which the provider may withdraw.
@@ -31,7 +41,8 @@ interface IComputeMarket {
         address payout;
         bool payoutIsIntake;
         uint32 gpuCount;
-        uint32 whPerGpuHour;
+        uint32 minWhPerGpuHour;
+        uint32 maxWhPerGpuHour;
         uint64 offeredUntil;
         bytes32 gridZone;
         uint256 bondFree;
@@ -44,14 +55,15 @@ interface IComputeMarket {
         bytes32 gridZone;
         address operator;
         uint32 gpuCount;
-        uint32 whPerGpuHour;
+        uint32 minWhPerGpuHour;
+        uint32 maxWhPerGpuHour;
         address payout;
         bool payoutIsIntake;
     }
 
     /// @notice A delivery window of a cluster and the credits of it.
     /// @param start When the window starts (unix seconds, on the hour); credits sell until then.
-    /// @param end When the window ends; credits must be redeemed before it.
+    /// @param end When the window ends; credits must be redeemed before it (see {redeemableNow}).
     /// @param pricePerGpuHour The price of one credit (one GPU-hour), in the stablecoin's decimals.
     /// @param capacity GPU count × hours of the window: the most credits that can ever be sold.
     /// @param sold Credits sold.
@@ -61,6 +73,8 @@ interface IComputeMarket {
     /// @param bondHeld Bond locked for this window: the price of every credit sold until it is settled, then the
     /// refunds still owed.
     /// @param settled Whether delivery was recorded (or the delivery period lapsed without one).
+    /// @param redeemCap The most GPU-hours that can still be redeemed as the schedule stood at the last redemption:
+    /// the capacity at first, lowered by each redemption; {redeemableNow} also caps it by the clock.
     struct Window {
         uint64 start;
         uint64 end;
@@ -72,16 +86,18 @@ interface IComputeMarket {
         uint64 unclaimedRedeemed;
         uint128 bondHeld;
         bool settled;
+        uint48 redeemCap;
     }
 
     /// @notice What the provider reports after a window, with the energy behind it. kWh batches and RECs are taken
     /// from the provider, who must have approved this market as operator on the kWh and REC tokens.
     /// @param gpuHoursDelivered GPU-hours delivered to redeemed jobs (at most the redeemed ones).
-    /// @param whUsed Energy the cluster used in the window, in Wh.
+    /// @param whUsed Energy the delivered GPU-hours used, in Wh: between GPU-hours × the cluster's minimum and maximum
+    /// Wh per GPU-hour.
     /// @param kwhBatchIds kWh batches to burn: carbon-free, same grid zone, hours inside the window, in hour order;
-    /// the Wh matched in any one hour may not exceed GPU count × Wh per GPU-hour.
+    /// the Wh matched in any one hour may not exceed GPU count × maximum Wh per GPU-hour.
     /// @param kwhAmountsWh Wh to burn from each batch.
-    /// @param recIds RECs to retire for the energy not matched hourly.
+    /// @param recIds RECs to retire for the energy not matched hourly: same grid zone, vintage month of the window.
     /// @param recAmounts How many RECs (1 REC = 1 MWh) of each to retire.
     struct DeliveryReport {
         uint64 gpuHoursDelivered;
@@ -117,7 +133,8 @@ interface IComputeMarket {
     /// @param gpuClass The GPU model.
     /// @param gpuCount How many GPUs.
     /// @param gridZone The grid zone code.
-    /// @param whPerGpuHour Declared energy per GPU-hour, in Wh.
+    /// @param minWhPerGpuHour Declared least energy per delivered GPU-hour, in Wh.
+    /// @param maxWhPerGpuHour Declared most energy per GPU-hour, in Wh.
     event ClusterRegistered(
         uint256 indexed clusterId,
         address indexed provider,
@@ -125,7 +142,8 @@ interface IComputeMarket {
         string gpuClass,
         uint32 gpuCount,
         bytes32 gridZone,
-        uint32 whPerGpuHour
+        uint32 minWhPerGpuHour,
+        uint32 maxWhPerGpuHour
     );
 
     /// @notice The provider changed the scheduler key.
@@ -138,7 +156,7 @@ interface IComputeMarket {
         address indexed newOperator
     );
 
-    /// @notice Sales proceeds of the cluster go to a new address from now on.
+    /// @notice Sales proceeds of the cluster accrue to a new address from now on.
     /// @param clusterId The cluster.
     /// @param payout The new payout address.
     /// @param payoutIsIntake Whether it is paid through `IRevenueIntake.receiveRevenue`.
@@ -186,19 +204,27 @@ interface IComputeMarket {
         uint256 cost
     );
 
-    /// @notice Sales proceeds were paid to the cluster's payout address as compute revenue.
+    /// @notice Sales proceeds accrued to the cluster's payout address as compute revenue; {pushProceeds} or
+    /// {claimProceeds} pays them out.
     /// @param creditId The window sold.
     /// @param clusterId The cluster.
-    /// @param payout Who received the revenue.
+    /// @param payout Who the revenue is owed to.
     /// @param amount How much.
-    /// @param viaIntake Whether it was paid through `IRevenueIntake.receiveRevenue(Compute, amount)`.
-    event ComputeRevenuePaid(
+    /// @param viaIntake Whether it is to be paid through `IRevenueIntake.receiveRevenue(Compute, amount)`.
+    event ComputeRevenueAccrued(
         uint256 indexed creditId,
         uint256 indexed clusterId,
         address indexed payout,
         uint256 amount,
         bool viaIntake
     );
+
+    /// @notice Accrued sales proceeds left the market.
+    /// @param payee Who they were owed to.
+    /// @param to Who received them (the payee itself when pushed).
+    /// @param amount How much.
+    /// @param viaIntake Whether they were paid through `IRevenueIntake.receiveRevenue(Compute, amount)`.
+    event ProceedsPaid(address indexed payee, address indexed to, uint256 amount, bool viaIntake);
 
     /// @notice Credits were redeemed for a job; the provider's scheduler runs it in the window.
     /// @param creditId The window.
@@ -293,13 +319,16 @@ interface IComputeMarket {
     error ComputeEmptyGpuClass();
     /// @notice A cluster needs at least one GPU.
     error ComputeZeroGpuCount();
-    /// @notice A cluster must declare the energy of a GPU-hour.
-    error ComputeZeroEnergyPerGpuHour();
+    /// @notice A cluster must declare a least and a most energy per GPU-hour, 0 < minimum <= maximum.
+    error ComputeInvalidEnergyBounds(uint32 minWhPerGpuHour, uint32 maxWhPerGpuHour);
+    /// @notice Less stablecoin arrived than was asked for (a fee-on-transfer token), or a revenue intake took less
+    /// than it was paid.
+    error ComputeTransferShortfall(uint256 expected, uint256 received);
     /// @notice The grid zone is not a well-formed zone code.
     error ComputeInvalidGridZone(bytes32 gridZone);
     /// @notice The operator key is the zero address.
     error ComputeInvalidOperator(address operator);
-    /// @notice The payout address is the zero address.
+    /// @notice The payout address is the zero address or the market itself.
     error ComputeInvalidPayout(address payout);
     /// @notice The revenue intake takes another asset than the market's stablecoin.
     error ComputePayoutAssetMismatch(address payout, address asset, address expected);
@@ -325,6 +354,9 @@ interface IComputeMarket {
     error ComputeBondInsufficient(uint256 clusterId, uint256 available, uint256 needed);
     /// @notice The window has ended: its credits expired.
     error ComputeCreditsExpired(uint256 creditId, uint64 end, uint256 currentTime);
+    /// @notice The cluster cannot serve that many more GPU-hours in the whole hours left of the window, counting the
+    /// redemptions already made.
+    error ComputeRedemptionExceedsServable(uint256 creditId, uint256 requested, uint256 servable, uint256 currentTime);
     /// @notice Delivery can only be recorded after the window ends.
     error ComputeWindowNotEnded(uint256 creditId, uint64 end, uint256 currentTime);
     /// @notice The window was already settled.
@@ -335,6 +367,10 @@ interface IComputeMarket {
     error ComputeDeliveryPeriodOver(uint256 creditId, uint256 deadline, uint256 currentTime);
     /// @notice The delivery period of the window is still running.
     error ComputeDeliveryPeriodNotOver(uint256 creditId, uint256 deadline, uint256 currentTime);
+    /// @notice The energy reported is less than the delivered GPU-hours draw at the cluster's declared minimum.
+    error ComputeEnergyBelowMinimum(uint256 creditId, uint256 whUsed, uint256 minWh);
+    /// @notice The energy reported is more than the delivered GPU-hours can draw at the cluster's declared maximum.
+    error ComputeEnergyAboveMaximum(uint256 creditId, uint256 whUsed, uint256 maxWh);
     /// @notice The energy attributed (hourly-matched plus RECs) exceeds the energy used.
     error ComputeAttributionExceedsUsage(uint256 creditId, uint256 whUsed, uint256 whAttributed);
     /// @notice Ids and amounts differ in length.
@@ -349,10 +385,16 @@ interface IComputeMarket {
     error ComputeKwhExceedsHourlyDraw(uint256 hourStart, uint256 matchedWh, uint256 maxWh);
     /// @notice A kWh batch's source is not carbon-free (renewable or nuclear).
     error ComputeKwhNotCarbonFree(uint256 kwhBatchId, IDeviceRegistry.DeviceKind kind);
+    /// @notice A REC comes from another grid zone than the cluster's.
+    error ComputeRecZoneMismatch(uint256 recId, bytes32 expectedZone, bytes32 recZone);
+    /// @notice A REC's vintage month is not a month the window lies in.
+    error ComputeRecVintageMismatch(uint256 recId, uint64 vintage, uint64 firstVintage, uint64 lastVintage);
     /// @notice The window is not settled yet, so refunds are not known.
     error ComputeWindowNotSettled(uint256 creditId);
     /// @notice The account has no refund to claim in this window.
     error ComputeNothingToRefund(uint256 creditId, address holder);
+    /// @notice No sales proceeds have accrued to this payee.
+    error ComputeNothingToClaim(address payee);
 
     /// @notice Registers a GPU cluster; the caller becomes its provider.
     /// @param registration GPU class and count, grid zone, energy per GPU-hour, operator key and payout address.
@@ -364,14 +406,15 @@ interface IComputeMarket {
     /// @param operator The new key.
     function setOperator(uint256 clusterId, address operator) external;
 
-    /// @notice Sends future sales proceeds to a new address, e.g. the vault that finances the cluster. Only the
+    /// @notice Lets future sales proceeds accrue to a new address, e.g. the vault that finances the cluster. Only the
     /// provider may do this.
     /// @param clusterId The cluster.
     /// @param payout The new payout address.
     /// @param payoutIsIntake Whether to pay it through `IRevenueIntake.receiveRevenue` (it must take our stablecoin).
     function setPayout(uint256 clusterId, address payout, bool payoutIsIntake) external;
 
-    /// @notice Adds stablecoin to a cluster's bond, pulled from the caller (anyone may top it up).
+    /// @notice Adds stablecoin to a cluster's bond, pulled from the caller (anyone may top it up). The full amount must
+    /// arrive.
     /// @param clusterId The cluster.
     /// @param amount How much, in the stablecoin's decimals.
     function postBond(uint256 clusterId, uint256 amount) external;
@@ -395,8 +438,8 @@ interface IComputeMarket {
         uint128 pricePerGpuHour
     ) external returns (uint256 creditId);
 
-    /// @notice Buys GPU-hour credits of a window before it starts; the caller must have approved the price.
-    /// The proceeds go to the cluster's payout address as compute revenue.
+    /// @notice Buys GPU-hour credits of a window before it starts; the caller must have approved the price, which must
+    /// arrive in full. The proceeds accrue to the cluster's payout address as compute revenue (see {pushProceeds}).
     /// @param creditId The window.
     /// @param gpuHours How many credits.
     /// @param receiver Who receives the credits.
@@ -424,7 +467,8 @@ interface IComputeMarket {
     ) external returns (uint256 cost);
 
     /// @notice Redeems credits for a job before the window ends; the provider's scheduler learns of it from
-    /// {CreditsRedeemed}. The caller must be the holder or approved for all by them.
+    /// {CreditsRedeemed}. The caller must be the holder or approved for all by them. At most {redeemableNow} GPU-hours
+    /// can be redeemed: what the cluster can still serve in the whole hours left.
     /// @param from The holder.
     /// @param creditId The window.
     /// @param gpuHours How many credits.
@@ -444,11 +488,25 @@ interface IComputeMarket {
     function lapseDelivery(uint256 creditId) external;
 
     /// @notice Pays a redeemer their refund for the window's undelivered GPU-hours. Anyone may trigger it; the
-    /// refund always goes to the redeemer.
+    /// refund always goes to the redeemer. Each claim pays the holder's share of the bond still held, pro rata to the
+    /// redeemed GPU-hours not yet refunded, rounded down, so the last claim takes the rest: the refunds add up to the
+    /// undelivered value exactly and no dust is left behind (a share that rounds to zero is still consumed).
     /// @param creditId The window.
     /// @param holder The redeemer.
     /// @return amount The refund paid.
     function claimRefund(uint256 creditId, address holder) external returns (uint256 amount);
+
+    /// @notice Pays the proceeds accrued to `payee` into it: by transfer, or through
+    /// `IRevenueIntake.receiveRevenue(Compute, amount)` for proceeds of clusters that pay it as an intake. Anyone may
+    /// call; a payee that reverts blocks only this call.
+    /// @param payee Who the proceeds are owed to.
+    /// @return amount What was paid.
+    function pushProceeds(address payee) external returns (uint256 amount);
+
+    /// @notice Withdraws the proceeds accrued to the caller, all by plain transfer to `to`.
+    /// @param to Who receives them.
+    /// @return amount What was paid.
+    function claimProceeds(address to) external returns (uint256 amount);
 
     /// @notice The longest window, in hours.
     function MAX_WINDOW_HOURS() external view returns (uint64);
@@ -488,10 +546,22 @@ interface IComputeMarket {
     /// @param holder The redeemer.
     function redeemedBy(uint256 creditId, address holder) external view returns (uint64);
 
-    /// @notice The refund `holder` can claim now (zero before settlement).
+    /// @notice The refund `holder` would receive by claiming now (zero before settlement).
     /// @param creditId The window.
     /// @param holder The redeemer.
     function refundOf(uint256 creditId, address holder) external view returns (uint256);
+
+    /// @notice How many GPU-hours of a window can be redeemed now: the cluster's GPU count × the whole hours left
+    /// (all hours before the start, none once it ended), less the redemptions already made since the earliest hour
+    /// they could use.
+    /// @param creditId The window.
+    function redeemableNow(uint256 creditId) external view returns (uint256);
+
+    /// @notice Sales proceeds accrued to `payee` and not yet paid out.
+    /// @param payee Who they are owed to.
+    /// @return direct What is owed by plain transfer.
+    /// @return viaIntake What is owed through `IRevenueIntake.receiveRevenue`.
+    function proceedsOf(address payee) external view returns (uint256 direct, uint256 viaIntake);
 
     /// @notice Credits of a window that expired unredeemed: its outstanding supply once the window ended.
     /// @param creditId The window.

@@ -35,17 +35,17 @@ library ComputeMath {
         return gpuHours * pricePerGpuHour;
     }
 
-    /// @notice The refund owed to a holder who redeemed `holderRedeemed` of a window's `totalRedeemed` GPU-hours,
-    /// when `undelivered` of them were not delivered: the holder's pro-rata share of the undelivered GPU-hours at the
-    /// window price, rounded down so that the refunds of all holders never exceed the undelivered value.
-    function refundDown(
+    /// @notice The refund of a holder who redeemed `holderRedeemed` of the `unclaimedRedeemed` GPU-hours whose
+    /// redeemers are not yet refunded, when `held` is still held for them: their pro-rata share of what is held,
+    /// rounded down. Claimed one after another, the shares add up to `held` exactly: the last claim (holderRedeemed
+    /// == unclaimedRedeemed) takes all that is left, so no rounding dust is ever stranded.
+    function refundShareDown(
+        uint256 held,
         uint256 holderRedeemed,
-        uint256 totalRedeemed,
-        uint256 undelivered,
-        uint256 pricePerGpuHour
+        uint256 unclaimedRedeemed
     ) internal pure returns (uint256) {
-        if (totalRedeemed == 0) return 0;
-        return Math.mulDiv(holderRedeemed * pricePerGpuHour, undelivered, totalRedeemed);
+        if (unclaimedRedeemed == 0) return 0;
+        return Math.mulDiv(held, holderRedeemed, unclaimedRedeemed);
     }
 
     /// @notice The share of `whUsed` that `whCarbonFree` covers, in basis points, rounded down so a lot never

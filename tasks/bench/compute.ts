@@ -48,7 +48,8 @@ export const computeBench: Bench = async ({ ethers, networkHelpers, baselines })
     gpuClass: "H100-SXM",
     gpuCount: 1024,
     gridZone: zone,
-    whPerGpuHour: 1000,
+    minWhPerGpuHour: 500,
+    maxWhPerGpuHour: 1000,
     operator: provider.address,
     payout: provider.address,
     payoutIsIntake: false,
@@ -108,7 +109,7 @@ export const computeBench: Bench = async ({ ethers, networkHelpers, baselines })
   const recordDelivery = await gasOf(
     market.connect(provider).recordDelivery(creditId, {
       gpuHoursDelivered: 1450n,
-      whUsed: 1_500_000n,
+      whUsed: 1_450_000n, // at the cluster's most per GPU-hour: 450 kWh matched hourly, 1 MWh by the REC
       kwhBatchIds: batches,
       kwhAmountsWh: [200_000n, 150_000n, 100_000n],
       recIds: [recId],

@@ -54,6 +54,7 @@ const SOLAR_CAPACITY_W = 2_000_000n;
 const BATTERY_CAPACITY_W = 1_000_000n;
 const GPU_COUNT = 32;
 const WH_PER_GPU_HOUR = 1_000n; // an H100-SXM at ~700 W plus cooling and networking
+const MIN_WH_PER_GPU_HOUR = 600n; // the least a delivered GPU-hour draws (a light job, cooling and networking)
 const GPU_PRICE = USD(2.4); // per GPU-hour
 const WINDOW_DAYS = 26n; // each period's compute window; the rest of the period records delivery
 const ENERGY_PRICE_PER_MWH = USD(45); // the offtaker's PPA price
@@ -163,7 +164,8 @@ export async function runScenario(
       gpuClass: "H100-SXM",
       gpuCount: GPU_COUNT,
       gridZone: ZONE,
-      whPerGpuHour: WH_PER_GPU_HOUR,
+      minWhPerGpuHour: MIN_WH_PER_GPU_HOUR,
+      maxWhPerGpuHour: WH_PER_GPU_HOUR,
       operator: scheduler.address,
       payout: vaultAddress,
       payoutIsIntake: true,
@@ -309,6 +311,20 @@ export async function runScenario(
       }
       book(Source.Compute, cost);
     }
+    // The sales accrue to the vault in the market; anyone pushes them in as compute revenue.
+    const [, accrued] = await compute.proceedsOf(vaultAddress);
+    if (accrued > 0n) await gas.track("push compute revenue", compute.pushProceeds(vaultAddress));
+    // The agents redeem most of their credits for jobs at once: a job must fit the whole hours left in the window,
+    // so credits held back until the end would only expire. The last agent lets its credits expire.
+    for (const [index, agent] of agents.entries()) {
+      const held = await compute.balanceOf(agent.address, creditId);
+      const share = index === agents.length - 1 ? 0n : (held * BigInt(80 + Math.floor(random() * 20))) / 100n;
+      if (share === 0n) continue;
+      await gas.track(
+        "redeem GPU-hours",
+        compute.connect(agent).redeem(agent.address, creditId, share, id(`job:${period}:${index}`)),
+      );
+    }
 
     // The battery is committed to a grid-stress window (evening of day 9) in the flexibility period.
     const flexStart = periodStart + 9n * DAY + 18n * HOUR;
@@ -420,19 +436,6 @@ export async function runScenario(
           await gas.track("pay revenue", vault.receiveRevenue(Source.Other, sold * REC_PRICE));
           book(Source.Other, sold * REC_PRICE);
           recsSold += sold;
-        }
-      }
-
-      if (day === Number(WINDOW_DAYS) - 1) {
-        // Before the window ends the agents redeem most of their credits for jobs; the last one lets its lapse.
-        for (const [index, agent] of agents.entries()) {
-          const held = await compute.balanceOf(agent.address, creditId);
-          const share = index === agents.length - 1 ? 0n : (held * BigInt(80 + Math.floor(random() * 20))) / 100n;
-          if (share === 0n) continue;
-          await gas.track(
-            "redeem GPU-hours",
-            compute.connect(agent).redeem(agent.address, creditId, share, id(`job:${period}:${index}`)),
-          );
         }
       }
 

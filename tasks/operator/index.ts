@@ -206,7 +206,16 @@ export const operatorTasks = [
   task(["cluster", "register"], "Register a GPU cluster; the caller becomes its provider")
     .addOption({ name: "gpuClass", description: "GPU model, e.g. H100-SXM", defaultValue: "" })
     .addOption({ name: "gpus", description: "Number of GPUs", type: ArgumentType.INT, defaultValue: 0 })
-    .addOption({ name: "energyPerGpuHour", description: 'Energy one GPU-hour draws, e.g. "700 Wh"', defaultValue: "" })
+    .addOption({
+      name: "energyPerGpuHour",
+      description: 'The most energy one GPU-hour draws, e.g. "700 Wh"',
+      defaultValue: "",
+    })
+    .addOption({
+      name: "minEnergyPerGpuHour",
+      description: "The least energy one delivered GPU-hour draws (default: half the most)",
+      defaultValue: "",
+    })
     .addOption({ name: "zone", description: "Grid zone code of the data centre, e.g. ERCOT-NORTH", defaultValue: "" })
     .addOption({ name: "operator", description: "Who records deliveries (default: the caller)", defaultValue: "" })
     .addOption({

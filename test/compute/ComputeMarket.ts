@@ -30,9 +30,9 @@ async function permitFor(stablecoin: TestStablecoin, owner: Signer, spender: str
 }
 
 /**
- * A 1,024-GPU H100 cluster in ERCOT-NORTH with 10,000 USD of bond and a three-hour window two hours from now at
- * 2 USD per GPU-hour; a solar meter in the same zone and a wind meter in CAISO, both owned by the provider; two
- * agent wallets with 5,000 USD each.
+ * A 1,024-GPU H100 cluster in ERCOT-NORTH (500 to 1,000 Wh per GPU-hour) with 10,000 USD of bond and a three-hour
+ * window two hours from now at 2 USD per GPU-hour; a solar and a wind meter in the same zone and a wind meter in
+ * CAISO, all owned by the provider; three agent wallets with 5,000 USD each.
  */
 async function computeFixture() {
   const suite = await deployComputeSuite(provider, ethers);
@@ -40,15 +40,18 @@ async function computeFixture() {
   const [, providerSigner, operator, payout, alice, bob, carol] = await ethers.getSigners();
   const solarKey = meterKey("solar");
   const windKey = meterKey("wind");
+  const caisoKey = meterKey("caiso wind");
   const solar = await registerDevice(registry, solarKey, providerSigner.address, Kind.Solar, ZONE);
-  const wind = await registerDevice(registry, windKey, providerSigner.address, Kind.Wind, OTHER_ZONE);
+  const wind = await registerDevice(registry, windKey, providerSigner.address, Kind.Wind, ZONE);
+  const caiso = await registerDevice(registry, caisoKey, providerSigner.address, Kind.Wind, OTHER_ZONE);
 
   const asProvider = market.connect(providerSigner);
   await asProvider.registerCluster({
     gpuClass: "H100-SXM",
     gpuCount: 1024,
     gridZone: ZONE,
-    whPerGpuHour: 1000,
+    minWhPerGpuHour: 500,
+    maxWhPerGpuHour: 1000,
     operator: operator.address,
     payout: payout.address,
     payoutIsIntake: false,
@@ -76,8 +79,10 @@ async function computeFixture() {
     carol,
     solarKey,
     windKey,
+    caisoKey,
     solar,
     wind,
+    caiso,
     clusterId,
     start,
     end: start + 3n * HOUR,
@@ -100,10 +105,13 @@ async function soldAndRedeemedFixture() {
   return f;
 }
 
-/** After the window: solar meters 200, 150 and 100 kWh in its three hours; wind in CAISO makes 1 REC. */
+/**
+ * After the window: solar meters 200, 150 and 100 kWh in its three hours; wind in the same zone makes 1 MWh in its
+ * first hour, certified as 1 REC of the window's vintage; wind in CAISO makes 1 MWh too (not certified).
+ */
 async function afterWindowFixture() {
   const f = await soldAndRedeemedFixture();
-  const { energy, certificates, providerSigner, solarKey, windKey, solar, wind, start, end } = f;
+  const { energy, certificates, providerSigner, solarKey, windKey, caisoKey, solar, wind, caiso, start, end } = f;
   await networkHelpers.time.increaseTo(end);
   await meter(
     energy,
@@ -112,8 +120,9 @@ async function afterWindowFixture() {
     [start - HOUR, start, start + HOUR, start + 2n * HOUR, end],
     [0n, 0n, 200_000n, 150_000n, 100_000n],
   );
-  await meter(energy, windKey, wind, [start - HOUR, start], [0n, 1_000_000n]);
-  const windBatch = await energy.batchId(wind, start / HOUR - 1n);
+  await meter(energy, windKey, wind, [start, start + HOUR], [0n, 1_000_000n]);
+  await meter(energy, caisoKey, caiso, [start, start + HOUR], [0n, 1_000_000n]);
+  const windBatch = await energy.batchId(wind, start / HOUR);
   await certificates.connect(providerSigner).requestIssuance([windBatch], [1_000_000n]);
   await certificates.certify(1n, [windBatch], [1_000_000n], "ipfs://evidence");
   const solarBatches = [0n, 1n, 2n].map((offset) => (start / HOUR + offset) | (solar << 64n));
@@ -153,24 +162,34 @@ describe("ComputeMarket", function () {
   });
 
   describe("buy", function () {
-    it("sells credits to two agents (approve-then-buy and permit) and pays the provider's payout", async function () {
-      const { market, stablecoin, alice, bob, payout, creditId } = await networkHelpers.loadFixture(computeFixture);
+    it("sells credits to two agents (approve-then-buy and permit); the proceeds accrue to the payout", async function () {
+      const { market, stablecoin, alice, bob, carol, payout, creditId } =
+        await networkHelpers.loadFixture(computeFixture);
       await stablecoin.connect(alice).approve(await market.getAddress(), 1500n * PRICE);
       const buy = market.connect(alice).buy(creditId, 1500, alice.address);
-      await expect(buy).to.changeTokenBalances(ethers, stablecoin, [alice, payout], [-USD("3000"), USD("3000")]);
+      await expect(buy).to.changeTokenBalances(ethers, stablecoin, [alice, market], [-USD("3000"), USD("3000")]);
       await expect(buy)
         .to.emit(market, "CreditsSold")
         .withArgs(creditId, alice.address, alice.address, 1500n, USD("3000"))
-        .and.to.emit(market, "ComputeRevenuePaid")
+        .and.to.emit(market, "ComputeRevenueAccrued")
         .withArgs(creditId, 1n, payout.address, USD("3000"), false);
 
       const permit = await permitFor(stablecoin, bob, await market.getAddress(), 500n * PRICE);
       await expect(
         market.connect(bob).buyWithPermit(creditId, 500, bob.address, permit.deadline, permit.v, permit.r, permit.s),
-      ).to.changeTokenBalances(ethers, stablecoin, [bob, payout], [-USD("1000"), USD("1000")]);
+      ).to.changeTokenBalances(ethers, stablecoin, [bob, market], [-USD("1000"), USD("1000")]);
       expect(await market.balanceOf(alice.address, creditId)).to.equal(1500n);
       expect(await market.balanceOf(bob.address, creditId)).to.equal(500n);
       expect((await market.getWindow(creditId)).bondHeld).to.equal(USD("4000"));
+      expect(await market.proceedsOf(payout.address)).to.deep.equal([USD("4000"), 0n]);
+
+      // Anyone may push the proceeds to the payout.
+      const push = market.connect(carol).pushProceeds(payout.address);
+      await expect(push).to.changeTokenBalances(ethers, stablecoin, [market, payout], [-USD("4000"), USD("4000")]);
+      await expect(push).to.emit(market, "ProceedsPaid").withArgs(payout.address, payout.address, USD("4000"), false);
+      await expect(market.connect(carol).pushProceeds(payout.address))
+        .to.be.revertedWithCustomError(market, "ComputeNothingToClaim")
+        .withArgs(payout.address);
     });
 
     it("reverts when the window would be oversold", async function () {
@@ -215,6 +234,28 @@ describe("ComputeMarket", function () {
       expect(await market.balanceOf(bob.address, creditId)).to.equal(500n);
     });
 
+    it("reverts one second before the end: nothing can be served, so the credits expire unrefunded", async function () {
+      const { market, bob, creditId, end } = await networkHelpers.loadFixture(soldAndRedeemedFixture);
+      await networkHelpers.time.setNextBlockTimestamp(end - 1n);
+      await expect(market.connect(bob).redeem(bob.address, creditId, 500, JOB))
+        .to.be.revertedWithCustomError(market, "ComputeRedemptionExceedsServable")
+        .withArgs(creditId, 500n, 0n, end - 1n);
+      expect(await market.balanceOf(bob.address, creditId)).to.equal(500n);
+    });
+
+    it("lets a holder redeem what the remaining whole hours can serve", async function () {
+      const { market, bob, creditId, end } = await networkHelpers.loadFixture(soldAndRedeemedFixture);
+      await networkHelpers.time.increaseTo(end - HOUR - 1n);
+      // Alice redeemed 1,500 GPU-hours one second into the window, for its two whole hours left (2,048 GPU-hours):
+      // 548 remain, below the 1,024 of the last hour.
+      expect(await market.redeemableNow(creditId)).to.equal(548n);
+      await expect(market.connect(bob).redeem(bob.address, creditId, 549, JOB))
+        .to.be.revertedWithCustomError(market, "ComputeRedemptionExceedsServable")
+        .withArgs(creditId, 549n, 548n, end - HOUR);
+      await expect(market.connect(bob).redeem(bob.address, creditId, 500, JOB)).to.emit(market, "CreditsRedeemed");
+      expect(await market.redeemableNow(creditId)).to.equal(48n);
+    });
+
     it("reverts once the window ended: unredeemed credits expire", async function () {
       const { market, bob, creditId, end } = await networkHelpers.loadFixture(soldAndRedeemedFixture);
       await networkHelpers.time.increaseTo(end);
@@ -234,11 +275,11 @@ describe("ComputeMarket", function () {
         .connect(operator)
         .recordDelivery(
           creditId,
-          report(1450n, 1_500_000n, f.solarBatches, [200_000n, 150_000n, 100_000n], [f.recId], [1n]),
+          report(1450n, 1_450_000n, f.solarBatches, [200_000n, 150_000n, 100_000n], [f.recId], [1n]),
         );
       await expect(tx)
         .to.emit(market, "DeliveryRecorded")
-        .withArgs(creditId, clusterId, 1450n, 1500n, 1_500_000n, 450_000n, 1_000_000n, 9666n)
+        .withArgs(creditId, clusterId, 1450n, 1500n, 1_450_000n, 450_000n, 1_000_000n, 10_000n)
         .and.to.emit(energy, "EnergyConsumed")
         .withArgs(
           providerSigner.address,
@@ -262,7 +303,8 @@ describe("ComputeMarket", function () {
         [market, alice],
         [-USD("100"), USD("100")],
       );
-      expect(await stablecoin.balanceOf(await market.getAddress())).to.equal(USD("9900"));
+      // What the market holds: the free bond and the 4,000 USD of sales owed to the payout.
+      expect(await stablecoin.balanceOf(await market.getAddress())).to.equal(USD("9900") + USD("4000"));
     });
 
     it("lets the lineage reader rebuild the lot's devices, hours, Wh, RECs and revenue from events", async function () {
@@ -271,7 +313,7 @@ describe("ComputeMarket", function () {
         .connect(f.operator)
         .recordDelivery(
           f.creditId,
-          report(1450n, 1_500_000n, f.solarBatches, [200_000n, 150_000n, 100_000n], [f.recId], [1n]),
+          report(1450n, 1_450_000n, f.solarBatches, [200_000n, 150_000n, 100_000n], [f.recId], [1n]),
         );
       await f.market.claimRefund(f.creditId, f.alice.address);
 
@@ -279,10 +321,10 @@ describe("ComputeMarket", function () {
       expect(lineage.lot).to.deep.equal({
         gpuHoursDelivered: 1450n,
         gpuHoursRedeemed: 1500n,
-        whUsed: 1_500_000n,
+        whUsed: 1_450_000n,
         whHourlyMatched: 450_000n,
         whRecMatched: 1_000_000n,
-        carbonFreeBps: 9666n,
+        carbonFreeBps: 10_000n,
       });
       expect(
         lineage.kwh.map(({ deviceId, hourStart, gridZone, source, wh }) => ({
@@ -301,7 +343,7 @@ describe("ComputeMarket", function () {
       expect(lineage.recs[0]).to.include({
         certificateId: f.recId,
         deviceId: f.wind,
-        gridZone: "CAISO",
+        gridZone: "ERCOT-NORTH",
         source: "wind",
         recs: 1n,
         wh: 1_000_000n,
@@ -315,9 +357,9 @@ describe("ComputeMarket", function () {
 
     it("reverts when kWh from another zone is attributed as hourly-matched", async function () {
       const f = await networkHelpers.loadFixture(afterWindowFixture);
-      const caisoBatch = await f.energy.batchId(f.wind, f.start / HOUR - 1n);
+      const caisoBatch = await f.energy.batchId(f.caiso, f.start / HOUR);
       await expect(
-        f.market.connect(f.operator).recordDelivery(f.creditId, report(1450n, 1_500_000n, [caisoBatch], [1n])),
+        f.market.connect(f.operator).recordDelivery(f.creditId, report(1450n, 1_450_000n, [caisoBatch], [1n])),
       )
         .to.be.revertedWithCustomError(f.market, "ComputeKwhZoneMismatch")
         .withArgs(caisoBatch, ZONE, OTHER_ZONE);
@@ -327,7 +369,7 @@ describe("ComputeMarket", function () {
       const f = await networkHelpers.loadFixture(afterWindowFixture);
       // The solar meter's first metered hour ends at the window start: it is the hour before the window.
       const before = (f.start / HOUR - 1n) | (f.solar << 64n);
-      await expect(f.market.connect(f.operator).recordDelivery(f.creditId, report(1450n, 1_500_000n, [before], [1n])))
+      await expect(f.market.connect(f.operator).recordDelivery(f.creditId, report(1450n, 1_450_000n, [before], [1n])))
         .to.be.revertedWithCustomError(f.market, "ComputeKwhOutsideWindow")
         .withArgs(before, f.start - HOUR, f.start, f.end);
     });
@@ -348,15 +390,40 @@ describe("ComputeMarket", function () {
       expect(await f.certificates.balanceOf(f.providerSigner.address, f.recId)).to.equal(1n);
     });
 
+    it("reverts when the energy reported is outside the cluster's physical bounds", async function () {
+      const f = await networkHelpers.loadFixture(afterWindowFixture);
+      // 1,450 GPU-hours draw 725 kWh to 1,450 kWh: a tiny figure would show the lot 100% carbon-free.
+      await expect(f.market.connect(f.operator).recordDelivery(f.creditId, report(1450n, 1_000n)))
+        .to.be.revertedWithCustomError(f.market, "ComputeEnergyBelowMinimum")
+        .withArgs(f.creditId, 1_000n, 725_000n);
+      await expect(f.market.connect(f.operator).recordDelivery(f.creditId, report(1450n, 1_450_001n)))
+        .to.be.revertedWithCustomError(f.market, "ComputeEnergyAboveMaximum")
+        .withArgs(f.creditId, 1_450_001n, 1_450_000n);
+    });
+
+    it("reverts when a REC of another grid zone is retired for the lot", async function () {
+      const f = await networkHelpers.loadFixture(afterWindowFixture);
+      const caisoBatch = await f.energy.batchId(f.caiso, f.start / HOUR);
+      await f.certificates.connect(f.providerSigner).requestIssuance([caisoBatch], [1_000_000n]);
+      await f.certificates.certify(2n, [caisoBatch], [1_000_000n], "ipfs://evidence");
+      const caisoRec = (await f.certificates.getRequest(2n)).certificateId;
+      await expect(
+        f.market.connect(f.operator).recordDelivery(f.creditId, report(1450n, 1_450_000n, [], [], [caisoRec], [1n])),
+      )
+        .to.be.revertedWithCustomError(f.market, "ComputeRecZoneMismatch")
+        .withArgs(caisoRec, ZONE, OTHER_ZONE);
+      expect(await f.certificates.balanceOf(f.providerSigner.address, caisoRec)).to.equal(1n);
+    });
+
     it("reverts when delivery is recorded twice", async function () {
       const f = await networkHelpers.loadFixture(afterWindowFixture);
       await f.market
         .connect(f.operator)
-        .recordDelivery(f.creditId, report(1500n, 200_000n, [f.solarBatches[0]], [100_000n]));
+        .recordDelivery(f.creditId, report(1500n, 1_000_000n, [f.solarBatches[0]], [100_000n]));
       await expect(
         f.market
           .connect(f.operator)
-          .recordDelivery(f.creditId, report(1500n, 200_000n, [f.solarBatches[0]], [100_000n])),
+          .recordDelivery(f.creditId, report(1500n, 1_000_000n, [f.solarBatches[0]], [100_000n])),
       )
         .to.be.revertedWithCustomError(f.market, "ComputeDeliveryAlreadyRecorded")
         .withArgs(f.creditId);
@@ -378,10 +445,14 @@ describe("ComputeMarket", function () {
       await f.market.connect(f.providerSigner).setPayout(f.clusterId, await sink.getAddress(), true);
       await f.stablecoin.connect(f.carol).approve(await f.market.getAddress(), USD("20"));
       await expect(f.market.connect(f.carol).buy(f.creditId, 10, f.carol.address))
+        .to.emit(f.market, "ComputeRevenueAccrued")
+        .withArgs(f.creditId, f.clusterId, await sink.getAddress(), USD("20"), true)
+        .and.not.to.emit(sink, "RevenueReceived");
+      await expect(f.market.connect(f.alice).pushProceeds(await sink.getAddress()))
         .to.emit(sink, "RevenueReceived")
         .withArgs(0n, await f.market.getAddress(), USD("20"))
-        .and.to.emit(f.market, "ComputeRevenuePaid")
-        .withArgs(f.creditId, f.clusterId, await sink.getAddress(), USD("20"), true);
+        .and.to.emit(f.market, "ProceedsPaid")
+        .withArgs(await sink.getAddress(), await sink.getAddress(), USD("20"), true);
       expect(await f.stablecoin.balanceOf(await sink.getAddress())).to.equal(USD("20"));
     });
 

@@ -9,8 +9,8 @@ contract ComputeMathTest is Test {
         assertEq(ComputeMath.creditId(1, 3600), (uint256(1) << 64) | 3600, "id");
     }
 
-    function test_refundDown_isZeroWithoutRedemptions() public pure {
-        assertEq(ComputeMath.refundDown(0, 0, 0, 5e6), 0, "refund");
+    function test_refundShareDown_isZeroWithoutRedemptions() public pure {
+        assertEq(ComputeMath.refundShareDown(5e6, 0, 0), 0, "refund");
     }
 
     function test_carbonFreeBpsDown_roundsDown() public pure {
@@ -37,7 +37,9 @@ contract ComputeMathTest is Test {
 
     /// @dev Splitting the undelivered GPU-hours among three redeemers never pays out more than they are worth,
     /// and loses less than one unit per redeemer.
-    function testFuzz_refundDown_sumsToAtMostUndeliveredValue(
+    /// Claimed in any order, the shares add up to what was held exactly: no dust is stranded, even when a share
+    /// rounds to zero, and no claim takes more than its exact pro-rata share rounded up.
+    function testFuzz_refundShareDown_sumsToTheHeldAmountExactly(
         uint64 first,
         uint64 second,
         uint64 third,
@@ -47,20 +49,29 @@ contract ComputeMathTest is Test {
         uint256 total = uint256(first) + second + third;
         vm.assume(total > 0);
         delivered = bound(delivered, 0, total);
-        uint256 undelivered = total - delivered;
-        uint256 paid =
-            ComputeMath.refundDown(first, total, undelivered, price) +
-                ComputeMath.refundDown(second, total, undelivered, price) +
-                ComputeMath.refundDown(third, total, undelivered, price);
-        uint256 owed = ComputeMath.cost(undelivered, price);
-        assertLe(paid, owed, "refunds exceed the undelivered value");
-        assertLe(owed - paid, 2, "more than one unit of dust per redeemer");
+        uint256 held = ComputeMath.cost(total - delivered, price);
+        uint256 unclaimed = total;
+        uint256 paid;
+        uint64[3] memory shares = [first, second, third];
+        for (uint256 i; i < 3; ++i) {
+            uint256 share = ComputeMath.refundShareDown(held - paid, shares[i], unclaimed);
+            // Never more than the exact share of the original amount, plus what earlier claims rounded away (< 1 each).
+            assertLe(share, (held * shares[i]) / total + i + 1, "share above its pro-rata part");
+            paid += share;
+            unclaimed -= shares[i];
+        }
+        assertEq(paid, held, "refunds != held");
     }
 
-    function testFuzz_refundDown_isFullWhenNothingDelivered(uint64 holder, uint64 others, uint128 price) public pure {
+    function testFuzz_refundShareDown_isFullWhenNothingDelivered(
+        uint64 holder,
+        uint64 others,
+        uint128 price
+    ) public pure {
         uint256 total = uint256(holder) + others;
         vm.assume(total > 0);
-        assertEq(ComputeMath.refundDown(holder, total, total, price), uint256(holder) * price, "refund");
+        uint256 held = ComputeMath.cost(total, price);
+        assertEq(ComputeMath.refundShareDown(held, holder, total), uint256(holder) * price, "refund");
     }
 
     function testFuzz_carbonFreeBpsDown_neverExceedsTheProvenShare(uint256 matched, uint256 used) public pure {

@@ -142,7 +142,8 @@ describe("a wallet journey on a local node", function () {
         gpuClass: "H100-SXM",
         gpuCount: 8,
         gridZone: ZONE,
-        whPerGpuHour: 1_000,
+        minWhPerGpuHour: 500,
+        maxWhPerGpuHour: 1_000,
         operator: gpuProvider.address,
         payout: gpuProvider.address,
         payoutIsIntake: false,
@@ -171,6 +172,8 @@ describe("a wallet journey on a local node", function () {
     );
     expect(await market.balanceOf(agent.address, creditId)).to.equal(4n);
     expect(await stablecoin.balanceOf(agent.address)).to.equal(6n * price);
+    // The sale's proceeds accrue to the provider's payout address; the provider pulls them.
+    await mined(market.claimProceeds(gpuProvider.address));
     expect(await stablecoin.balanceOf(gpuProvider.address)).to.equal(4n * price);
   });
 });

@@ -6,6 +6,7 @@ import { network } from "hardhat";
 
 import { METER_READING_TYPES, batchIdOfReading, certificateIdOfBatch, type MeterReading } from "../../sdk/energy.js";
 import {
+  ComputeMarket__factory,
   FlexibilityMarket__factory,
   TrancheNote__factory,
   TrancheVault__factory,
@@ -35,6 +36,35 @@ async function base() {
   await suite.contracts.InvestorRegistry.listInvestors([investor.address], now + 3650n * DAY, 276);
   const receiver = (await ethers.deployContract("ReentrantReceiver")) as unknown as ReentrantReceiver;
   return { ...suite, deployer, investor, provider1, provider2, outsider, receiver };
+}
+
+/**
+ * A compute market in `asset` over the suite's kWh and REC tokens, with one 8-GPU cluster of `provider1` paying
+ * `provider1`, 100 units of bond and a one-hour window two hours from now at 10 units per GPU-hour.
+ */
+async function deployCompute(f: Awaited<ReturnType<typeof base>>, asset: string, token: MintableToken) {
+  const market = await new ComputeMarket__factory(f.deployer).deploy(
+    asset,
+    await f.contracts.MeteredEnergy.getAddress(),
+    await f.contracts.RenewableCertificates.getAddress(),
+    "",
+  );
+  const asProvider = market.connect(f.provider1);
+  await asProvider.registerCluster({
+    gpuClass: "H100-SXM",
+    gpuCount: 8,
+    gridZone: ZONE,
+    minWhPerGpuHour: 500,
+    maxWhPerGpuHour: 1_000,
+    operator: f.provider1.address,
+    payout: f.provider1.address,
+    payoutIsIntake: false,
+  });
+  await token.mint(f.provider1.address, 100n);
+  await token.connect(f.provider1).approve(await market.getAddress(), 100n);
+  const start = (BigInt(await networkHelpers.time.latest()) / HOUR + 2n) * HOUR;
+  await asProvider.offerWindow(1n, start, 1n, 10n);
+  return { market, creditId: await market.creditId(1n, start) };
 }
 
 /** A one-tranche (equity only), one-period vault in `asset`, so that any revenue goes to its holders. */
@@ -198,6 +228,41 @@ describe("adversarial tokens and receivers", function () {
         .withArgs(USD(1_000n), USD(990n));
       expect(await token.balanceOf(f.investor.address)).to.equal(USD(1_000n));
       expect(await market.requestCount()).to.equal(0n);
+    });
+  });
+
+  describe("a fee-on-transfer stablecoin in the compute market", function () {
+    it("is rejected for bonds, so one cluster's refunds are never paid from another cluster's bond", async function () {
+      const f = await networkHelpers.loadFixture(base);
+      const token = (await ethers.deployContract("FeeOnTransferToken")) as unknown as MintableToken;
+      const { market } = await deployCompute(f, await token.getAddress(), token);
+      await expect(market.connect(f.provider1).postBond(1n, 100n))
+        .to.be.revertedWithCustomError(market, "ComputeTransferShortfall")
+        .withArgs(100n, 99n);
+      expect((await market.getCluster(1n)).bondFree).to.equal(0n);
+      expect(await token.balanceOf(await market.getAddress())).to.equal(0n);
+    });
+  });
+
+  describe("a blocked GPU-cluster payee", function () {
+    it("cannot stop GPU-hour sales; its proceeds wait for it or go where it sends them", async function () {
+      const f = await networkHelpers.loadFixture(base);
+      const token = await ethers.deployContract("BlocklistToken");
+      const { market, creditId } = await deployCompute(f, await token.getAddress(), token as unknown as MintableToken);
+      const marketAddress = await market.getAddress();
+      await market.connect(f.provider1).postBond(1n, 100n);
+      await token.mint(f.outsider.address, 50n);
+      await token.connect(f.outsider).approve(marketAddress, 50n);
+      await token.setBlocked(f.provider1.address, true);
+      await market.connect(f.outsider).buy(creditId, 3n, f.outsider.address);
+      expect(await market.balanceOf(f.outsider.address, creditId)).to.equal(3n);
+      await expect(market.connect(f.outsider).pushProceeds(f.provider1.address))
+        .to.be.revertedWithCustomError(token, "BlocklistTokenBlocked")
+        .withArgs(f.provider1.address);
+      await market.connect(f.outsider).buy(creditId, 2n, f.outsider.address); // the next sale goes through too
+      await market.connect(f.provider1).claimProceeds(f.provider2.address);
+      expect(await token.balanceOf(f.provider2.address)).to.equal(50n);
+      expect(await token.balanceOf(marketAddress)).to.equal(100n); // the bond, all of it owed to the provider
     });
   });
 

@@ -421,12 +421,12 @@ describe("signature suite", function () {
     }
     async function signPermit(
       f: Fixture,
-      overrides: { domain?: TypedDataDomain; deadline?: bigint; nonce?: bigint } = {},
+      overrides: { domain?: TypedDataDomain; deadline?: bigint; nonce?: bigint; spender?: string } = {},
     ) {
       const stablecoin = f.contracts.TestStablecoin;
       const value = {
         owner: f.investor.address,
-        spender: await f.contracts.TrancheVault.getAddress(),
+        spender: overrides.spender ?? (await f.contracts.TrancheVault.getAddress()),
         value: AMOUNT,
         nonce: overrides.nonce ?? (await stablecoin.nonces(f.investor.address)),
         deadline: overrides.deadline ?? BigInt(await networkHelpers.time.latest()) + 3_600n,
@@ -608,6 +608,74 @@ describe("signature suite", function () {
           }),
         );
         await expectNoSubscription(f, { ...p, r: parts.r }, parts.s, parts.v);
+      });
+    });
+
+    describe("of the compute market's buyWithPermit", function () {
+      const PRICE = 1_000n * 10n ** 6n; // AMOUNT buys 10 GPU-hours
+      /** An 8-GPU cluster of the deployer, bonded for two sales, and a four-hour window from the next hour on. */
+      async function computeWindow(f: Fixture) {
+        const market = f.contracts.ComputeMarket;
+        await market.registerCluster({
+          gpuClass: "H100-SXM",
+          gpuCount: 8,
+          gridZone: encodeBytes32String("ERCOT-NORTH"),
+          minWhPerGpuHour: 500,
+          maxWhPerGpuHour: 1_000,
+          operator: f.deployer.address,
+          payout: f.deployer.address,
+          payoutIsIntake: false,
+        });
+        const clusterId = await market.clusterCount();
+        await f.contracts.TestStablecoin.approve(await market.getAddress(), 2n * AMOUNT);
+        await market.postBond(clusterId, 2n * AMOUNT); // enough for a second sale, so only the allowance can stop it
+        const start = (BigInt(await networkHelpers.time.latest()) / HOUR + 2n) * HOUR;
+        await market.offerWindow(clusterId, start, 4n, PRICE);
+        return market.creditId(clusterId, start);
+      }
+      const buy = async (f: Fixture, creditId: bigint, p: Awaited<ReturnType<typeof signPermit>>) =>
+        f.contracts.ComputeMarket.connect(f.investor).buyWithPermit(
+          creditId,
+          10n,
+          f.investor.address,
+          p.value.deadline,
+          p.v,
+          p.r,
+          p.s,
+        );
+
+      it("buys with a genuine permit, and a reused one pulls nothing more", async function () {
+        const f = await load();
+        const market = f.contracts.ComputeMarket;
+        const creditId = await computeWindow(f);
+        const p = await signPermit(f, { spender: await market.getAddress() });
+        await buy(f, creditId, p);
+        expect(await market.balanceOf(f.investor.address, creditId)).to.equal(10n);
+        await expect(buy(f, creditId, p))
+          .to.be.revertedWithCustomError(f.contracts.TestStablecoin, "ERC20InsufficientAllowance")
+          .withArgs(ethers.getAddress(await market.getAddress()), 0n, AMOUNT);
+        expect(await market.balanceOf(f.investor.address, creditId)).to.equal(10n);
+      });
+
+      it("still buys when someone front-ran the permit", async function () {
+        const f = await load();
+        const market = f.contracts.ComputeMarket;
+        const creditId = await computeWindow(f);
+        const p = await signPermit(f, { spender: await market.getAddress() });
+        await f.contracts.TestStablecoin.connect(f.other).permit(...permitArgs(p));
+        await buy(f, creditId, p);
+        expect(await market.balanceOf(f.investor.address, creditId)).to.equal(10n);
+      });
+
+      it("rejects a permit for another spender, and nothing is bought", async function () {
+        const f = await load();
+        const market = f.contracts.ComputeMarket;
+        const creditId = await computeWindow(f);
+        const p = await signPermit(f); // for the vault
+        await expect(buy(f, creditId, p))
+          .to.be.revertedWithCustomError(f.contracts.TestStablecoin, "ERC20InsufficientAllowance")
+          .withArgs(ethers.getAddress(await market.getAddress()), 0n, AMOUNT);
+        expect((await market.getWindow(creditId)).sold).to.equal(0n);
       });
     });
   });

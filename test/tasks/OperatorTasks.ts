@@ -272,7 +272,8 @@ describe("operator tasks on a local node", function () {
       "--zone",
       "ERCOT-NORTH",
     );
-    expect(registered).to.match(/Cluster 1: 8 x H100-SXM in ERCOT-NORTH, 700 Wh per GPU-hour/);
+    expect(registered).to.match(/Cluster 1: 8 x H100-SXM in ERCOT-NORTH, 700 Wh per GPU-hour at most, 350 Wh at least/);
+    expect((await compute.getCluster(1n)).minWhPerGpuHour).to.equal(350n);
     expect((await compute.getCluster(1n)).payout).to.equal(await vault.getAddress());
     const offered = await task(
       "cluster",

@@ -8,6 +8,7 @@ interface Args {
   gpuClass: string;
   gpus: number;
   energyPerGpuHour: string;
+  minEnergyPerGpuHour: string;
   zone: string;
   operator: string;
   payout: string;
@@ -17,6 +18,8 @@ interface Args {
 /**
  * `cluster register`: the caller becomes the provider of a GPU cluster. Its sales are paid by default into the
  * network's TrancheVault as compute revenue (`--payout vault`); `--payout <address>` pays a wallet instead.
+ * `--energy-per-gpu-hour` is the most a GPU-hour can draw (GPU, cooling, networking); `--min-energy-per-gpu-hour` the
+ * least a delivered GPU-hour draws (default: half the most). Delivery reports must lie between the two.
  */
 export default operatorAction<Args>(async (args, operator) => {
   const market = ComputeMarket__factory.connect(operator.address("ComputeMarket", args.market), operator.signer);
@@ -26,16 +29,19 @@ export default operatorAction<Args>(async (args, operator) => {
     gridZone: gridZone(args.zone),
     operator: args.operator === "" ? operator.signer.address : parseAddress(args.operator, "operator"),
     gpuCount: args.gpus,
-    whPerGpuHour: parseEnergy(args.energyPerGpuHour),
+    minWhPerGpuHour: 0n,
+    maxWhPerGpuHour: parseEnergy(args.energyPerGpuHour),
     payout: toVault ? operator.address("TrancheVault") : parseAddress(args.payout, "payout"),
     payoutIsIntake: toVault,
   };
+  registration.minWhPerGpuHour =
+    args.minEnergyPerGpuHour === "" ? registration.maxWhPerGpuHour / 2n : parseEnergy(args.minEnergyPerGpuHour);
   const receipt = await operator.send("Registered the cluster", market.registerCluster(registration));
   const event = receipt.logs
     .map((log) => market.interface.parseLog(log))
     .find((parsed) => parsed?.name === "ClusterRegistered");
   console.log(
-    `Cluster ${event?.args.clusterId}: ${args.gpus} x ${args.gpuClass} in ${args.zone}, ${formatEnergy(registration.whPerGpuHour)} per GPU-hour`,
+    `Cluster ${event?.args.clusterId}: ${args.gpus} x ${args.gpuClass} in ${args.zone}, ${formatEnergy(registration.maxWhPerGpuHour)} per GPU-hour at most, ${formatEnergy(registration.minWhPerGpuHour)} at least`,
   );
   console.log(`  operator ${registration.operator}`);
   console.log(`  sales pay ${registration.payout}${toVault ? " (the TrancheVault, as compute revenue)" : ""}`);
