@@ -7,7 +7,6 @@ import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {Base64} from "@openzeppelin/contracts/utils/Base64.sol";
-import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
@@ -17,11 +16,12 @@ import {IMeteredEnergy} from "../interfaces/IMeteredEnergy.sol";
 import {DeviceKinds} from "../libraries/DeviceKinds.sol";
 import {EnergyIds} from "../libraries/EnergyIds.sol";
 import {GridZones} from "../libraries/GridZones.sol";
+import {BoundedPausable} from "../utils/BoundedPausable.sol";
 
 /// @title MeteredEnergy
 /// @notice Metered kWh: one ERC-1155 unit per watt-hour, one token id per device and hour, minted only from meter
 /// readings signed by the device's current signer.
-contract MeteredEnergy is IMeteredEnergy, ERC1155, EIP712, AccessControl, Pausable, ReentrancyGuardTransient {
+contract MeteredEnergy is IMeteredEnergy, ERC1155, EIP712, AccessControl, BoundedPausable, ReentrancyGuardTransient {
     using SafeCast for uint256;
 
     /// @inheritdoc IMeteredEnergy
@@ -120,11 +120,6 @@ contract MeteredEnergy is IMeteredEnergy, ERC1155, EIP712, AccessControl, Pausab
         for (uint256 i; i < ids.length; ++i) {
             emit EnergyConsumed(from, msg.sender, ids[i], amountsWh[i], purpose);
         }
-    }
-
-    /// @inheritdoc IMeteredEnergy
-    function paused() public view override(IMeteredEnergy, Pausable) returns (bool) {
-        return super.paused();
     }
 
     /// @inheritdoc IMeteredEnergy

@@ -3,6 +3,7 @@ pragma solidity ^0.8.24;
 
 import {IERC1155} from "@openzeppelin/contracts/token/ERC1155/IERC1155.sol";
 
+import {IBoundedPause} from "./IBoundedPause.sol";
 import {IDeviceRegistry} from "./IDeviceRegistry.sol";
 
 /// @title Joulestack metered energy (kWh batches)
@@ -21,7 +22,7 @@ import {IDeviceRegistry} from "./IDeviceRegistry.sol";
 /// - Active interval: an interval mints only if it starts at or after the device's `activeSince` (commissioning,
 ///   then each reactivation) and the device is active.
 /// So the Wh minted for a device are exactly its counter's advance since the baseline minus the reported gaps.
-interface IMeteredEnergy is IERC1155 {
+interface IMeteredEnergy is IERC1155, IBoundedPause {
     /// @notice A meter reading signed by a device's signer: the meter's cumulative counter at `timestamp`.
     /// @param deviceId The device in the registry.
     /// @param cumulativeWh The meter's lifetime energy counter in Wh (never decreases).
@@ -193,13 +194,12 @@ interface IMeteredEnergy is IERC1155 {
     /// @param purpose What the energy was used for.
     function consume(address from, uint256[] calldata ids, uint256[] calldata amountsWh, bytes32 purpose) external;
 
-    /// @notice Whether readings, transfers, consumption and reading verification are stopped.
-    function paused() external view returns (bool);
-
-    /// @notice Stops readings, transfers and consumption. Only a pauser may do this.
+    /// @notice Stops readings, transfers, consumption and reading verification for at most `MAX_PAUSE_DURATION`,
+    /// after which the pause lapses by itself; a new pause may begin only after as long again unpaused. Only a pauser
+    /// may do this.
     function pause() external;
 
-    /// @notice Resumes readings, transfers and consumption. Only a pauser may do this.
+    /// @notice Lifts the pause before it lapses. Only a pauser may do this.
     function unpause() external;
 
     /// @notice Checks a reading the ledger has already passed, by the rules the ledger accepts readings by, without

@@ -221,6 +221,22 @@ describe("pause matrix", function () {
     });
   });
 
+  describe("bounded pause of the kWh token", function () {
+    it("lapses by itself after MAX_PAUSE_DURATION, to the second, and kWh move again", async function () {
+      const f = await load();
+      await f.energy.pause();
+      const lapse = await f.energy.pausedUntil();
+      await networkHelpers.time.setNextBlockTimestamp(lapse - 1n);
+      await expect(
+        f.energy.connect(f.producer).safeTransferFrom(f.producer, f.other, f.batch, 1n, "0x"),
+      ).to.be.revertedWithCustomError(f.energy, "EnforcedPause");
+      await networkHelpers.time.setNextBlockTimestamp(lapse);
+      await f.energy.connect(f.producer).safeTransferFrom(f.producer, f.other, f.batch, 1n, "0x");
+      expect(await f.energy.balanceOf(f.other.address, f.batch)).to.equal(1n);
+      expect(await f.energy.nextPauseAvailableAt()).to.equal(lapse + (await f.energy.MAX_PAUSE_DURATION()));
+    });
+  });
+
   describe("across contracts", function () {
     it("a paused kWh token also stops REC requests and certification, which move kWh", async function () {
       const f = await load();
