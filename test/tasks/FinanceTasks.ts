@@ -333,6 +333,10 @@ describe("finance and compliance tasks on a local node", function () {
     await task("vault", "subscribe", "1000", "--tranche", "UW-SR", "--key-env", "DAVE_KEY", "--vault", address);
     await task("vault", "subscribe", "500", "--tranche", "1", "--permit", "--key-env", "ERIN_KEY", "--vault", address);
     expect(await stablecoin.balanceOf(address)).to.equal(usd(1_500n));
+    expectOneLineFailure(
+      await failing("vault", "refund", "--key-env", "NO_SUCH_KEY", "--vault", address),
+      "--key-env NO_SUCH_KEY: the environment variable is not set",
+    );
     await task("vault", "close-funding", "--vault", address);
     // revenue that arrives before the unwind belongs to the residual tranche
     await task("vault", "deposit", "10", "--source", "other", "--vault", address);

@@ -172,7 +172,7 @@ describe("operator tasks on a local node", function () {
     const failed = await attempt(["vault", "deposit", "12.5", "--source", "compute", "--network", "localhost"], env);
     expect(failed.ok).to.equal(false);
     expect(failed.output).to.match(/exited 1/);
-    expect(failed.output).to.include("reverted with TrancheVaultUnexpectedState(current=0)");
+    expect(failed.output).to.include("reverted with TrancheVaultUnexpectedState(current=Funding)");
     expect(failed.output, "no hex revert data").to.not.match(/0x[0-9a-fA-F]{8,}/);
     const stablecoin = TestStablecoin__factory.connect(record("TestStablecoin"), provider);
     expect(await stablecoin.allowance(operator, record("TrancheVault")), "no approval was sent").to.equal(0n);
