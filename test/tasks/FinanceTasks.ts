@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { getAddress, HDNodeWallet, id, JsonRpcProvider, Wallet } from "ethers";
+import { getAddress, HDNodeWallet, id, JsonRpcProvider, Wallet, ZeroAddress } from "ethers";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -210,6 +210,12 @@ describe("finance and compliance tasks on a local node", function () {
 
     // carol lost her wallet: announce, wait the 7-day contest window, execute; notes and payouts move
     const carolOwed = await vault.claimableOf(2n, carol.address);
+    // an announcement the holder contests from the wallet named lost is cancelled; the agent then announces again
+    await task("vault", "recover", "announce", carol.address, "--replacement", carolNew.address);
+    expect(await task("vault", "recover", "cancel", carol.address, "--key-env", "CAROL_KEY")).to.include(
+      `Cancelled the recovery of ${carol.address}`,
+    );
+    expect((await vault.pendingRecovery(carol.address)).replacement).to.equal(ZeroAddress);
     const announced = await task("vault", "recover", "announce", carol.address, "--replacement", carolNew.address);
     expect(announced).to.match(/Executable from .* with `vault recover execute/);
     const early = await failing("vault", "recover", "execute", carol.address);
