@@ -1,5 +1,5 @@
 import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
-import type { ContractTransactionResponse, TransactionReceipt } from "ethers";
+import { type ContractRunner, type ContractTransactionResponse, type TransactionReceipt, Wallet } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { existsSync, readFileSync } from "node:fs";
@@ -18,16 +18,27 @@ export type DeploymentName =
   | "ComputeMarket"
   | "TrancheVault"
   | "InvestorRegistry"
-  | "TestStablecoin";
+  | "TestStablecoin"
+  | "Stablecoin";
 
 /** What every operator task works with: the selected network, its first account and its deployment records. */
 export interface Operator {
   readonly ethers: HardhatEthers;
+  /** The network's first account; reading it on a network without one fails with a hint to configure a key. */
   readonly signer: HardhatEthersSigner;
+  /** The signer when the network has an account, else the provider: enough for read-only tasks. */
+  readonly runner: ContractRunner;
   readonly networkName: string;
   readonly chainId: bigint;
   /** The address of a deployed contract: `override` when given, else the network's deployment record. */
   address(name: DeploymentName, override?: string): string;
+  /** Whether the network's deployment records include `name`. */
+  hasDeployment(name: DeploymentName): boolean;
+  /**
+   * Who signs for an investor or holder: the wallet whose private key is in the environment variable `keyEnv`,
+   * or the network's first account when `keyEnv` is empty.
+   */
+  account(keyEnv: string): Promise<HardhatEthersSigner | Wallet>;
   /** The block a deployment was mined in (0 when the record does not say), to bound event queries. */
   deploymentBlock(name: DeploymentName): number;
   /** Sends a transaction, waits for it, and prints what it was, its hash and its gas. */
@@ -76,8 +87,11 @@ export async function preflight(simulation: Promise<unknown>, tolerated: readonl
 
 async function connectOperator(hre: HardhatRuntimeEnvironment): Promise<Operator> {
   const { ethers, networkName } = await hre.network.getOrCreate();
-  const [signer] = await ethers.getSigners();
-  if (signer === undefined) throw new Error(`network ${networkName} has no account: set DEPLOYER_PRIVATE_KEY`);
+  const [firstSigner] = await ethers.getSigners();
+  const signer = (): HardhatEthersSigner => {
+    if (firstSigner === undefined) throw new Error(`network ${networkName} has no account: set DEPLOYER_PRIVATE_KEY`);
+    return firstSigner;
+  };
   const { chainId } = await ethers.provider.getNetwork();
   const directory = join(hre.config.paths.root, "deployments", networkName);
   const records = new Map<string, DeploymentRecord>();
@@ -105,7 +119,10 @@ async function connectOperator(hre: HardhatRuntimeEnvironment): Promise<Operator
 
   return {
     ethers,
-    signer,
+    get signer() {
+      return signer();
+    },
+    runner: firstSigner ?? ethers.provider,
     networkName,
     chainId,
     address(name, override) {
@@ -114,6 +131,18 @@ async function connectOperator(hre: HardhatRuntimeEnvironment): Promise<Operator
         return ethers.getAddress(override);
       }
       return ethers.getAddress(record(name).address);
+    },
+    hasDeployment(name) {
+      return records.has(name) || existsSync(join(directory, `${name}.json`));
+    },
+    async account(keyEnv) {
+      if (keyEnv === "") return signer();
+      const key = process.env[keyEnv]?.trim();
+      if (key === undefined || key === "") throw new Error(`--key-env ${keyEnv}: the environment variable is not set`);
+      if (!/^(0x)?[0-9a-fA-F]{64}$/.test(key)) {
+        throw new Error(`--key-env ${keyEnv}: the variable does not hold a 32-byte hex private key`);
+      }
+      return new Wallet(key.startsWith("0x") ? key : `0x${key}`, ethers.provider);
     },
     deploymentBlock(name) {
       const block = record(name).receipt?.blockNumber;
@@ -131,7 +160,7 @@ async function connectOperator(hre: HardhatRuntimeEnvironment): Promise<Operator
     async stablecoin(asset) {
       const cached = tokens.get(asset);
       if (cached !== undefined) return cached;
-      const token = TestStablecoin__factory.connect(asset, signer);
+      const token = TestStablecoin__factory.connect(asset, firstSigner ?? ethers.provider);
       const [decimals, symbol] = await Promise.all([token.decimals(), token.symbol()]);
       const info = {
         decimals: Number(decimals),

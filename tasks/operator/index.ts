@@ -244,7 +244,7 @@ export const operatorTasks = [
     .setAction(() => import("./cluster/offer.js"))
     .build(),
 
-  emptyTask("vault", "Pay revenue into the tranche vault, distribute periods and show its state").build(),
+  emptyTask("vault", "Subscribe to, fund, draw, service, recover and redeem the tranche vault").build(),
   task(["vault", "deposit"], "Pay revenue into the vault, tagged with its source")
     .addPositionalArgument({ name: "amount", description: "Stablecoin amount, e.g. 12500.50" })
     .addOption({ name: "source", description: "compute, energy, flexibility or other", defaultValue: "energy" })
@@ -265,4 +265,136 @@ export const operatorTasks = [
     .addOption({ name: "vault", description: override("TrancheVault"), defaultValue: "" })
     .setAction(() => import("./vault/show.js"))
     .build(),
+  // --- finance and compliance: the test-dollar faucet, the investor registry, the vault's whole lifecycle ---
+  task(
+    ["vault", "subscribe"],
+    "Buy notes of a tranche at face value (approve, or --permit); the investor must be listed",
+  )
+    .addPositionalArgument({ name: "amount", description: "Stablecoin to pay, e.g. 25000" })
+    .addOption({ name: "tranche", description: "Tranche id or note symbol, e.g. 0 or JSN-SR", defaultValue: "" })
+    .addFlag({ name: "permit", description: "Approve with an EIP-2612 signature in the same transaction" })
+    .addOption({ name: "keyEnv", description: holderHelp("keyEnv"), defaultValue: "" })
+    .addOption({ name: "vault", description: override("TrancheVault"), defaultValue: "" })
+    .setAction(() => import("./vault/subscribe.js"))
+    .build(),
+  task(["vault", "close-funding"], "End the subscription phase once every tranche is full or the deadline passed")
+    .addOption({ name: "vault", description: override("TrancheVault"), defaultValue: "" })
+    .setAction(() => import("./vault/close-funding.js"))
+    .build(),
+  task(["vault", "draw"], "Send the raise to the project wallet before the draw deadline (needs OPERATOR_ROLE)")
+    .addOption({ name: "vault", description: override("TrancheVault"), defaultValue: "" })
+    .setAction(() => import("./vault/draw.js"))
+    .build(),
+  task(["vault", "unwind"], "Fail a vault whose raise was not drawn by the draw deadline, so holders can refund")
+    .addOption({ name: "vault", description: override("TrancheVault"), defaultValue: "" })
+    .setAction(() => import("./vault/unwind.js"))
+    .build(),
+  task(["vault", "write-down"], "Record a loss: principal is cut equity first (needs LOSS_ASSESSOR_ROLE)")
+    .addPositionalArgument({ name: "amount", description: "The loss in stablecoin, e.g. 50000" })
+    .addOption({ name: "vault", description: override("TrancheVault"), defaultValue: "" })
+    .setAction(() => import("./vault/write-down.js"))
+    .build(),
+  task(["vault", "claim"], "Take your unclaimed coupons and principal")
+    .addOption({ name: "tranche", description: holderHelp("tranche"), defaultValue: "" })
+    .addOption({ name: "receiver", description: holderHelp("receiver"), defaultValue: "" })
+    .addOption({ name: "keyEnv", description: holderHelp("keyEnv"), defaultValue: "" })
+    .addOption({ name: "vault", description: override("TrancheVault"), defaultValue: "" })
+    .setAction(() => import("./vault/claim.js"))
+    .build(),
+  task(["vault", "redeem"], "After maturity, cancel your notes and take what you are owed")
+    .addOption({ name: "tranche", description: holderHelp("tranche"), defaultValue: "" })
+    .addOption({ name: "receiver", description: holderHelp("receiver"), defaultValue: "" })
+    .addOption({ name: "keyEnv", description: holderHelp("keyEnv"), defaultValue: "" })
+    .addOption({ name: "vault", description: override("TrancheVault"), defaultValue: "" })
+    .setAction(() => import("./vault/redeem.js"))
+    .build(),
+  task(["vault", "refund"], "After a failed funding or an unwind, cancel your notes and take back what they cost")
+    .addOption({ name: "tranche", description: holderHelp("tranche"), defaultValue: "" })
+    .addOption({ name: "receiver", description: holderHelp("receiver"), defaultValue: "" })
+    .addOption({ name: "keyEnv", description: holderHelp("keyEnv"), defaultValue: "" })
+    .addOption({ name: "vault", description: override("TrancheVault"), defaultValue: "" })
+    .setAction(() => import("./vault/refund.js"))
+    .build(),
+  emptyTask(
+    ["vault", "recover"],
+    "Move a lost wallet's notes to its investor's new wallet, announced 7 days ahead",
+  ).build(),
+  task(["vault", "recover", "announce"], "Announce a recovery to a wallet of the same identity (needs AGENT_ROLE)")
+    .addPositionalArgument({ name: "lost", description: "The lost wallet" })
+    .addOption({ name: "replacement", description: "The verified wallet the notes move to", defaultValue: "" })
+    .addOption({ name: "vault", description: override("TrancheVault"), defaultValue: "" })
+    .setAction(() => import("./vault/recover-announce.js"))
+    .build(),
+  task(["vault", "recover", "cancel"], "Cancel an announced recovery, as an agent or as the holder of the lost wallet")
+    .addPositionalArgument({ name: "lost", description: "The wallet whose recovery is cancelled" })
+    .addOption({ name: "keyEnv", description: holderHelp("keyEnv"), defaultValue: "" })
+    .addOption({ name: "vault", description: override("TrancheVault"), defaultValue: "" })
+    .setAction(() => import("./vault/recover-cancel.js"))
+    .build(),
+  task(["vault", "recover", "execute"], "Execute an announced recovery after its contest window (anyone may)")
+    .addPositionalArgument({ name: "lost", description: "The lost wallet" })
+    .addOption({ name: "vault", description: override("TrancheVault"), defaultValue: "" })
+    .setAction(() => import("./vault/recover-execute.js"))
+    .build(),
+
+  emptyTask("investor", "Keep the investor registry: list, freeze, link identities, show").build(),
+  task(["investor", "list"], "List or renew investors (needs the registry's AGENT_ROLE)")
+    .addVariadicArgument({ name: "accounts", description: "Investor addresses (separate arguments or commas)" })
+    .addOption({
+      name: "expiry",
+      description: "When the verification lapses: +365d, an ISO date or unix seconds",
+      defaultValue: "+365d",
+    })
+    .addOption({
+      name: "jurisdiction",
+      description: "ISO 3166-1 numeric country code, e.g. 840 (US), 276 (DE)",
+      defaultValue: "",
+    })
+    .addOption({ name: "registry", description: override("InvestorRegistry"), defaultValue: "" })
+    .setAction(() => import("./investor/list.js"))
+    .build(),
+  task(["investor", "freeze"], "Freeze an account: it can no longer move, claim or redeem notes")
+    .addPositionalArgument({ name: "account", description: "The account" })
+    .addOption({ name: "registry", description: override("InvestorRegistry"), defaultValue: "" })
+    .setAction(() => import("./investor/freeze.js"))
+    .build(),
+  task(["investor", "unfreeze"], "Unfreeze an account")
+    .addPositionalArgument({ name: "account", description: "The account" })
+    .addOption({ name: "registry", description: override("InvestorRegistry"), defaultValue: "" })
+    .setAction(() => import("./investor/unfreeze.js"))
+    .build(),
+  task(["investor", "link-identity"], "Link a wallet to an investor identity, the key of recoveries")
+    .addPositionalArgument({ name: "account", description: "The wallet" })
+    .addOption({
+      name: "identity",
+      description: "32-byte hex identity, or a text hashed into one (e.g. kyc:alice)",
+      defaultValue: "",
+    })
+    .addFlag({ name: "unlink", description: "Remove the wallet's identity link" })
+    .addOption({ name: "registry", description: override("InvestorRegistry"), defaultValue: "" })
+    .setAction(() => import("./investor/link-identity.js"))
+    .build(),
+  task(["investor", "show"], "Show an investor: registry entry, identity, notes, claimables, pending recovery")
+    .addPositionalArgument({ name: "account", description: "The account" })
+    .addOption({ name: "registry", description: override("InvestorRegistry"), defaultValue: "" })
+    .addOption({ name: "vault", description: override("TrancheVault"), defaultValue: "" })
+    .setAction(() => import("./investor/show.js"))
+    .build(),
+
+  emptyTask("stablecoin", "Test dollars on local chains and testnets that deployed the test stablecoin").build(),
+  task(["stablecoin", "faucet"], "Mint test dollars to an address (the test stablecoin's owner only)")
+    .addPositionalArgument({ name: "amount", description: "Dollars to mint, e.g. 1000000" })
+    .addOption({ name: "to", description: "Who receives them (default: the caller)", defaultValue: "" })
+    .addOption({ name: "stablecoin", description: override("TestStablecoin"), defaultValue: "" })
+    .setAction(() => import("./stablecoin/faucet.js"))
+    .build(),
 ];
+
+/** Option help shared by the holders' tasks (declarations, so the task list above may use them). */
+function holderHelp(option: "keyEnv" | "tranche" | "receiver"): string {
+  return {
+    keyEnv: "Environment variable holding the investor's private key (default: the network's first account)",
+    tranche: "Tranche id or note symbol (default: every tranche with something to take)",
+    receiver: "Who receives the stablecoin (default: the holder)",
+  }[option];
+}

@@ -1,4 +1,4 @@
-import { getAddress, isAddress } from "ethers";
+import { getAddress, id, isAddress } from "ethers";
 
 import { DeviceKind } from "../../sdk/energy.js";
 import { parseDecimal } from "../../sdk/units.js";
@@ -100,4 +100,100 @@ export function parseBps(text: string): number {
   const value = trimmed.endsWith("%") ? Number(parseDecimal(trimmed.slice(0, -1), 2)) : Number(parseId(trimmed, "bps"));
   if (value > 10_000) throw new Error(`"${text}" is more than 100%`);
   return value;
+}
+
+/**
+ * A stablecoin amount typed as a decimal ("12500.50") in token units, or a readable error naming the option and
+ * the limit that was broken: not a number, negative, more decimals than the token has, or (unless `allowZero`) zero.
+ */
+export function parseTokenAmount(text: string, decimals: number, option: string, { allowZero = false } = {}): bigint {
+  const trimmed = text.trim();
+  if (/^-/.test(trimmed)) throw new Error(`${option} "${text}" is negative: an amount is at least 0`);
+  let amount: bigint;
+  try {
+    amount = parseDecimal(trimmed, decimals);
+  } catch {
+    throw new Error(
+      /^\d+\.\d+$/.test(trimmed.replaceAll(",", "").replaceAll("_", ""))
+        ? `${option} "${text}" has more than ${decimals} decimal places, the token's precision`
+        : `${option} "${text}" is not an amount: use a decimal number such as 12500.50`,
+    );
+  }
+  if (amount === 0n && !allowZero) throw new Error(`${option} must be more than 0`);
+  if (amount >= 2n ** 256n) throw new Error(`${option} "${text}" exceeds the largest uint256 amount`);
+  return amount;
+}
+
+/** A list of addresses, comma- or space-separated or given as separate arguments; duplicates are refused. */
+export function parseAddresses(texts: readonly string[], option: string): string[] {
+  const addresses = texts
+    .flatMap((text) => text.split(/[\s,]+/))
+    .filter((text) => text !== "")
+    .map((text) => parseAddress(text, option));
+  if (addresses.length === 0) throw new Error(`--${option}: give at least one address`);
+  const seen = new Set<string>();
+  for (const address of addresses) {
+    if (seen.has(address)) throw new Error(`--${option}: ${address} is listed twice`);
+    seen.add(address);
+  }
+  return addresses;
+}
+
+/** An ISO 3166-1 numeric country code (`840` for the United States), the registry's jurisdiction field. */
+export function parseJurisdiction(text: string): number {
+  const trimmed = text.trim();
+  if (!/^\d{1,3}$/.test(trimmed) || Number(trimmed) === 0) {
+    throw new Error(
+      `--jurisdiction "${text}" is not an ISO 3166-1 numeric country code: use 1 to 999, e.g. 840 for the United States`,
+    );
+  }
+  return Number(trimmed);
+}
+
+/** The largest expiry the registry stores (`uint64`). */
+export const MAX_EXPIRY = 2n ** 64n - 1n;
+
+/** A listing's expiry: any `parseTime` form (`+365d`, an ISO date), after `now` and within `uint64`. */
+export function parseExpiry(text: string, now: bigint): bigint {
+  let expiry: bigint;
+  try {
+    expiry = parseTime(text, now);
+  } catch (error) {
+    throw new Error(`--expiry ${(error as Error).message}`);
+  }
+  if (expiry <= now) {
+    throw new Error(`--expiry "${text}" (${formatTime(expiry)}) is not after the chain's time ${formatTime(now)}`);
+  }
+  if (expiry > MAX_EXPIRY) throw new Error(`--expiry "${text}" is after the largest expiry, ${MAX_EXPIRY}`);
+  return expiry;
+}
+
+/**
+ * An investor identity: a 32-byte hex value as is (e.g. a KYC record hash), or any other text hashed with
+ * keccak-256 (`kyc:alice` -> keccak256("kyc:alice")). Zero is not an identity (it means unlinked).
+ */
+export function parseIdentity(text: string): string {
+  const trimmed = text.trim();
+  if (trimmed === "") throw new Error("--identity is empty: give a 32-byte hex value or a text to hash");
+  const identity = /^0x[0-9a-fA-F]{64}$/.test(trimmed) ? trimmed.toLowerCase() : id(trimmed);
+  if (BigInt(identity) === 0n) throw new Error("--identity is zero, which means unlinked: use --unlink instead");
+  return identity;
+}
+
+/** A tranche by id (`0`) or by its note symbol (`JSN-SR`, any case), given the vault's symbols in id order. */
+export function parseTranche(text: string, symbols: readonly string[]): bigint {
+  const trimmed = text.trim();
+  const bySymbol = symbols.findIndex((symbol) => symbol.toLowerCase() === trimmed.toLowerCase());
+  if (bySymbol >= 0) return BigInt(bySymbol);
+  if (/^\d+$/.test(trimmed) && Number(trimmed) < symbols.length) return BigInt(trimmed);
+  throw new Error(
+    `--tranche "${text}" is not a tranche of this vault: use 0 to ${symbols.length - 1} or one of ${symbols.join(", ")}`,
+  );
+}
+
+/** Coverage in basis points as a multiple, "1.20x"; a period with no debt service due has unbounded coverage. */
+export function formatCoverage(bps: bigint): string {
+  if (bps === 2n ** 256n - 1n) return "n/a (no debt due)";
+  const hundredths = (bps + 50n) / 100n;
+  return `${hundredths / 100n}.${(hundredths % 100n).toString().padStart(2, "0")}x`;
 }

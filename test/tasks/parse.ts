@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { Wallet } from "ethers";
+import { id, Wallet } from "ethers";
 
 import { certificateId, DeviceKind, meteredEnergyDomain, signReading } from "../../sdk/energy.js";
 import { parseReadingsFile, stringifyReadingsFile } from "../../sdk/readings.js";
@@ -7,13 +7,21 @@ import { describeCertificate, parseCertificateId, wholeRecs } from "../../tasks/
 import {
   ceilToHour,
   deviceKindName,
+  formatCoverage,
   formatTime,
+  MAX_EXPIRY,
+  parseAddresses,
   parseBps,
   parseDeviceKind,
   parseDirection,
+  parseExpiry,
+  parseIdentity,
+  parseJurisdiction,
   parsePricePerKWh,
   parseRevenueSource,
   parseTime,
+  parseTokenAmount,
+  parseTranche,
 } from "../../tasks/operator/parse.js";
 
 const NOW = 1_767_225_600n; // 2026-01-01T00:00:00Z
@@ -110,6 +118,71 @@ describe("operator task arguments", function () {
       expect(() => parseReadingsFile(bad)).to.throw("readings[0].cumulativeWh is not a non-negative integer");
       const unsigned = bad.replace("11".repeat(65), "11");
       expect(() => parseReadingsFile(unsigned)).to.throw("readings[0].signature is not a 65-byte hex signature");
+    });
+  });
+  describe("finance and compliance options", function () {
+    it("reads stablecoin amounts exactly and names the option and the limit on every rejection", function () {
+      expect(parseTokenAmount("12,500.50", 6, "amount")).to.equal(12_500_500_000n);
+      expect(parseTokenAmount("0.000001", 6, "amount")).to.equal(1n);
+      expect(parseTokenAmount("0", 6, "amount", { allowZero: true })).to.equal(0n);
+      expect(() => parseTokenAmount("-5", 6, "amount")).to.throw('amount "-5" is negative: an amount is at least 0');
+      expect(() => parseTokenAmount("1.0000001", 6, "amount")).to.throw(
+        'amount "1.0000001" has more than 6 decimal places',
+      );
+      expect(() => parseTokenAmount("12k", 6, "--bond")).to.throw('--bond "12k" is not an amount');
+      expect(() => parseTokenAmount("0", 6, "amount")).to.throw("amount must be more than 0");
+      expect(() => parseTokenAmount((2n ** 256n).toString(), 0, "amount")).to.throw("exceeds the largest uint256");
+    });
+
+    it("reads lists of addresses, refusing bad and repeated ones", function () {
+      const [a, b] = [Wallet.createRandom().address, Wallet.createRandom().address];
+      expect(parseAddresses([`${a.toLowerCase()},${b}`], "accounts")).to.deep.equal([a, b]);
+      expect(parseAddresses([a, b], "accounts")).to.deep.equal([a, b]);
+      expect(() => parseAddresses([a, "0x12"], "accounts")).to.throw('--accounts "0x12" is not an address');
+      expect(() => parseAddresses([a, a], "accounts")).to.throw(`--accounts: ${a} is listed twice`);
+      expect(() => parseAddresses([], "accounts")).to.throw("--accounts: give at least one address");
+    });
+
+    it("reads jurisdictions as ISO 3166-1 numeric codes", function () {
+      expect(parseJurisdiction("840")).to.equal(840);
+      expect(parseJurisdiction(" 36 ")).to.equal(36);
+      for (const bad of ["US", "0", "1000", "-1", ""]) {
+        expect(() => parseJurisdiction(bad), bad).to.throw("is not an ISO 3166-1 numeric country code: use 1 to 999");
+      }
+    });
+
+    it("reads expiries after the chain's time and within uint64", function () {
+      expect(parseExpiry("+365d", NOW)).to.equal(NOW + 365n * 86_400n);
+      expect(parseExpiry(MAX_EXPIRY.toString(), NOW)).to.equal(MAX_EXPIRY);
+      expect(() => parseExpiry("now", NOW)).to.throw("is not after the chain's time 2026-01-01T00:00:00Z");
+      expect(() => parseExpiry("1d-ago", NOW)).to.throw('--expiry "1d-ago" (2025-12-31T00:00:00Z) is not after');
+      expect(() => parseExpiry((MAX_EXPIRY + 1n).toString(), NOW)).to.throw("is after the largest expiry");
+      expect(() => parseExpiry("soon", NOW)).to.throw('--expiry "soon" is not a time');
+    });
+
+    it("reads identities as 32-byte hex or hashes text into one", function () {
+      const hex = `0x${"ab".repeat(32)}`;
+      expect(parseIdentity(hex.toUpperCase().replace("0X", "0x"))).to.equal(hex);
+      expect(parseIdentity("kyc:alice")).to.equal(id("kyc:alice"));
+      expect(() => parseIdentity(" ")).to.throw("--identity is empty");
+      expect(() => parseIdentity(`0x${"00".repeat(32)}`)).to.throw("use --unlink instead");
+    });
+
+    it("reads tranches by id or note symbol", function () {
+      const symbols = ["JSN-SR", "JSN-MZ", "JSN-EQ"];
+      expect(parseTranche("jsn-mz", symbols)).to.equal(1n);
+      expect(parseTranche("2", symbols)).to.equal(2n);
+      expect(() => parseTranche("3", symbols)).to.throw(
+        '--tranche "3" is not a tranche of this vault: use 0 to 2 or one of JSN-SR, JSN-MZ, JSN-EQ',
+      );
+    });
+
+    it("prints coverage as a multiple everywhere", function () {
+      expect(formatCoverage(12_000n)).to.equal("1.20x");
+      expect(formatCoverage(7_723n)).to.equal("0.77x");
+      expect(formatCoverage(1_495n)).to.equal("0.15x");
+      expect(formatCoverage(0n)).to.equal("0.00x");
+      expect(formatCoverage(2n ** 256n - 1n)).to.equal("n/a (no debt due)");
     });
   });
 });

@@ -1,8 +1,6 @@
 import { type TrancheVault, TrancheNote__factory } from "../../../typechain-types/index.js";
 import { renderTable } from "../../common/table.js";
-import { REVENUE_SOURCES } from "../parse.js";
-
-const percent = (bps: bigint) => `${(Number(bps) / 100).toFixed(2)}%`;
+import { formatCoverage, REVENUE_SOURCES } from "../parse.js";
 
 /** Prints the waterfall of each listed (distributed) period and, per tranche, what was due and what was paid. */
 export async function printPeriods(vault: TrancheVault, format: (value: bigint) => string, periods: bigint[]) {
@@ -24,7 +22,7 @@ export async function printPeriods(vault: TrancheVault, format: (value: bigint) 
       format(report.reserveToppedUp),
       format(report.swept),
       format(report.equityResidual),
-      percent(report.coverageBps),
+      formatCoverage(report.coverageBps),
       report.covenantBreached ? "breached" : "ok",
     ]);
     for (let id = 0n; id < trancheCount; id++) {

@@ -1,7 +1,9 @@
+import { ZeroAddress } from "ethers";
+
 import { TrancheVault__factory } from "../../../typechain-types/index.js";
 import { renderTable } from "../../common/table.js";
 import { operatorAction } from "../context.js";
-import { formatTime, parseAddress } from "../parse.js";
+import { formatCoverage, formatTime, parseAddress } from "../parse.js";
 import { printPeriods, revenueBySource, trancheSymbol } from "./report.js";
 
 interface Args {
@@ -13,8 +15,13 @@ const STATES = ["Funding", "Failed", "Active", "Matured"];
 
 /** `vault show`: the vault's schedule, its tranches, every distributed period and what `--account` can claim. */
 export default operatorAction<Args>(async (args, operator) => {
-  const vault = TrancheVault__factory.connect(operator.address("TrancheVault", args.vault), operator.signer);
-  const account = args.account === "" ? operator.signer.address : parseAddress(args.account, "account");
+  const vault = TrancheVault__factory.connect(operator.address("TrancheVault", args.vault), operator.runner);
+  const account =
+    args.account !== ""
+      ? parseAddress(args.account, "account")
+      : operator.runner === operator.ethers.provider
+        ? ZeroAddress
+        : operator.signer.address;
   const [params, state, startTime, last, reserve, pending, fees, totals, trancheCount] = await Promise.all([
     vault.params(),
     vault.state(),
@@ -37,16 +44,15 @@ export default operatorAction<Args>(async (args, operator) => {
         ["started", formatTime(startTime)],
         [
           "draw deadline",
-          startTime === 0n
-            ? "-"
-            : `${formatTime(startTime + params.periodLength)}${totals.drawn === 0n ? "" : " (drawn)"}`,
+          startTime === 0n ? "-" : `${formatTime(await vault.drawDeadline())}${totals.drawn === 0n ? "" : " (drawn)"}`,
         ],
         ["periods", `${last} of ${params.periodCount} distributed, ${Number(params.periodLength) / 86_400} days each`],
         ["next period ends", startTime === 0n ? "-" : formatTime(await vault.periodEnd(last + 1n))],
         ["paid in / drawn", `${format(totals.paidIn)} / ${format(totals.drawn)}`],
         ["revenue received", format(totals.revenue)],
         ["pending revenue", format(pending)],
-        ["reserve", format(reserve)],
+        ["reserve", `${format(reserve)} (target ${(Number(params.reserveTargetBps) / 100).toFixed(2)}% of debt)`],
+        ["coverage covenant", `at least ${formatCoverage(BigInt(params.minCoverageBps))}`],
         ["fees owed / arrears", `${format(fees.owed)} / ${format(fees.arrears)}`],
         ["claimed", format(totals.claimed)],
       ],

@@ -1,0 +1,4 @@
+import { freezeAction } from "./freeze.js";
+
+/** `investor unfreeze <account>`: see `freezeAction`. */
+export default freezeAction(false);

@@ -1,0 +1,1 @@
+export { announce as default } from "./recover.js";

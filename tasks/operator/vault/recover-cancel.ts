@@ -1,0 +1,1 @@
+export { cancel as default } from "./recover.js";

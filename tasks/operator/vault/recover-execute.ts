@@ -1,0 +1,1 @@
+export { execute as default } from "./recover.js";
