@@ -3,13 +3,14 @@
 // `usdc6` (stablecoin base units), `At`/`Start`/`End` (unix seconds), `bps` (basis points).
 import { index, onchainTable, primaryKey } from "ponder";
 
-/** Identity of one log: `${chainId}-${blockNumber}-${logIndex}`; plus where it happened. */
+/** Identity of one log (`${chainId}-${blockNumber}-${logIndex}`) and where it happened. */
 const logColumns = (t: any) => ({
   id: t.text().primaryKey(),
   chainId: t.integer().notNull(),
   blockNumber: t.bigint().notNull(),
   timestamp: t.bigint().notNull(),
   transactionHash: t.hex().notNull(),
+  logIndex: t.integer().notNull(),
 });
 
 // --- energy: devices, meter readings, hour batches and what became of their Wh ---
@@ -357,7 +358,6 @@ export const computePayment = onchainTable(
     account: t.hex().notNull(),
     viaIntake: t.boolean(),
     amountUsdc6: t.bigint().notNull(),
-    logIndex: t.integer().notNull(),
   }),
   (t) => ({ byCredit: index().on(t.chainId, t.creditId) }),
 );
@@ -462,7 +462,6 @@ export const vaultRevenue = onchainTable(
     source: t.text().notNull(), // compute | energy | flexibility | other
     payer: t.hex().notNull(),
     amountUsdc6: t.bigint().notNull(),
-    logIndex: t.integer().notNull(),
   }),
   (t) => ({ byPeriod: index().on(t.chainId, t.vault, t.period) }),
 );

@@ -109,7 +109,6 @@ on("ComputeMarket:ComputeRevenuePaid", async ({ event, context }: any) => {
     account: payout,
     viaIntake,
     amountUsdc6: amount,
-    logIndex: event.log.logIndex,
   });
 });
 
@@ -121,7 +120,6 @@ on("ComputeMarket:RefundPaid", async ({ event, context }: any) => {
     creditId,
     account: holder,
     amountUsdc6: amount,
-    logIndex: event.log.logIndex,
   });
   await context.db
     .update(computeWindow, { chainId: context.chain.id, creditId })

@@ -13,10 +13,9 @@ const notesOf = (context: any): `0x${string}`[] => {
   return Array.isArray(address) ? address : [address];
 };
 
-/** The vault's row, created with one row per tranche on its first event. */
-async function vaultOf(event: any, context: any) {
+/** The vault's row, created with one row per tranche on its first event (or its notes' first transfer). */
+async function vaultOf(event: any, context: any, address: `0x${string}` = event.log.address) {
   const chainId = context.chain.id;
-  const address = event.log.address as `0x${string}`;
   const existing = await context.db.find(vault, { chainId, address });
   if (existing) return existing;
   const notes = notesOf(context);
@@ -135,7 +134,6 @@ on("TrancheVault:RevenueReceived", async ({ event, context }: any) => {
     source: sourceName,
     payer,
     amountUsdc6: amount,
-    logIndex: event.log.logIndex,
   });
   const column = `${sourceName}RevenueUsdc6` as const;
   await context.db
@@ -307,6 +305,7 @@ on("TrancheNote:Transfer", async ({ event, context }: any) => {
   const notes = notesOf(context);
   const trancheId = notes.findIndex((note) => sameAddress(note, event.log.address));
   const vaultAddress = context.contracts.TrancheVault.address as `0x${string}`;
+  await vaultOf(event, context, vaultAddress);
   await context.db.insert(noteTransfer).values({
     ...logColumns(event, context),
     note: event.log.address,

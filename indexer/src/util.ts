@@ -40,6 +40,7 @@ export function logColumns(event: any, context: any) {
     blockNumber: event.block.number as bigint,
     timestamp: event.block.timestamp as bigint,
     transactionHash: event.transaction.hash as `0x${string}`,
+    logIndex: event.log.logIndex as number,
   };
 }
 

@@ -60,12 +60,12 @@ export async function lotLineage(chainId: number, creditId: bigint) {
     .select()
     .from(lotKwh)
     .where(and(eq(lotKwh.chainId, chainId), eq(lotKwh.creditId, creditId)))
-    .orderBy(asc(lotKwh.blockNumber), asc(lotKwh.id));
+    .orderBy(asc(lotKwh.blockNumber), asc(lotKwh.logIndex));
   const recs = await db
     .select()
     .from(lotRec)
     .where(and(eq(lotRec.chainId, chainId), eq(lotRec.creditId, creditId)))
-    .orderBy(asc(lotRec.blockNumber), asc(lotRec.id));
+    .orderBy(asc(lotRec.blockNumber), asc(lotRec.logIndex));
   const receipts = recs.length
     ? await db
         .select()
@@ -116,12 +116,12 @@ export async function lotLineage(chainId: number, creditId: bigint) {
     .select()
     .from(creditSale)
     .where(and(eq(creditSale.chainId, chainId), eq(creditSale.creditId, creditId)))
-    .orderBy(asc(creditSale.blockNumber), asc(creditSale.id));
+    .orderBy(asc(creditSale.blockNumber), asc(creditSale.logIndex));
   const payments = await db
     .select()
     .from(computePayment)
     .where(and(eq(computePayment.chainId, chainId), eq(computePayment.creditId, creditId)))
-    .orderBy(asc(computePayment.blockNumber), asc(computePayment.id));
+    .orderBy(asc(computePayment.blockNumber), asc(computePayment.logIndex));
   const payouts = payments.filter((payment) => payment.kind === "revenue");
   const gross = sum(sales.map((sale) => sale.costUsdc6));
   const refunds = sum(payments.filter((payment) => payment.kind === "refund").map((payment) => payment.amountUsdc6));
@@ -469,7 +469,7 @@ export async function batchLinks(chainId: number, batchId: bigint) {
     .select()
     .from(energyConsumption)
     .where(and(eq(energyConsumption.chainId, chainId), eq(energyConsumption.batchId, batchId)))
-    .orderBy(asc(energyConsumption.blockNumber), asc(energyConsumption.id));
+    .orderBy(asc(energyConsumption.blockNumber), asc(energyConsumption.logIndex));
   const lots = await db
     .select()
     .from(lotKwh)
