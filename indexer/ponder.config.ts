@@ -13,7 +13,10 @@ const contract = (name: keyof Setup["abis"]) => ({
   chain: Object.fromEntries(
     setup.chains
       .filter((chain) => chain.contracts[name] !== undefined)
-      .map((chain) => [chain.name, { address: chain.contracts[name]!.address, startBlock: chain.contracts[name]!.startBlock }]),
+      .map((chain) => [
+        chain.name,
+        { address: chain.contracts[name]!.address, startBlock: chain.contracts[name]!.startBlock },
+      ]),
   ),
 });
 
@@ -43,7 +46,9 @@ export default createConfig({
     ComputeMarket: contract("ComputeMarket"),
     InvestorRegistry: contract("InvestorRegistry"),
     TrancheVault: contract("TrancheVault"),
-    ...(setup.chains.some((chain) => chain.contracts.TestStablecoin) ? { TestStablecoin: contract("TestStablecoin") } : {}),
+    ...(setup.chains.some((chain) => chain.contracts.TestStablecoin)
+      ? { TestStablecoin: contract("TestStablecoin") }
+      : {}),
     TrancheNote: {
       abi: setup.abis.TrancheNote,
       chain: Object.fromEntries(

@@ -216,7 +216,10 @@ export const retirement = onchainTable(
     retiredAt: t.bigint().notNull(),
     transactionHash: t.hex().notNull(),
   }),
-  (t) => ({ pk: primaryKey({ columns: [t.chainId, t.receiptId] }), byCertificate: index().on(t.chainId, t.certificateId) }),
+  (t) => ({
+    pk: primaryKey({ columns: [t.chainId, t.receiptId] }),
+    byCertificate: index().on(t.chainId, t.certificateId),
+  }),
 );
 
 // --- flexibility: requests, commitments, settlements ---

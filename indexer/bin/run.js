@@ -29,7 +29,9 @@ async function rpc(url, method, params = []) {
   }
   const body = await response.json().catch(() => undefined);
   if (!response.ok || body?.result === undefined) {
-    throw new SetupError(`the RPC ${url} failed ${method} (HTTP ${response.status}${body?.error ? `: ${body.error.message}` : ""})`);
+    throw new SetupError(
+      `the RPC ${url} failed ${method} (HTTP ${response.status}${body?.error ? `: ${body.error.message}` : ""})`,
+    );
   }
   return body.result;
 }
@@ -111,7 +113,8 @@ async function clearDataOfOtherChains(fingerprint, schema) {
 
 async function main() {
   const command = process.argv[2] ?? "start";
-  if (!["start", "dev", "check"].includes(command)) throw new SetupError(`unknown command "${command}" (start, dev, check)`);
+  if (!["start", "dev", "check"].includes(command))
+    throw new SetupError(`unknown command "${command}" (start, dev, check)`);
   const setup = readSetup(process.env);
   const fingerprint = await checkChains(setup);
   if (command === "check") {
@@ -139,7 +142,13 @@ async function main() {
     stdio: "inherit",
     env: { ...process.env, DATABASE_SCHEMA: schema },
   });
-  for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
+  for (const signal of ["SIGINT", "SIGTERM"]) {
+    process.on(signal, () => {
+      child.kill(signal);
+      // Ponder stops in a few seconds; if it hangs (e.g. on an RPC that went away), it is killed.
+      setTimeout(() => child.kill("SIGKILL"), 10_000).unref();
+    });
+  }
   child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }
 

@@ -53,7 +53,13 @@ on("DeviceRegistry:DeviceSignerRotated", async ({ event, context }: any) => {
   await context.db.update(device, { chainId: context.chain.id, deviceId }).set({ signer: newSigner });
   await context.db
     .insert(deviceChange)
-    .values({ ...logColumns(event, context), deviceId, change: "signer", previous: previousSigner, current: newSigner });
+    .values({
+      ...logColumns(event, context),
+      deviceId,
+      change: "signer",
+      previous: previousSigner,
+      current: newSigner,
+    });
 });
 
 on("DeviceRegistry:DeviceOwnerChanged", async ({ event, context }: any) => {

@@ -1,7 +1,16 @@
 // Finance: the tranche vault (funding, revenue by source and period, the waterfall's period and tranche reports,
 // claims, redemptions, fees) and its tranche notes (ERC-20 holdings).
 import { ponder } from "ponder:registry";
-import { noteHolding, noteTransfer, tranche, trancheReport, vault, vaultFlow, vaultPeriod, vaultRevenue } from "ponder:schema";
+import {
+  noteHolding,
+  noteTransfer,
+  tranche,
+  trancheReport,
+  vault,
+  vaultFlow,
+  vaultPeriod,
+  vaultRevenue,
+} from "ponder:schema";
 
 import { REVENUE_SOURCES, logColumns, sameAddress } from "./util";
 
@@ -56,7 +65,13 @@ async function flow(event: any, context: any, kind: string, values: object) {
     .values({ ...logColumns(event, context), vault: event.log.address, kind, ...values });
 }
 
-async function holding(context: any, vaultAddress: `0x${string}`, trancheId: number, holder: `0x${string}`, change: object) {
+async function holding(
+  context: any,
+  vaultAddress: `0x${string}`,
+  trancheId: number,
+  holder: `0x${string}`,
+  change: object,
+) {
   const key = { chainId: context.chain.id, vault: vaultAddress, trancheId, holder };
   await context.db
     .insert(noteHolding)
@@ -143,12 +158,10 @@ on("TrancheVault:RevenueReceived", async ({ event, context }: any) => {
       [column]: amount,
     })
     .onConflictDoUpdate((row: any) => ({ [column]: row[column] + amount }));
-  await context.db
-    .update(vault, { chainId: context.chain.id, address: event.log.address })
-    .set((row: any) => ({
-      pendingRevenueUsdc6: row.pendingRevenueUsdc6 + amount,
-      revenueUsdc6: row.revenueUsdc6 + amount,
-    }));
+  await context.db.update(vault, { chainId: context.chain.id, address: event.log.address }).set((row: any) => ({
+    pendingRevenueUsdc6: row.pendingRevenueUsdc6 + amount,
+    revenueUsdc6: row.revenueUsdc6 + amount,
+  }));
 });
 
 const emptyPeriod = (context: any, event: any, period: number) => ({
@@ -247,7 +260,12 @@ on("TrancheVault:PrincipalWrittenDown", async ({ event, context }: any) => {
 on("TrancheVault:Claimed", async ({ event, context }: any) => {
   await vaultOf(event, context);
   const { trancheId, holder, receiver, amount } = event.args;
-  await flow(event, context, "claimed", { trancheId: Number(trancheId), account: holder, receiver, amountUsdc6: amount });
+  await flow(event, context, "claimed", {
+    trancheId: Number(trancheId),
+    account: holder,
+    receiver,
+    amountUsdc6: amount,
+  });
   await context.db
     .update(tranche, trancheKey(context, event, trancheId))
     .set((row: any) => ({ claimedUsdc6: row.claimedUsdc6 + amount }));

@@ -53,7 +53,11 @@ describe("indexer: the demo scenario on a local node", function () {
     const recs = RenewableCertificates__factory.connect(at("RenewableCertificates"), holder);
     const [certified] = await recs.queryFilter(recs.filters.IssuanceCertified());
     const owner = await chain.ethers.getSigner((await recs.getRequest(certified.args.requestId)).requester);
-    await (await recs.connect(owner).retire(owner.address, certified.args.certificateId, 1n, owner.address, "Test buyer", "Scope 2 test")).wait();
+    await (
+      await recs
+        .connect(owner)
+        .retire(owner.address, certified.args.certificateId, 1n, owner.address, "Test buyer", "Scope 2 test")
+    ).wait();
     store = await createStore();
     indexer = await startIndexer([{ chainId, rpcUrl: node.url, deploymentsDir: chain.deploymentsDir }], store);
     await waitCaughtUp(indexer);
@@ -98,17 +102,20 @@ describe("indexer: the demo scenario on a local node", function () {
         capacityGpuHours: expected.window.capacity.toString(),
         pricePerGpuHourUsdc6: expected.window.pricePerGpuHour.toString(),
       });
-      const byBatch = (a: { batchId: string }, b: { batchId: string }) => (BigInt(a.batchId) < BigInt(b.batchId) ? -1 : 1);
+      const byBatch = (a: { batchId: string }, b: { batchId: string }) =>
+        BigInt(a.batchId) < BigInt(b.batchId) ? -1 : 1;
       expect([...body.deviceHours].sort(byBatch)).to.deep.equal(
-        expected.kwh.map((batch) => ({
-          batchId: batch.batchId.toString(),
-          deviceId: batch.deviceId.toString(),
-          hourStartUnix: batch.hourStart.toString(),
-          gridZone: batch.gridZone,
-          source: batch.source,
-          wh: batch.wh.toString(),
-          transactionHash: batch.transactionHash,
-        })).sort(byBatch),
+        expected.kwh
+          .map((batch) => ({
+            batchId: batch.batchId.toString(),
+            deviceId: batch.deviceId.toString(),
+            hourStartUnix: batch.hourStart.toString(),
+            gridZone: batch.gridZone,
+            source: batch.source,
+            wh: batch.wh.toString(),
+            transactionHash: batch.transactionHash,
+          }))
+          .sort(byBatch),
       );
       expect(body.recs).to.deep.equal(
         expected.recs.map((rec) => ({
@@ -168,7 +175,13 @@ describe("indexer: the demo scenario on a local node", function () {
     const totals = await vault.totals();
     expect(body.revenueUsdc6).to.equal(totals.revenue.toString());
     expect(body.drawnUsdc6).to.equal(totals.drawn.toString());
-    expect(body.undistributedRevenueUsdc6).to.equal((await vault.periodRevenue(last + 1, 0)) + (await vault.periodRevenue(last + 1, 1)) + (await vault.periodRevenue(last + 1, 2)) + (await vault.periodRevenue(last + 1, 3)) + "");
+    expect(body.undistributedRevenueUsdc6).to.equal(
+      (await vault.periodRevenue(last + 1, 0)) +
+        (await vault.periodRevenue(last + 1, 1)) +
+        (await vault.periodRevenue(last + 1, 2)) +
+        (await vault.periodRevenue(last + 1, 3)) +
+        "",
+    );
     for (const period of body.periods) {
       const sources = ["compute", "energy", "flexibility", "other"] as const;
       for (const [index, source] of sources.entries()) {
@@ -221,7 +234,12 @@ describe("indexer: the demo scenario on a local node", function () {
     const energy = MeteredEnergy__factory.connect(at("MeteredEnergy"), provider);
     const devices = await graphqlAll(indexer!, "devices", `{ chainId: ${chainId} }`, "deviceId");
     expect(devices.length).to.be.greaterThan(1);
-    const balances = await graphqlAll(indexer!, "tokenBalances", `{ chainId: ${chainId}, token: "kwh" }`, "tokenId holder amount");
+    const balances = await graphqlAll(
+      indexer!,
+      "tokenBalances",
+      `{ chainId: ${chainId}, token: "kwh" }`,
+      "tokenId holder amount",
+    );
     for (const { deviceId } of devices) {
       const { status, body } = await getJson(indexer!, `/v1/chains/${chainId}/devices/${deviceId}/hours`);
       expect(status).to.equal(200);
@@ -229,7 +247,10 @@ describe("indexer: the demo scenario on a local node", function () {
       let minted = 0n;
       for (const hour of body.hours) {
         const parts = ["certifiedWh", "computeWh", "consumedWh", "heldWh"].map((key) => BigInt(hour[key]));
-        expect(parts.reduce((a, b) => a + b, 0n), `hour ${hour.hourStartUnix} adds up`).to.equal(BigInt(hour.mintedWh));
+        expect(
+          parts.reduce((a, b) => a + b, 0n),
+          `hour ${hour.hourStartUnix} adds up`,
+        ).to.equal(BigInt(hour.mintedWh));
         const holders = balances.filter((row: any) => row.tokenId === hour.batchId);
         let held = 0n;
         for (const row of holders) {

@@ -49,7 +49,10 @@ describe("indexer: set-up errors", function () {
   it("names a missing or unreadable deployment record", async function () {
     const missing = copyOfDeployments("missing");
     unlinkSync(join(missing, "ComputeMarket.json"));
-    await expectOneLine(`31337=${node.url}=${missing}`, `chain 31337: no deployment record ComputeMarket.json in ${missing}`);
+    await expectOneLine(
+      `31337=${node.url}=${missing}`,
+      `chain 31337: no deployment record ComputeMarket.json in ${missing}`,
+    );
 
     const broken = copyOfDeployments("broken");
     writeFileSync(join(broken, "TrancheVault.json"), "{ not json");
@@ -59,7 +62,10 @@ describe("indexer: set-up errors", function () {
     );
 
     const nowhere = join(scratch, "nowhere");
-    await expectOneLine(`31337=${node.url}=${nowhere}`, `chain 31337: the deployments folder ${nowhere} does not exist`);
+    await expectOneLine(
+      `31337=${node.url}=${nowhere}`,
+      `chain 31337: the deployments folder ${nowhere} does not exist`,
+    );
   });
 
   it("names a record whose address has no contract on the chain", async function () {
@@ -76,7 +82,10 @@ describe("indexer: set-up errors", function () {
 
   it("names an RPC that is down", async function () {
     const url = `http://127.0.0.1:${await freePort()}`;
-    await expectOneLine(`31337=${url}=${chain.deploymentsDir}`, `chain 31337: the RPC ${url} is not reachable (ECONNREFUSED)`);
+    await expectOneLine(
+      `31337=${url}=${chain.deploymentsDir}`,
+      `chain 31337: the RPC ${url} is not reachable (ECONNREFUSED)`,
+    );
   });
 
   it("names a chain id that does not match the RPC or the records", async function () {
@@ -86,7 +95,10 @@ describe("indexer: set-up errors", function () {
     );
     const relabelled = copyOfDeployments("relabelled");
     writeFileSync(join(relabelled, ".chain"), JSON.stringify({ chainId: "31338" }));
-    await expectOneLine(`31338=${node.url}=${relabelled}`, `chain 31338: the RPC ${node.url} serves chain 31337, not 31338`);
+    await expectOneLine(
+      `31338=${node.url}=${relabelled}`,
+      `chain 31338: the RPC ${node.url} serves chain 31337, not 31338`,
+    );
   });
 
   it("names records made on another chain with the same id", async function () {
@@ -95,13 +107,18 @@ describe("indexer: set-up errors", function () {
     writeFileSync(join(other, ".chain"), JSON.stringify({ chainId: "31337", genesisHash: genesis }));
     await expectOneLine(
       `31337=${node.url}=${other}`,
-      new RegExp(`^indexer: chain 31337: the deployments in ${other} were made on another chain \\(genesis ${genesis}, the RPC's is 0x[0-9a-f]{64}\\): deploy again$`),
+      new RegExp(
+        `^indexer: chain 31337: the deployments in ${other} were made on another chain \\(genesis ${genesis}, the RPC's is 0x[0-9a-f]{64}\\): deploy again$`,
+      ),
     );
   });
 
   it("names a missing or malformed JOULESTACK_CHAINS", async function () {
     await expectOneLine("", /^indexer: JOULESTACK_CHAINS is not set/);
-    await expectOneLine("31337=deployments", `JOULESTACK_CHAINS entry "31337=deployments" is not chainId=rpcUrl=deploymentsDir`);
+    await expectOneLine(
+      "31337=deployments",
+      `JOULESTACK_CHAINS entry "31337=deployments" is not chainId=rpcUrl=deploymentsDir`,
+    );
     await expectOneLine(`x=${node.url}=d`, `JOULESTACK_CHAINS entry "x=${node.url}=d": chain id "x" is not a number`);
   });
 });

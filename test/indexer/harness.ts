@@ -96,7 +96,10 @@ export async function startIndexer(chains: IndexedChain[], store: IndexerStore, 
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((resolve) => child.once("exit", resolve));
       child.kill("SIGTERM");
+      // run.js stops Ponder and exits; it is killed outright if that takes longer than it should.
+      const killer = setTimeout(() => child.kill("SIGKILL"), 20_000);
       await exited;
+      clearTimeout(killer);
     },
   };
   const deadline = Date.now() + timeoutMs;
@@ -133,7 +136,9 @@ export async function waitCaughtUp(indexer: RunningIndexer, timeoutMs = 180_000)
     if ((last as Freshness)?.caughtUp === true) return last as Freshness;
     await sleep(250);
   }
-  throw new Error(`the indexer did not catch up within ${timeoutMs} ms (last status ${JSON.stringify(last)}):\n${indexer.output().slice(-3000)}`);
+  throw new Error(
+    `the indexer did not catch up within ${timeoutMs} ms (last status ${JSON.stringify(last)}):\n${indexer.output().slice(-3000)}`,
+  );
 }
 
 export async function getJson<T = any>(indexer: RunningIndexer, path: string): Promise<{ status: number; body: T }> {
@@ -170,15 +175,29 @@ export interface PlayedChain {
 }
 
 /** Deploys the suite on a node (recording the deployments in a fresh folder) and plays the demo scenario on it. */
-export async function playDemo(rpcUrl: string, options: { periods?: number; play?: boolean } = {}): Promise<PlayedChain> {
+export async function playDemo(
+  rpcUrl: string,
+  options: { periods?: number; play?: boolean } = {},
+): Promise<PlayedChain> {
   setupLogger(["rocketh", "@rocketh/node"], { enabled: false });
   const folder = mkdtempSync(join(tmpdir(), "joulestack-deployments-"));
   const connection = await network.create({ network: "localhost", override: { url: rpcUrl } });
   const { provider, ethers, networkHelpers } = connection;
   const saveDeployments = { folder, environment: "localhost" };
+  // The demo certifies RECs of one vintage month from its first hours: start it on the first of a month, as the
+  // in-process demo does (the node's clock can only move forward).
+  const latest = await ethers.provider.getBlock("latest");
+  const now = new Date(latest!.timestamp * 1000);
+  const nextMonth = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1) / 1000;
+  await networkHelpers.time.increaseTo(nextMonth);
   if (options.play === false) {
     const { loadAndExecuteDeploymentsFromFiles } = await import("../../rocketh/environment.js");
-    await loadAndExecuteDeploymentsFromFiles({ provider, environment: "localhost", saveDeployments: true, config: { deployments: folder } });
+    await loadAndExecuteDeploymentsFromFiles({
+      provider,
+      environment: "localhost",
+      saveDeployments: true,
+      config: { deployments: folder },
+    });
   } else {
     await runScenario(provider, ethers, networkHelpers, {
       periods: options.periods ?? 2,
@@ -194,14 +213,17 @@ export async function playDemo(rpcUrl: string, options: { periods?: number; play
     networkHelpers,
     deploymentsDir: join(folder, "localhost"),
     close: async () => {
-      await connection.close();
+      // Closing waits for the node, which a test may have stopped already: never wait long for it.
+      await Promise.race([connection.close(), sleep(5_000)]);
       rmSync(folder, { recursive: true, force: true });
     },
   };
 }
 
 /** Runs `indexer/bin/run.js check` and resolves with its exit code and output. */
-export async function checkSetup(env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export async function checkSetup(
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [RUN_JS, "check"], { cwd: PROJECT_ROOT, env: { ...process.env, ...env } });
     let stdout = "";

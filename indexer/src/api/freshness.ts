@@ -41,7 +41,12 @@ export async function freshness(): Promise<ChainFreshness[]> {
       const indexedBlock = indexed.get(chain.chainId) ?? null;
       try {
         const head = await headBlock(chain.rpcUrl);
-        return { chainId: chain.chainId, indexedBlock, headBlock: head, caughtUp: indexedBlock !== null && indexedBlock >= head };
+        return {
+          chainId: chain.chainId,
+          indexedBlock,
+          headBlock: head,
+          caughtUp: indexedBlock !== null && indexedBlock >= head,
+        };
       } catch (error) {
         return {
           chainId: chain.chainId,

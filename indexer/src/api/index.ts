@@ -8,15 +8,7 @@ import { db } from "ponder:api";
 import schema from "ponder:schema";
 
 import { freshness, setup } from "./freshness";
-import {
-  batchLinks,
-  deviceHours,
-  lotLineage,
-  lotLinks,
-  retirementVerification,
-  vaultState,
-  NotFound,
-} from "./queries";
+import { batchLinks, deviceHours, lotLineage, lotLinks, retirementVerification, vaultState, NotFound } from "./queries";
 
 const app = new Hono();
 
@@ -73,9 +65,7 @@ app.get("/v1/chains/:chainId/vaults/:address", async (c) => {
   return c.json(await vaultState(chainOf(c.req.param("chainId")), address as `0x${string}`));
 });
 app.get("/v1/chains/:chainId/retirements/:receiptId/verification", async (c) =>
-  c.json(
-    await retirementVerification(chainOf(c.req.param("chainId")), idOf(c.req.param("receiptId"), "receipt id")),
-  ),
+  c.json(await retirementVerification(chainOf(c.req.param("chainId")), idOf(c.req.param("receiptId"), "receipt id"))),
 );
 
 app.onError((error, c) => {

@@ -26,7 +26,8 @@ import { splitId } from "../util";
 
 export class NotFound extends Error {}
 
-const str = (value: bigint | number | null | undefined) => (value === null || value === undefined ? null : value.toString());
+const str = (value: bigint | number | null | undefined) =>
+  value === null || value === undefined ? null : value.toString();
 const sum = (values: bigint[]) => values.reduce((total, value) => total + value, 0n);
 
 export const ATTRIBUTION_RULE =
@@ -70,7 +71,15 @@ export async function lotLineage(chainId: number, creditId: bigint) {
     ? await db
         .select()
         .from(retirement)
-        .where(and(eq(retirement.chainId, chainId), inArray(retirement.receiptId, recs.map((rec) => rec.receiptId))))
+        .where(
+          and(
+            eq(retirement.chainId, chainId),
+            inArray(
+              retirement.receiptId,
+              recs.map((rec) => rec.receiptId),
+            ),
+          ),
+        )
     : [];
   const receiptOf = new Map(receipts.map((receipt) => [receipt.receiptId.toString(), receipt]));
   const devices = await devicesById(chainId, [
@@ -92,7 +101,8 @@ export async function lotLineage(chainId: number, creditId: bigint) {
   });
   const totals = (key: "gridZone" | "source") => {
     const byKey = new Map<string, bigint>();
-    for (const row of deviceHoursList) byKey.set(String(row[key]), (byKey.get(String(row[key])) ?? 0n) + BigInt(row.wh!));
+    for (const row of deviceHoursList)
+      byKey.set(String(row[key]), (byKey.get(String(row[key])) ?? 0n) + BigInt(row.wh!));
     return [...byKey].map(([name, wh]) => ({ [key]: name, wh: wh.toString() }));
   };
   const recList = recs.map((rec) => {
@@ -210,7 +220,9 @@ async function couponsFunded(chainId: number, payouts: (typeof computePayment.$i
     const [row] = await db
       .select()
       .from(vaultPeriod)
-      .where(and(eq(vaultPeriod.chainId, chainId), eq(vaultPeriod.vault, vaultAddress), eq(vaultPeriod.period, period)));
+      .where(
+        and(eq(vaultPeriod.chainId, chainId), eq(vaultPeriod.vault, vaultAddress), eq(vaultPeriod.period, period)),
+      );
     const periodRevenue = row
       ? row.computeRevenueUsdc6 + row.energyRevenueUsdc6 + row.flexibilityRevenueUsdc6 + row.otherRevenueUsdc6
       : 0n;
@@ -487,7 +499,12 @@ export async function batchLinks(chainId: number, batchId: bigint) {
     hourStartUnix: str(batch.hourStart),
     links: [
       { link: "device", status: profile.status, source: profile.source, gridZone: profile.gridZone },
-      { link: "metered", status: batch.mintedWh > 0n ? "minted" : "none", wh: str(batch.mintedWh), readings: batch.readings },
+      {
+        link: "metered",
+        status: batch.mintedWh > 0n ? "minted" : "none",
+        wh: str(batch.mintedWh),
+        readings: batch.readings,
+      },
       {
         link: "certificates",
         status: batch.certifiedWh > 0n ? "certified" : batch.lockedForRecWh > 0n ? "pending" : "none",
@@ -536,7 +553,10 @@ export async function lotLinks(chainId: number, creditId: bigint) {
     links: [
       { link: "window", status: lineage.window.status },
       { link: "sales", status: lineage.revenue.sales.length ? "sold" : "none", grossUsdc6: lineage.revenue.grossUsdc6 },
-      { link: "delivery", status: lineage.lot ? "recorded" : lineage.window.status === "lapsed" ? "lapsed" : "pending" },
+      {
+        link: "delivery",
+        status: lineage.lot ? "recorded" : lineage.window.status === "lapsed" ? "lapsed" : "pending",
+      },
       {
         link: "hourly-kwh",
         status: lineage.deviceHours.length ? "matched" : "none",
