@@ -2,13 +2,13 @@ import { createConfig } from "ponder";
 
 // @ts-expect-error plain JavaScript module shared with the launcher
 import { pgliteDirectory, readSetup } from "./lib/setup.js";
-import type { Setup } from "./src/setup-types";
+import type { ContractName, Setup } from "./src/setup-types";
 
 // Chains, addresses, start blocks and ABIs come from JOULESTACK_CHAINS, the deployment records and the compiled
 // artifacts (see lib/setup.js); `bin/run.js` checks them against the RPCs before Ponder starts.
 const setup: Setup = readSetup(process.env);
 
-const contract = (name: keyof Setup["abis"]) => ({
+const contract = (name: ContractName) => ({
   abi: setup.abis[name],
   chain: Object.fromEntries(
     setup.chains

@@ -334,7 +334,9 @@ on("TrancheNote:Transfer", async ({ event, context }: any) => {
   });
   if (from !== ZERO) await holding(context, vaultAddress, trancheId, from, { notes: -value });
   if (to !== ZERO) await holding(context, vaultAddress, trancheId, to, { notes: value });
-  const outstanding = (from === ZERO ? value : 0n) - (to === ZERO ? value : 0n);
+  const minted: bigint = from === ZERO ? value : 0n;
+  const burned: bigint = to === ZERO ? value : 0n;
+  const outstanding = minted - burned;
   if (outstanding !== 0n) {
     const row = await context.db.find(tranche, { chainId: context.chain.id, vault: vaultAddress, trancheId });
     if (row) {
