@@ -1,6 +1,5 @@
 import { createConfig } from "ponder";
 
-// @ts-expect-error plain JavaScript module shared with the launcher
 import { pgliteDirectory, readSetup } from "./lib/setup.js";
 import type { ContractName, Setup } from "./src/setup-types";
 

@@ -51,15 +51,13 @@ on("DeviceRegistry:DeviceStatusChanged", async ({ event, context }: any) => {
 on("DeviceRegistry:DeviceSignerRotated", async ({ event, context }: any) => {
   const { deviceId, previousSigner, newSigner } = event.args;
   await context.db.update(device, { chainId: context.chain.id, deviceId }).set({ signer: newSigner });
-  await context.db
-    .insert(deviceChange)
-    .values({
-      ...logColumns(event, context),
-      deviceId,
-      change: "signer",
-      previous: previousSigner,
-      current: newSigner,
-    });
+  await context.db.insert(deviceChange).values({
+    ...logColumns(event, context),
+    deviceId,
+    change: "signer",
+    previous: previousSigner,
+    current: newSigner,
+  });
 });
 
 on("DeviceRegistry:DeviceOwnerChanged", async ({ event, context }: any) => {

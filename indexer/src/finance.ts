@@ -225,19 +225,16 @@ on("TrancheVault:WaterfallDistributed", async ({ event, context }: any) => {
     .set({ lastDistributedPeriod: period, pendingRevenueUsdc6: 0n, covenantBreached: r.covenantBreached });
 });
 
-for (const [name, state] of [
-  ["CovenantBreached", "breached"],
-  ["CovenantCured", "cured"],
-] as const) {
-  on(`TrancheVault:${name}`, async ({ event, context }: any) => {
-    await vaultOf(event, context);
-    const period = Number(event.args.period);
-    await context.db
-      .insert(vaultPeriod)
-      .values({ ...emptyPeriod(context, event, period), covenantEvent: state, coverageBps: event.args.coverageBps })
-      .onConflictDoUpdate({ covenantEvent: state });
-  });
+async function covenant(event: any, context: any, state: "breached" | "cured") {
+  await vaultOf(event, context);
+  const period = Number(event.args.period);
+  await context.db
+    .insert(vaultPeriod)
+    .values({ ...emptyPeriod(context, event, period), covenantEvent: state, coverageBps: event.args.coverageBps })
+    .onConflictDoUpdate({ covenantEvent: state });
 }
+on("TrancheVault:CovenantBreached", ({ event, context }: any) => covenant(event, context, "breached"));
+on("TrancheVault:CovenantCured", ({ event, context }: any) => covenant(event, context, "cured"));
 
 on("TrancheVault:VaultMatured", async ({ event, context }: any) => {
   await vaultOf(event, context);

@@ -2,9 +2,7 @@
 import { ponder } from "ponder:registry";
 import { contractEvent } from "ponder:schema";
 
-// @ts-expect-error plain JavaScript modules shared with the launcher
 import { isGeneric } from "../lib/events.js";
-// @ts-expect-error plain JavaScript modules shared with the launcher
 import { readSetup } from "../lib/setup.js";
 import type { Setup } from "./setup-types";
 import { jsonArgs, logColumns } from "./util";

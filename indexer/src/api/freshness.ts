@@ -2,7 +2,6 @@
 import { sql } from "ponder";
 import { db } from "ponder:api";
 
-// @ts-expect-error plain JavaScript module shared with the launcher
 import { readSetup } from "../../lib/setup.js";
 import type { Setup } from "../setup-types";
 
