@@ -68,7 +68,8 @@ async function startLocalNodeOnce(port: number, timeoutMs: number, chainId?: num
   child.stderr?.on("data", (chunk) => (stderr += chunk.toString()));
 
   const stop = async () => {
-    if (child.exitCode !== null || child.pid === undefined) return;
+    // A node killed by a signal has a null exit code: it is stopped all the same, and will not emit "exit" again.
+    if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
     const exited = new Promise((resolve) => child.once("exit", resolve));
     // The node runs under npx: signal the whole process group so no grandchild keeps the port.
     if (process.platform === "win32") child.kill();
