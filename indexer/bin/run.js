@@ -7,7 +7,7 @@
 //   JOULESTACK_CHAINS=31337=http://127.0.0.1:8545=deployments/localhost node indexer/bin/run.js start
 //
 // Environment: DATABASE_URL (Postgres; PGlite in JOULESTACK_INDEXER_DATA or indexer/.ponder/pglite when unset),
-// DATABASE_SCHEMA (default "joulestack"), PORT (default 42069), HOSTNAME (default 127.0.0.1).
+// DATABASE_SCHEMA (Postgres; default "joulestack"), PORT (default 42069), HOSTNAME (default 127.0.0.1).
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -121,7 +121,8 @@ async function main() {
     console.log(`indexer: ${setup.chains.length} chain(s) ready: ${setup.chains.map((c) => c.chainId).join(", ")}`);
     return;
   }
-  const schema = process.env.DATABASE_SCHEMA ?? "joulestack";
+  // PGlite has the folder to itself: its tables live in "public", where SQL over HTTP (/sql/*) looks for them.
+  const schema = process.env.DATABASE_SCHEMA || (process.env.DATABASE_URL ? "joulestack" : "public");
   await clearDataOfOtherChains(fingerprint, schema);
 
   const ponder = join(INDEXER_ROOT, "node_modules", "ponder", "dist", "esm", "bin", "ponder.js");

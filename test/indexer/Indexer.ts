@@ -316,6 +316,25 @@ describe("indexer: the demo scenario on a local node", function () {
     expect(missing.body.error).to.equal(`chain ${chainId} has no retirement receipt ${count + 1}`);
   });
 
+  it("answers read-only SQL over HTTP from the same tables", async function () {
+    const energy = MeteredEnergy__factory.connect(at("MeteredEnergy"), provider);
+    const logs = await energy.queryFilter(energy.filters.ReadingAccepted());
+    const sql = async (text: string) => {
+      const query = encodeURIComponent(JSON.stringify({ json: { sql: text, params: [] } }));
+      const response = await fetch(`${indexer!.url}/sql/db?sql=${query}`);
+      return { status: response.status, text: await response.text() };
+    };
+    const count = await sql(`SELECT count(*) AS n FROM reading WHERE chain_id = ${chainId}`);
+    expect(count.status, count.text).to.equal(200);
+    expect(Number(JSON.parse(count.text).rows[0].n))
+      .to.equal(logs.length)
+      .and.to.be.greaterThan(0);
+    const write = await sql("DELETE FROM reading");
+    expect(write.status).to.not.equal(200);
+    const after = await sql(`SELECT count(*) AS n FROM reading WHERE chain_id = ${chainId}`);
+    expect(Number(JSON.parse(after.text).rows[0].n)).to.equal(logs.length);
+  });
+
   it("answers 503 with the indexed and head blocks while it is behind, then catches up", async function () {
     for (let i = 0; i < 5; i++) await provider.send("evm_mine", []);
     const head = await provider.getBlockNumber();
