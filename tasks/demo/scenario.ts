@@ -38,6 +38,8 @@ export interface DemoOptions {
   readonly devices: number;
   readonly agents: number;
   readonly seed: number;
+  /** Save the deployment records under `<folder>/<environment>/` (as `hardhat deploy` does), e.g. for an indexer. */
+  readonly saveDeployments?: { readonly folder: string; readonly environment: string };
 }
 
 const HOUR = 3_600n;
@@ -102,7 +104,12 @@ export async function runScenario(
   let readingsRelayed = 0;
 
   step("Deploying the suite with the project's deploy scripts");
-  const env = await loadAndExecuteDeploymentsFromFiles({ provider });
+  const save = options.saveDeployments;
+  const env = await loadAndExecuteDeploymentsFromFiles(
+    save
+      ? { provider, environment: save.environment, saveDeployments: true, config: { deployments: save.folder } }
+      : { provider },
+  );
   const [spv, registrar, issuer, gridOperator, offtaker, corporate, seniorA, seniorB, mezzanine, sponsor] =
     await ethers.getSigners();
   const at = (name: string) => env.get(name).address;

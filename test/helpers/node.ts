@@ -12,7 +12,7 @@ export interface LocalNode {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
@@ -41,23 +41,25 @@ async function rpcReady(url: string): Promise<boolean> {
 
 /**
  * Starts a real `hardhat node` process bound to 127.0.0.1 on a free port and waits until it answers JSON-RPC.
- * Tests talk to it over HTTP exactly as a wallet or a deploy script would.
+ * Tests talk to it over HTTP exactly as a wallet or a deploy script would. `chainId` replaces Hardhat's 31337.
  */
-export async function startLocalNode(timeoutMs = 60_000): Promise<LocalNode> {
+export async function startLocalNode(timeoutMs = 60_000, options: { chainId?: number } = {}): Promise<LocalNode> {
   // The free port is probed, then bound by the node a moment later: another process may take it in between, so a
   // node that fails to bind is started again on a new port.
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startLocalNodeOnce(await freePort(), timeoutMs);
+      return await startLocalNodeOnce(await freePort(), timeoutMs, options.chainId);
     } catch (error) {
       if (attempt >= 3 || !/EADDRINUSE|address already in use/i.test(String(error))) throw error;
     }
   }
 }
 
-async function startLocalNodeOnce(port: number, timeoutMs: number): Promise<LocalNode> {
+async function startLocalNodeOnce(port: number, timeoutMs: number, chainId?: number): Promise<LocalNode> {
   const url = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn("npx", ["hardhat", "node", "--hostname", "127.0.0.1", "--port", String(port)], {
+  const args = ["hardhat", "node", "--hostname", "127.0.0.1", "--port", String(port)];
+  if (chainId !== undefined) args.push("--chain-id", String(chainId));
+  const child: ChildProcess = spawn("npx", args, {
     cwd: PROJECT_ROOT,
     stdio: ["ignore", "ignore", "pipe"],
     detached: process.platform !== "win32",
@@ -66,7 +68,8 @@ async function startLocalNodeOnce(port: number, timeoutMs: number): Promise<Loca
   child.stderr?.on("data", (chunk) => (stderr += chunk.toString()));
 
   const stop = async () => {
-    if (child.exitCode !== null || child.pid === undefined) return;
+    // A node killed by a signal has a null exit code: it is stopped all the same, and will not emit "exit" again.
+    if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
     const exited = new Promise((resolve) => child.once("exit", resolve));
     // The node runs under npx: signal the whole process group so no grandchild keeps the port.
     if (process.platform === "win32") child.kill();
