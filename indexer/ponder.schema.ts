@@ -267,6 +267,11 @@ export const flexCommitment = onchainTable(
     payoutUsdc6: t.bigint(),
     slashedUsdc6: t.bigint(),
     stakeReturnedUsdc6: t.bigint(),
+    // What the settlement measured: the two ledger readings inside the window (DeliveryMeasured).
+    measuredFrom: t.bigint(),
+    measuredTo: t.bigint(),
+    measuredFromWh: t.bigint(),
+    measuredToWh: t.bigint(),
   }),
   (t) => ({ pk: primaryKey({ columns: [t.chainId, t.commitmentId] }), byRequest: index().on(t.chainId, t.requestId) }),
 );
@@ -293,7 +298,8 @@ export const cluster = onchainTable(
     gpuClass: t.text().notNull(),
     gpuCount: t.integer().notNull(),
     gridZone: t.text().notNull(),
-    whPerGpuHour: t.bigint().notNull(),
+    minWhPerGpuHour: t.bigint().notNull(),
+    maxWhPerGpuHour: t.bigint().notNull(),
     payout: t.hex(),
     payoutIsIntake: t.boolean(),
     bondUsdc6: t.bigint().notNull(),
@@ -355,10 +361,11 @@ export const computePayment = onchainTable(
   "compute_payment",
   (t) => ({
     ...logColumns(t),
-    kind: t.text().notNull(), // revenue | refund
-    creditId: t.bigint().notNull(),
+    kind: t.text().notNull(), // revenue (accrued per sale) | proceeds (paid out to a payee) | refund
+    creditId: t.bigint(), // none for proceeds, which sum a payee's sales
     clusterId: t.bigint(),
     account: t.hex().notNull(),
+    receiver: t.hex(),
     viaIntake: t.boolean(),
     amountUsdc6: t.bigint().notNull(),
   }),
@@ -545,7 +552,7 @@ export const vaultFlow = onchainTable(
   (t) => ({
     ...logColumns(t),
     vault: t.hex().notNull(),
-    kind: t.text().notNull(), // subscribed | refunded | drawn | claimed | redeemed | fees | notes-recovered | written-down | funding-closed | funding-failed | matured
+    kind: t.text().notNull(), // subscribed | refunded | drawn | claimed | redeemed | fees | recovery-announced | recovery-cancelled | notes-recovered | written-down | funding-closed | funding-failed | unwound | matured
     trancheId: t.integer(),
     account: t.hex(),
     receiver: t.hex(),
@@ -566,6 +573,7 @@ export const investor = onchainTable(
     expiry: t.bigint(),
     jurisdiction: t.integer(),
     frozen: t.boolean().notNull(),
+    identity: t.hex(),
     updatedAt: t.bigint().notNull(),
   }),
   (t) => ({ pk: primaryKey({ columns: [t.chainId, t.account] }) }),
@@ -574,7 +582,7 @@ export const investor = onchainTable(
 export const investorChange = onchainTable("investor_change", (t) => ({
   ...logColumns(t),
   account: t.hex().notNull(),
-  change: t.text().notNull(), // listed | delisted | frozen | unfrozen
+  change: t.text().notNull(), // listed | delisted | frozen | unfrozen | identity-linked
   expiry: t.bigint(),
   jurisdiction: t.integer(),
 }));

@@ -1,4 +1,4 @@
-// Compliance: the investor registry's allow-list and freezes.
+// Compliance: the investor registry's allow-list, freezes and identity links.
 import { ponder } from "ponder:registry";
 import { investor, investorChange } from "ponder:schema";
 
@@ -38,4 +38,14 @@ on("InvestorRegistry:AccountFreezeSet", async ({ event, context }: any) => {
   await context.db
     .insert(investorChange)
     .values({ ...logColumns(event, context), account, change: frozen ? "frozen" : "unfrozen" });
+});
+
+on("InvestorRegistry:IdentityLinked", async ({ event, context }: any) => {
+  const { account, identity } = event.args;
+  const values = { identity, updatedAt: event.block.timestamp };
+  await context.db
+    .insert(investor)
+    .values({ chainId: context.chain.id, account, listed: false, frozen: false, ...values })
+    .onConflictDoUpdate(values);
+  await context.db.insert(investorChange).values({ ...logColumns(event, context), account, change: "identity-linked" });
 });

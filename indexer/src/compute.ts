@@ -19,7 +19,7 @@ import { logColumns, zoneToString } from "./util";
 const on = ponder.on.bind(ponder) as any;
 
 on("ComputeMarket:ClusterRegistered", async ({ event, context }: any) => {
-  const { clusterId, provider, operator, gpuClass, gpuCount, gridZone, whPerGpuHour } = event.args;
+  const { clusterId, provider, operator, gpuClass, gpuCount, gridZone, minWhPerGpuHour, maxWhPerGpuHour } = event.args;
   await context.db.insert(cluster).values({
     chainId: context.chain.id,
     clusterId,
@@ -28,7 +28,8 @@ on("ComputeMarket:ClusterRegistered", async ({ event, context }: any) => {
     gpuClass,
     gpuCount: Number(gpuCount),
     gridZone: zoneToString(gridZone),
-    whPerGpuHour: BigInt(whPerGpuHour),
+    minWhPerGpuHour: BigInt(minWhPerGpuHour),
+    maxWhPerGpuHour: BigInt(maxWhPerGpuHour),
     bondUsdc6: 0n,
     registeredAt: event.block.timestamp,
   });
@@ -99,7 +100,8 @@ on("ComputeMarket:CreditsSold", async ({ event, context }: any) => {
     .set((row: any) => ({ soldGpuHours: row.soldGpuHours + gpuHours, salesUsdc6: row.salesUsdc6 + cost }));
 });
 
-on("ComputeMarket:ComputeRevenuePaid", async ({ event, context }: any) => {
+// A sale's proceeds accrue to the cluster's payout; they leave the market later with ProceedsPaid.
+on("ComputeMarket:ComputeRevenueAccrued", async ({ event, context }: any) => {
   const { creditId, clusterId, payout, amount, viaIntake } = event.args;
   await context.db.insert(computePayment).values({
     ...logColumns(event, context),
@@ -107,6 +109,18 @@ on("ComputeMarket:ComputeRevenuePaid", async ({ event, context }: any) => {
     creditId,
     clusterId,
     account: payout,
+    viaIntake,
+    amountUsdc6: amount,
+  });
+});
+
+on("ComputeMarket:ProceedsPaid", async ({ event, context }: any) => {
+  const { payee, to, amount, viaIntake } = event.args;
+  await context.db.insert(computePayment).values({
+    ...logColumns(event, context),
+    kind: "proceeds",
+    account: payee,
+    receiver: to,
     viaIntake,
     amountUsdc6: amount,
   });

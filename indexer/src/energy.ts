@@ -81,9 +81,15 @@ on("DeviceRegistry:DeviceMetadataURIUpdated", async ({ event, context }: any) =>
   });
 });
 
+// The reading carries the counter; the mint's TransferSingle carries batch, owner and amount. Both follow from the
+// device's previous counter and the hour rule: a reading mints its advance in the clock hour it closes.
 on("MeteredEnergy:ReadingAccepted", async ({ event, context }: any) => {
-  const { deviceId, batchId, owner, cumulativeWh, timestamp, deltaWh } = event.args;
+  const { deviceId, cumulativeWh, timestamp } = event.args;
   const chainId = context.chain.id;
+  const before = await context.db.find(device, { chainId, deviceId });
+  const deltaWh = cumulativeWh - before.cumulativeWh;
+  const batchId = (deviceId << 64n) | ((BigInt(timestamp) - 1n) / 3600n);
+  const owner = before.owner;
   await context.db
     .insert(reading)
     .values({ ...logColumns(event, context), deviceId, batchId, owner, cumulativeWh, readAt: timestamp, deltaWh });

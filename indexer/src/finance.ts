@@ -120,8 +120,14 @@ on("TrancheVault:FundingFailed", async ({ event, context }: any) => {
 
 on("TrancheVault:Refunded", async ({ event, context }: any) => {
   await vaultOf(event, context);
-  const { trancheId, investor, amount } = event.args;
-  await flow(event, context, "refunded", { trancheId: Number(trancheId), account: investor, amountUsdc6: amount });
+  const { trancheId, investor, receiver, notes, amount } = event.args;
+  await flow(event, context, "refunded", {
+    trancheId: Number(trancheId),
+    account: investor,
+    receiver,
+    notes,
+    amountUsdc6: amount,
+  });
   await context.db
     .update(tranche, trancheKey(context, event, trancheId))
     .set((row: any) => ({ refundedUsdc6: row.refundedUsdc6 + amount }));
@@ -300,6 +306,25 @@ on("TrancheVault:FeeRecipientSet", async ({ event, context }: any) => {
     .update(vault, { chainId: context.chain.id, address: event.log.address })
     .set({ feeRecipient: event.args.current });
   await flow(event, context, "fee-recipient", { account: event.args.previous, receiver: event.args.current });
+});
+
+on("TrancheVault:RaiseUnwound", async ({ event, context }: any) => {
+  await vaultOf(event, context);
+  const { refundable } = event.args;
+  await context.db.update(vault, { chainId: context.chain.id, address: event.log.address }).set({ state: "failed" });
+  await flow(event, context, "unwound", { amountUsdc6: refundable });
+});
+
+on("TrancheVault:RecoveryAnnounced", async ({ event, context }: any) => {
+  await vaultOf(event, context);
+  const { lost, replacement } = event.args;
+  await flow(event, context, "recovery-announced", { account: lost, receiver: replacement });
+});
+
+on("TrancheVault:RecoveryCancelled", async ({ event, context }: any) => {
+  await vaultOf(event, context);
+  const { lost } = event.args;
+  await flow(event, context, "recovery-cancelled", { account: lost });
 });
 
 on("TrancheVault:NotesRecovered", async ({ event, context }: any) => {

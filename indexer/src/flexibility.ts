@@ -54,6 +54,16 @@ on("FlexibilityMarket:PayeeChanged", async ({ event, context }: any) => {
   await context.db.update(flexCommitment, { chainId: context.chain.id, commitmentId }).set({ payee });
 });
 
+on("FlexibilityMarket:DeliveryMeasured", async ({ event, context }: any) => {
+  const { commitmentId, startTimestamp, endTimestamp, startWh, endWh } = event.args;
+  await context.db.update(flexCommitment, { chainId: context.chain.id, commitmentId }).set({
+    measuredFrom: BigInt(startTimestamp),
+    measuredTo: BigInt(endTimestamp),
+    measuredFromWh: startWh,
+    measuredToWh: endWh,
+  });
+});
+
 on("FlexibilityMarket:CommitmentSettled", async ({ event, context }: any) => {
   const { commitmentId, requestId, deliveredWh, payout, slashed, stakeReturned } = event.args;
   const commitment = await context.db.update(flexCommitment, { chainId: context.chain.id, commitmentId }).set({

@@ -1,7 +1,7 @@
 // The indexer (`indexer/`, Ponder) declares Node 22 like Hardhat does. As a workspace of the root package its tree
 // would be installed by the npm that runs `npm ci`, which on Node 20 prints an EBADENGINE warning for Ponder and for
-// some of its dependencies. So it keeps its own lockfile and this postinstall step, which runs on the Node 22 pinned
-// in devDependencies, installs it with `npm ci`. It does nothing when the installed tree matches the lockfile.
+// some of its dependencies. So it keeps its own lockfile and this step (part of `prepare`), which runs on the Node 22
+// pinned in devDependencies, installs it with `npm ci`. It does nothing when the installed tree matches the lockfile.
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";

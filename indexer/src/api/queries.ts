@@ -33,7 +33,8 @@ const sum = (values: bigint[]) => values.reduce((total, value) => total + value,
 export const ATTRIBUTION_RULE =
   "A vault period's cash allotted to each tranche is attributed to the revenue it received for that period pro rata: " +
   "attributedUsdc6 = floor(trancheAllottedUsdc6 * lotRevenueUsdc6 / periodRevenueUsdc6), where lotRevenueUsdc6 is the " +
-  "compute revenue the lot's sales paid into the vault for the period and periodRevenueUsdc6 is all revenue by source " +
+  "compute revenue the lot's sales accrued to the vault and that was pushed into it for the period (a sale counts " +
+  "in the period of the first push of its payee's proceeds after it), and periodRevenueUsdc6 is all revenue by source " +
   "(compute, energy, flexibility, other) received for it. Periods not yet distributed attribute nothing.";
 
 async function devicesById(chainId: number, ids: bigint[]) {
@@ -185,7 +186,24 @@ export async function lotLineage(chainId: number, creditId: bigint) {
 /** The tranche cash attributed to a lot's revenue, period by period (see ATTRIBUTION_RULE). */
 async function couponsFunded(chainId: number, payouts: (typeof computePayment.$inferSelect)[]) {
   const intoVault = payouts.filter((payout) => payout.viaIntake);
-  const received = intoVault.length
+  // Proceeds accrue to the payee per sale and reach the vault when they are pushed (ProceedsPaid through
+  // receiveRevenue): a sale's revenue counts in the period of the first push to its payee after the sale.
+  const payees = [...new Set(intoVault.map((payout) => payout.account))];
+  const pushes = payees.length
+    ? await db
+        .select()
+        .from(computePayment)
+        .where(
+          and(
+            eq(computePayment.chainId, chainId),
+            eq(computePayment.kind, "proceeds"),
+            eq(computePayment.viaIntake, true),
+            inArray(computePayment.account, payees),
+          ),
+        )
+        .orderBy(asc(computePayment.blockNumber), asc(computePayment.logIndex))
+    : [];
+  const received = pushes.length
     ? await db
         .select()
         .from(vaultRevenue)
@@ -194,20 +212,23 @@ async function couponsFunded(chainId: number, payouts: (typeof computePayment.$i
             eq(vaultRevenue.chainId, chainId),
             inArray(
               vaultRevenue.transactionHash,
-              intoVault.map((payout) => payout.transactionHash),
+              pushes.map((push) => push.transactionHash),
             ),
             eq(vaultRevenue.source, "compute"),
           ),
         )
     : [];
-  // One RevenueReceived per payout, in the payout's transaction, from the market, of the same amount.
+  const after = (a: { blockNumber: bigint; logIndex: number }, b: { blockNumber: bigint; logIndex: number }) =>
+    a.blockNumber > b.blockNumber || (a.blockNumber === b.blockNumber && a.logIndex > b.logIndex);
   const byPeriod = new Map<string, { vault: `0x${string}`; period: number; lotRevenue: bigint }>();
   for (const payout of intoVault) {
+    const push = pushes.find(
+      (candidate) => candidate.account.toLowerCase() === payout.account.toLowerCase() && after(candidate, payout),
+    );
+    if (!push) continue; // accrued, not yet in the vault
+    // The push pays the vault through its receiveRevenue, in the same transaction.
     const match = received.find(
-      (row) =>
-        row.transactionHash === payout.transactionHash &&
-        row.amountUsdc6 === payout.amountUsdc6 &&
-        row.vault.toLowerCase() === payout.account.toLowerCase(),
+      (row) => row.transactionHash === push.transactionHash && row.vault.toLowerCase() === payout.account.toLowerCase(),
     );
     if (!match) continue;
     const key = `${match.vault}:${match.period}`;
