@@ -60,8 +60,12 @@ function printTable(rows: GasRow[]) {
     row.baseline?.name ?? "",
     row.baseline ? row.baseline.gas.toLocaleString("en-US") : "",
     row.baseline ? ratio(row.gas, row.baseline.gas) : "",
+    row.floor === undefined ? "" : row.floor.toLocaleString("en-US"),
+    row.floor === undefined ? "" : ratio(row.gas, row.floor),
+    row.target === undefined ? "" : row.target.toLocaleString("en-US"),
   ]);
-  console.log(renderTable(["group", "operation", "gas", "baseline", "baseline gas", "ratio"], lines, [2, 4, 5]));
+  const header = ["group", "operation", "gas", "baseline", "baseline gas", "ratio", "floor", "vs floor", "target"];
+  console.log(renderTable(header, lines, [2, 4, 5, 6, 7, 8]));
 }
 
 /** `gas / baseline`, with a third decimal for the small shares of the gas cap that worst cases often are. */
@@ -82,12 +86,17 @@ function writeJson(path: string, rows: GasRow[], snapshotOnly = false) {
           baseline: row.baseline?.name ?? null,
           baselineGas: row.baseline?.gas.toString() ?? null,
           ratio: row.baseline ? Number(row.gas) / Number(row.baseline.gas) : null,
+          floor: row.floor?.toString() ?? null,
+          target: row.target?.toString() ?? null,
         },
   );
   writeFileSync(path, JSON.stringify(data, null, 2) + "\n");
 }
 
-/** Compares against the committed snapshot; every operation must be present and within `tolerance` percent. */
+/**
+ * Compares against the committed snapshot: every operation must be present and within `tolerance` percent, and at
+ * or below its target when it has one.
+ */
 function checkSnapshot(path: string, rows: GasRow[], tolerance: number): boolean {
   if (!existsSync(path)) {
     console.error(`No gas snapshot at ${path}: run \`npm run bench -- --update\` and commit it.`);
@@ -98,6 +107,9 @@ function checkSnapshot(path: string, rows: GasRow[], tolerance: number): boolean
   );
   const problems: string[] = [];
   for (const row of rows) {
+    if (row.target !== undefined && row.gas > row.target) {
+      problems.push(`${key(row)}: ${row.gas} is over its target of ${row.target}`);
+    }
     const before = committed.get(key(row));
     committed.delete(key(row));
     if (before === undefined) {

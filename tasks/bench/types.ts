@@ -9,6 +9,10 @@ export interface GasRow {
   readonly operation: string;
   readonly gas: bigint;
   readonly baseline?: { readonly name: string; readonly gas: bigint };
+  /** What the operation cannot avoid paying (see `floor.ts`), computed from the list of what it must do. */
+  readonly floor?: bigint;
+  /** The budget the operation must stay within: `npm run bench -- --check` fails above it. */
+  readonly target?: bigint;
 }
 
 export interface BenchContext {
