@@ -6,7 +6,8 @@ const roleOf = (name: string) => keccak256(toUtf8Bytes(name)) as `0x${string}`;
 
 /**
  * The energy ground floor: the device registry and the metered kWh token. The deployer keeps the admin role and is
- * made registrar and pauser, so that tests and the demo can register devices and grant the roles onwards.
+ * made registrar and pauser when the contracts are deployed, so that tests and the demo can register devices and
+ * grant the roles onwards.
  */
 export default deployScript(
   async ({ deploy, execute, namedAccounts }) => {
@@ -23,12 +24,18 @@ export default deployScript(
       args: [registry.address, deployer],
     });
 
-    await execute(registry, {
-      account: deployer,
-      functionName: "grantRole",
-      args: [roleOf("REGISTRAR_ROLE"), deployer],
-    });
-    await execute(energy, { account: deployer, functionName: "grantRole", args: [roleOf("PAUSER_ROLE"), deployer] });
+    // Roles are granted only to a contract deployed in this run: a rerun must not re-grant a role an operator
+    // renounced since, nor send a grant that changes nothing.
+    if (registry.newlyDeployed) {
+      await execute(registry, {
+        account: deployer,
+        functionName: "grantRole",
+        args: [roleOf("REGISTRAR_ROLE"), deployer],
+      });
+    }
+    if (energy.newlyDeployed) {
+      await execute(energy, { account: deployer, functionName: "grantRole", args: [roleOf("PAUSER_ROLE"), deployer] });
+    }
   },
   { tags: ["DeviceRegistry", "MeteredEnergy", "energy"] },
 );

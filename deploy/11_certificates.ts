@@ -13,7 +13,8 @@ export default deployScript(
       artifact: artifacts.RenewableCertificates,
       args: [energy.address, deployer],
     });
-    for (const role of ["ISSUER_ROLE", "PAUSER_ROLE"]) {
+    // Only a contract deployed in this run gets its roles: a rerun never re-grants a role an operator renounced.
+    for (const role of certificates.newlyDeployed ? ["ISSUER_ROLE", "PAUSER_ROLE"] : []) {
       await execute(certificates, {
         account: deployer,
         functionName: "grantRole",

@@ -21,7 +21,8 @@ export default deployScript(
         "https://joulestack.example/flexibility/{id}.json",
       ],
     });
-    for (const role of ["BUYER_ROLE", "VERIFIER_ROLE"]) {
+    // Only a contract deployed in this run gets its roles: a rerun never re-grants a role an operator renounced.
+    for (const role of market.newlyDeployed ? ["BUYER_ROLE", "VERIFIER_ROLE"] : []) {
       await execute(market, { account: deployer, functionName: "grantRole", args: [roleOf(role), deployer] });
     }
   },
