@@ -1,6 +1,10 @@
 import { emptyTask, task } from "hardhat/config";
 import { ArgumentType } from "hardhat/types/arguments";
 
+const reasonHelp = "A short reason code stored on chain (at most 31 bytes), e.g. audit-failed";
+const buyerKeyHelp =
+  "Environment variable holding the buyer's or agent's private key (default: the network's first account)";
+
 const override = (contract: string) =>
   `${contract} address (default: deployments/<network>/${contract}.json, written by \`npm run deploy\`)`;
 
@@ -10,7 +14,7 @@ const override = (contract: string) =>
  * records, takes amounts in human units and prints failures as decoded custom errors.
  */
 export const operatorTasks = [
-  emptyTask("device", "Register devices and show their registry record and meter").build(),
+  emptyTask("device", "Register, suspend and reactivate devices, rotate their meter key, show them").build(),
   task(["device", "register"], "Register a generator, battery or load (needs REGISTRAR_ROLE)")
     .addOption({
       name: "kind",
@@ -35,6 +39,30 @@ export const operatorTasks = [
     .addOption({ name: "registry", description: override("DeviceRegistry"), defaultValue: "" })
     .addOption({ name: "meter", description: override("MeteredEnergy"), defaultValue: "" })
     .setAction(() => import("./device/show.js"))
+    .build(),
+  task(["device", "suspend"], "Stop a device from minting kWh until it is reactivated (needs REGISTRAR_ROLE)")
+    .addPositionalArgument({ name: "deviceId", description: "The device id" })
+    .addOption({ name: "reason", description: reasonHelp, defaultValue: "" })
+    .addOption({ name: "registry", description: override("DeviceRegistry"), defaultValue: "" })
+    .setAction(() => import("./device/suspend.js"))
+    .build(),
+  task(["device", "reactivate"], "Let a suspended device mint again from now on (needs REGISTRAR_ROLE)")
+    .addPositionalArgument({ name: "deviceId", description: "The device id" })
+    .addOption({ name: "reason", description: reasonHelp, defaultValue: "" })
+    .addOption({ name: "registry", description: override("DeviceRegistry"), defaultValue: "" })
+    .setAction(() => import("./device/reactivate.js"))
+    .build(),
+  task(["device", "decommission"], "Retire a device for good; it never mints again (needs REGISTRAR_ROLE)")
+    .addPositionalArgument({ name: "deviceId", description: "The device id" })
+    .addOption({ name: "reason", description: reasonHelp, defaultValue: "" })
+    .addOption({ name: "registry", description: override("DeviceRegistry"), defaultValue: "" })
+    .setAction(() => import("./device/decommission.js"))
+    .build(),
+  task(["device", "rotate-signer"], "As the device's owner, replace its meter key from now on")
+    .addPositionalArgument({ name: "deviceId", description: "The device id" })
+    .addOption({ name: "signer", description: "Address of the meter's new signing key", defaultValue: "" })
+    .addOption({ name: "registry", description: override("DeviceRegistry"), defaultValue: "" })
+    .setAction(() => import("./device/rotate-signer.js"))
     .build(),
 
   emptyTask("readings", "Sign meter readings into a file and submit such files").build(),
@@ -102,7 +130,10 @@ export const operatorTasks = [
     .setAction(() => import("./readings/resume.js"))
     .build(),
 
-  emptyTask("rec", "Request, certify and retire renewable energy certificates (1 REC = 1 MWh)").build(),
+  emptyTask(
+    "rec",
+    "Request, certify, reject, revoke, transfer and retire renewable energy certificates (1 REC = 1 MWh)",
+  ).build(),
   task(["rec", "request"], "Lock a device's kWh of one month and request RECs for them")
     .addPositionalArgument({ name: "deviceId", description: "The device id" })
     .addOption({
@@ -125,8 +156,7 @@ export const operatorTasks = [
     .addOption({
       name: "fromBlock",
       description: "Where to look for the request (default: the deployment block)",
-      type: ArgumentType.INT,
-      defaultValue: -1,
+      defaultValue: "-1",
     })
     .addOption({ name: "certificates", description: override("RenewableCertificates"), defaultValue: "" })
     .setAction(() => import("./rec/certify.js"))
@@ -145,8 +175,37 @@ export const operatorTasks = [
     .addOption({ name: "certificates", description: override("RenewableCertificates"), defaultValue: "" })
     .setAction(() => import("./rec/retire.js"))
     .build(),
+  task(["rec", "reject"], "Reject a pending issuance request; its kWh go back to the requester (needs ISSUER_ROLE)")
+    .addPositionalArgument({ name: "requestId", description: "The issuance request id" })
+    .addOption({ name: "reason", description: "Why it is rejected (stored in the event)", defaultValue: "" })
+    .addOption({
+      name: "fromBlock",
+      description: "Where to look for the request (default: the deployment block)",
+      defaultValue: "-1",
+    })
+    .addOption({ name: "certificates", description: override("RenewableCertificates"), defaultValue: "" })
+    .setAction(() => import("./rec/reject.js"))
+    .build(),
+  task(["rec", "revoke"], "Revoke a REC id for fraud: its RECs can no longer move or retire (needs ISSUER_ROLE)")
+    .addPositionalArgument({ name: "certificateId", description: "REC id, or <deviceId>:<YYYYMM> such as 1:202611" })
+    .addOption({ name: "reason", description: "Why it is revoked (stored in the event)", defaultValue: "" })
+    .addOption({ name: "certificates", description: override("RenewableCertificates"), defaultValue: "" })
+    .setAction(() => import("./rec/revoke.js"))
+    .build(),
+  task(["rec", "transfer"], "Send whole RECs to another account")
+    .addPositionalArgument({ name: "certificateId", description: "REC id, or <deviceId>:<YYYYMM> such as 1:202611" })
+    .addOption({ name: "to", description: "Who receives them", defaultValue: "" })
+    .addOption({ name: "energy", description: 'Whole MWh to send, e.g. "1 MWh"', defaultValue: "1 MWh" })
+    .addOption({
+      name: "keyEnv",
+      description: "Environment variable holding the holder's private key (default: the network's first account)",
+      defaultValue: "",
+    })
+    .addOption({ name: "certificates", description: override("RenewableCertificates"), defaultValue: "" })
+    .setAction(() => import("./rec/transfer.js"))
+    .build(),
 
-  emptyTask("flex", "Open, commit to and settle flexibility requests").build(),
+  emptyTask("flex", "Open, commit to, settle, expire and claim flexibility requests").build(),
   task(["flex", "open"], "Open a flexibility request and escrow its maximum payout (needs BUYER_ROLE)")
     .addOption({ name: "zone", description: "Grid zone code, e.g. ERCOT-NORTH", defaultValue: "" })
     .addOption({ name: "direction", description: "export or consume-less", defaultValue: "export" })
@@ -155,7 +214,7 @@ export const operatorTasks = [
       description: "Window start on a whole hour: unix seconds, ISO date, or +2h (rounded up to the hour)",
       defaultValue: "",
     })
-    .addOption({ name: "hours", description: "Window length in hours (1-24)", type: ArgumentType.INT, defaultValue: 1 })
+    .addOption({ name: "hours", description: "Window length in hours (1-24)", defaultValue: "1" })
     .addOption({ name: "capacity", description: 'Power wanted, e.g. "250 kW"', defaultValue: "" })
     .addOption({ name: "price", description: "Price per kWh in stablecoin, e.g. 0.2", defaultValue: "" })
     .addOption({
@@ -165,9 +224,8 @@ export const operatorTasks = [
     })
     .addOption({
       name: "tolerance",
-      description: "Seconds a proof reading may lie before the window start",
-      type: ArgumentType.INT,
-      defaultValue: 900,
+      description: "Seconds a proof reading may lie before the window start (0-3600)",
+      defaultValue: "900",
     })
     .addOption({ name: "commitBy", description: "Commitment deadline (default: the window start)", defaultValue: "" })
     .addOption({
@@ -201,11 +259,34 @@ export const operatorTasks = [
     .addOption({ name: "market", description: override("FlexibilityMarket"), defaultValue: "" })
     .setAction(() => import("./flex/settle.js"))
     .build(),
+  task(["flex", "expire"], "Settle a commitment nobody settled by its deadline as nothing delivered (anyone may)")
+    .addPositionalArgument({ name: "commitmentId", description: "The commitment id" })
+    .addOption({ name: "market", description: override("FlexibilityMarket"), defaultValue: "" })
+    .setAction(() => import("./flex/expire.js"))
+    .build(),
+  task(["flex", "return-escrow"], "Credit a closed request's unused escrow back to its buyer (anyone may)")
+    .addPositionalArgument({ name: "requestId", description: "The request id" })
+    .addOption({ name: "market", description: override("FlexibilityMarket"), defaultValue: "" })
+    .setAction(() => import("./flex/return-escrow.js"))
+    .build(),
+  task(["flex", "claim"], "Withdraw what the market credited you: payouts, stakes, unused escrow")
+    .addOption({ name: "to", description: "Who receives the stablecoin (default: the caller)", defaultValue: "" })
+    .addOption({
+      name: "keyEnv",
+      description: "Environment variable holding the claimant's private key (default: the network's first account)",
+      defaultValue: "",
+    })
+    .addOption({ name: "market", description: override("FlexibilityMarket"), defaultValue: "" })
+    .setAction(() => import("./flex/claim.js"))
+    .build(),
 
-  emptyTask("cluster", "Register GPU clusters and offer their GPU-hours").build(),
+  emptyTask(
+    "cluster",
+    "Register GPU clusters, bond and offer their GPU-hours, record deliveries, take proceeds",
+  ).build(),
   task(["cluster", "register"], "Register a GPU cluster; the caller becomes its provider")
     .addOption({ name: "gpuClass", description: "GPU model, e.g. H100-SXM", defaultValue: "" })
-    .addOption({ name: "gpus", description: "Number of GPUs", type: ArgumentType.INT, defaultValue: 0 })
+    .addOption({ name: "gpus", description: "Number of GPUs", defaultValue: "" })
     .addOption({
       name: "energyPerGpuHour",
       description: 'The most energy one GPU-hour draws, e.g. "700 Wh"',
@@ -233,7 +314,7 @@ export const operatorTasks = [
       description: "Window start on a whole hour: unix seconds, ISO date, or +2h (rounded up to the hour)",
       defaultValue: "",
     })
-    .addOption({ name: "hours", description: "Window length in hours", type: ArgumentType.INT, defaultValue: 24 })
+    .addOption({ name: "hours", description: "Window length in hours (1-744)", defaultValue: "24" })
     .addOption({ name: "price", description: "Price of one GPU-hour in stablecoin, e.g. 2.5", defaultValue: "" })
     .addOption({
       name: "bond",
@@ -242,6 +323,100 @@ export const operatorTasks = [
     })
     .addOption({ name: "market", description: override("ComputeMarket"), defaultValue: "" })
     .setAction(() => import("./cluster/offer.js"))
+    .build(),
+  task(["cluster", "bond"], "Post stablecoin to a cluster's bond, which covers the refunds of its sales")
+    .addPositionalArgument({ name: "clusterId", description: "The cluster id" })
+    .addOption({ name: "amount", description: "Stablecoin to post, e.g. 500", defaultValue: "" })
+    .addOption({ name: "market", description: override("ComputeMarket"), defaultValue: "" })
+    .setAction(() => import("./cluster/bond.js"))
+    .build(),
+  task(["cluster", "withdraw-bond"], "Take back bond no sale has locked (provider only)")
+    .addPositionalArgument({ name: "clusterId", description: "The cluster id" })
+    .addOption({ name: "amount", description: "Stablecoin to withdraw (default: all free bond)", defaultValue: "" })
+    .addOption({ name: "to", description: "Who receives it (default: the caller)", defaultValue: "" })
+    .addOption({ name: "market", description: override("ComputeMarket"), defaultValue: "" })
+    .setAction(() => import("./cluster/withdraw-bond.js"))
+    .build(),
+  task(
+    ["cluster", "deliver"],
+    "After a window, record the GPU-hours delivered and prove their energy (provider or operator)",
+  )
+    .addPositionalArgument({ name: "creditId", description: "The window's credit id" })
+    .addOption({ name: "gpuHours", description: "Redeemed GPU-hours delivered", defaultValue: "" })
+    .addOption({ name: "energy", description: 'Energy they used, e.g. "28 kWh"', defaultValue: "" })
+    .addOption({
+      name: "kwhFrom",
+      description: "Devices whose kWh the provider holds, burned hour by hour (comma-separated ids)",
+      defaultValue: "",
+    })
+    .addOption({
+      name: "recs",
+      description: "RECs to retire for the rest, <certificate>=<count>, e.g. 3:202611=1 (comma-separated)",
+      defaultValue: "",
+    })
+    .addOption({ name: "market", description: override("ComputeMarket"), defaultValue: "" })
+    .setAction(() => import("./cluster/deliver.js"))
+    .build(),
+  task(["cluster", "push-proceeds"], "Pay a payee's accrued sales proceeds into it (anyone may)")
+    .addPositionalArgument({
+      name: "payee",
+      description: "The payout address (default: the network's TrancheVault)",
+      defaultValue: "",
+    })
+    .addOption({ name: "market", description: override("ComputeMarket"), defaultValue: "" })
+    .setAction(() => import("./cluster/push-proceeds.js"))
+    .build(),
+  task(["cluster", "claim-proceeds"], "As a payout address, withdraw the sales proceeds accrued to you")
+    .addOption({ name: "to", description: "Who receives them (default: the caller)", defaultValue: "" })
+    .addOption({
+      name: "keyEnv",
+      description: "Environment variable holding the payee's private key (default: the network's first account)",
+      defaultValue: "",
+    })
+    .addOption({ name: "market", description: override("ComputeMarket"), defaultValue: "" })
+    .setAction(() => import("./cluster/claim-proceeds.js"))
+    .build(),
+
+  emptyTask("compute", "Buy, redeem and get refunds for GPU-hour credits, as a person or an AI agent").build(),
+  task(["compute", "buy"], "Buy GPU-hour credits of a window before it starts (approve, or --permit)")
+    .addPositionalArgument({ name: "creditId", description: "The window's credit id" })
+    .addOption({ name: "gpuHours", description: "How many GPU-hours", defaultValue: "" })
+    .addOption({ name: "receiver", description: "Who receives the credits (default: the buyer)", defaultValue: "" })
+    .addFlag({ name: "permit", description: "Approve with an EIP-2612 signature in the same transaction" })
+    .addOption({ name: "keyEnv", description: buyerKeyHelp, defaultValue: "" })
+    .addOption({ name: "market", description: override("ComputeMarket"), defaultValue: "" })
+    .setAction(() => import("./compute/buy.js"))
+    .build(),
+  task(["compute", "redeem"], "Redeem credits for a job before the window ends")
+    .addPositionalArgument({ name: "creditId", description: "The window's credit id" })
+    .addOption({ name: "gpuHours", description: "How many GPU-hours", defaultValue: "" })
+    .addOption({
+      name: "job",
+      description: "The job reference: 32-byte hex or a text hashed into one",
+      defaultValue: "",
+    })
+    .addOption({ name: "from", description: "The holder (default: the caller; others must approve)", defaultValue: "" })
+    .addOption({ name: "keyEnv", description: buyerKeyHelp, defaultValue: "" })
+    .addOption({ name: "market", description: override("ComputeMarket"), defaultValue: "" })
+    .setAction(() => import("./compute/redeem.js"))
+    .build(),
+  task(["compute", "refund"], "After a settled window, pay a redeemer the refund for undelivered GPU-hours")
+    .addPositionalArgument({ name: "creditId", description: "The window's credit id" })
+    .addOption({ name: "holder", description: "The redeemer (default: the caller)", defaultValue: "" })
+    .addOption({ name: "keyEnv", description: buyerKeyHelp, defaultValue: "" })
+    .addOption({ name: "market", description: override("ComputeMarket"), defaultValue: "" })
+    .setAction(() => import("./compute/refund.js"))
+    .build(),
+  task(["compute", "lapse"], "Settle a window whose delivery period passed unrecorded as nothing delivered")
+    .addPositionalArgument({ name: "creditId", description: "The window's credit id" })
+    .addOption({ name: "market", description: override("ComputeMarket"), defaultValue: "" })
+    .setAction(() => import("./compute/lapse.js"))
+    .build(),
+  task(["compute", "show"], "Show a window of GPU-hours, its sales and an account's credits and refund")
+    .addPositionalArgument({ name: "creditId", description: "The window's credit id" })
+    .addOption({ name: "account", description: "Whose credits and refund to show", defaultValue: "" })
+    .addOption({ name: "market", description: override("ComputeMarket"), defaultValue: "" })
+    .setAction(() => import("./compute/show.js"))
     .build(),
 
   emptyTask("vault", "Subscribe to, fund, draw, service, recover and redeem the tranche vault").build(),

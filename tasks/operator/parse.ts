@@ -1,7 +1,7 @@
-import { getAddress, id, isAddress } from "ethers";
+import { decodeBytes32String, encodeBytes32String, getAddress, id, isAddress } from "ethers";
 
 import { DeviceKind } from "../../sdk/energy.js";
-import { parseDecimal } from "../../sdk/units.js";
+import { formatEnergy, formatPower, parseDecimal, parseEnergy, parsePower } from "../../sdk/units.js";
 
 /** Revenue sources, in the order of `IRevenueIntake.RevenueSource`. */
 export const REVENUE_SOURCES = ["compute", "energy", "flexibility", "other"] as const;
@@ -46,10 +46,12 @@ export function parseAddress(text: string, option: string): string {
   return getAddress(text);
 }
 
-/** A non-negative integer id such as a device, request or commitment id. */
+/** A non-negative integer id such as a device, request or commitment id (at most the largest uint256). */
 export function parseId(text: string, what: string): bigint {
   if (!/^\d+$/.test(text.trim())) throw new Error(`${what} "${text}" is not a non-negative integer`);
-  return BigInt(text.trim());
+  const value = BigInt(text.trim());
+  if (value >= 2n ** 256n) throw new Error(`${what} "${text}" exceeds the largest uint256`);
+  return value;
 }
 
 const RELATIVE_UNITS: Record<string, bigint> = { s: 1n, m: 60n, h: 3_600n, d: 86_400n };
@@ -86,19 +88,25 @@ export function formatTime(seconds: bigint): string {
 }
 
 /** A price per kWh in stablecoin units ("0.12") as the contracts' integer price per Wh; it must divide exactly. */
-export function parsePricePerKWh(text: string, decimals: number): bigint {
-  const perKWh = parseDecimal(text, decimals);
+export function parsePricePerKWh(text: string, decimals: number, option = "price"): bigint {
+  const perKWh = parseTokenAmount(text, decimals, `--${option}`);
   if (perKWh % 1_000n !== 0n) {
-    throw new Error(`a price of ${text} per kWh is not a whole number of token units per Wh`);
+    throw new Error(`--${option} ${text} per kWh is not a whole number of token units per Wh`);
   }
+  if (perKWh / 1_000n > maxUint(96)) throw new Error(`--${option} ${text} per kWh exceeds the largest price, a uint96`);
   return perKWh / 1_000n;
 }
 
 /** `--flag` style percentage in basis points: "10%" or "1000" (bps). */
-export function parseBps(text: string): number {
+export function parseBps(text: string, option = "stake"): number {
   const trimmed = text.trim();
-  const value = trimmed.endsWith("%") ? Number(parseDecimal(trimmed.slice(0, -1), 2)) : Number(parseId(trimmed, "bps"));
-  if (value > 10_000) throw new Error(`"${text}" is more than 100%`);
+  let value: number;
+  try {
+    value = trimmed.endsWith("%") ? Number(parseDecimal(trimmed.slice(0, -1), 2)) : Number(parseId(trimmed, "bps"));
+  } catch {
+    throw new Error(`--${option} "${text}" is not a share: use 0% to 100% (at most 2 decimals) or 0 to 10000 bps`);
+  }
+  if (value > 10_000) throw new Error(`--${option} "${text}" is more than 100%`);
   return value;
 }
 
@@ -196,4 +204,101 @@ export function formatCoverage(bps: bigint): string {
   if (bps === 2n ** 256n - 1n) return "n/a (no debt due)";
   const hundredths = (bps + 50n) / 100n;
   return `${hundredths / 100n}.${(hundredths % 100n).toString().padStart(2, "0")}x`;
+}
+
+const GRID_ZONE_CODE = /^[A-Z0-9_-]{1,32}$/;
+
+/**
+ * A grid zone code as the contracts store it: trimmed and upper-cased (`ercot-north` -> `ERCOT-NORTH`), or an error
+ * naming the option and the rule (1-32 characters of A-Z, 0-9, - or _).
+ */
+export function parseZone(text: string, option = "zone"): string {
+  const code = text.trim().toUpperCase();
+  if (!GRID_ZONE_CODE.test(code)) {
+    throw new Error(`--${option} "${text}" is not a grid zone code: use 1-32 characters of A-Z, 0-9, - or _`);
+  }
+  return code;
+}
+
+/** The largest value of an unsigned integer of `bits` bits. */
+export const maxUint = (bits: number) => 2n ** BigInt(bits) - 1n;
+
+/**
+ * An energy such as "250 kWh" (a bare number is Wh) in Wh, or an error naming the option and the broken limit:
+ * not an energy, negative, finer than 1 Wh, zero (unless `allowZero`) or above `max`.
+ */
+export function parseEnergyOption(
+  text: string,
+  option: string,
+  { max = maxUint(256), allowZero = false }: { max?: bigint; allowZero?: boolean } = {},
+): bigint {
+  return parseQuantity(text, option, parseEnergy, formatEnergy, "energy such as 250 kWh", { max, allowZero });
+}
+
+/** A power such as "1.5 MW" (a bare number is W) in W, with the same rules as {@link parseEnergyOption}. */
+export function parsePowerOption(
+  text: string,
+  option: string,
+  { max = maxUint(256), allowZero = false }: { max?: bigint; allowZero?: boolean } = {},
+): bigint {
+  return parseQuantity(text, option, parsePower, formatPower, "power such as 250 kW", { max, allowZero });
+}
+
+function parseQuantity(
+  text: string,
+  option: string,
+  parse: (text: string) => bigint,
+  format: (value: bigint) => string,
+  example: string,
+  { max, allowZero }: { max: bigint; allowZero: boolean },
+): bigint {
+  const trimmed = text.trim();
+  if (trimmed === "") throw new Error(`--${option} is required: give an ${example}`);
+  if (trimmed.startsWith("-")) throw new Error(`--${option} "${text}" is negative: it must be at least 0`);
+  let value: bigint;
+  try {
+    value = parse(trimmed);
+  } catch (error) {
+    const message = (error as Error).message;
+    throw new Error(
+      /decimal places/.test(message)
+        ? `--${option} "${text}" is finer than 1 ${example.startsWith("energy") ? "Wh" : "W"}, the contracts' unit`
+        : `--${option} "${text}" is not an ${example}`,
+    );
+  }
+  if (value === 0n && !allowZero) throw new Error(`--${option} must be more than 0`);
+  if (value > max)
+    throw new Error(`--${option} "${text}" exceeds the largest value the contract stores, ${format(max)}`);
+  return value;
+}
+
+/**
+ * A whole number typed on the command line, between `min` and `max`, or an error naming the option and the range.
+ * Numeric options are strings so that this message, not Hardhat's, answers a typo.
+ */
+export function parseCount(text: string | number, option: string, min: bigint, max: bigint): bigint {
+  const trimmed = String(text).trim();
+  if (!/^-?\d+$/.test(trimmed)) throw new Error(`--${option} "${text}" is not a whole number: use ${min} to ${max}`);
+  const value = BigInt(trimmed);
+  if (value < min || value > max) throw new Error(`--${option} ${trimmed} is out of range: use ${min} to ${max}`);
+  return value;
+}
+
+/** A short reason stored as `bytes32`: the text itself (at most 31 bytes of UTF-8), or a 32-byte hex value. */
+export function parseReason(text: string, option = "reason"): string {
+  const trimmed = text.trim();
+  if (trimmed === "") throw new Error(`--${option} is required: a short code such as "audit-failed"`);
+  if (/^0x[0-9a-fA-F]{64}$/.test(trimmed)) return trimmed.toLowerCase();
+  const bytes = Buffer.from(trimmed, "utf8");
+  if (bytes.length > 31) throw new Error(`--${option} "${text}" is ${bytes.length} bytes: a reason code is at most 31`);
+  return encodeBytes32String(trimmed);
+}
+
+/** A `bytes32` reason as text when it is one, else its hex. */
+export function formatReason(reason: string): string {
+  try {
+    return decodeBytes32String(reason);
+  } catch {
+    return reason;
+  }
 }

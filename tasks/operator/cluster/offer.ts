@@ -1,12 +1,12 @@
 import { ComputeMarket__factory } from "../../../typechain-types/index.js";
 import { ensureAllowance } from "../allowance.js";
 import { operatorAction } from "../context.js";
-import { ceilToHour, formatTime, parseId, parseTime } from "../parse.js";
+import { ceilToHour, formatTime, maxUint, parseCount, parseId, parseTime, parseTokenAmount } from "../parse.js";
 
 interface Args {
   clusterId: string;
   start: string;
-  hours: number;
+  hours: string;
   price: string;
   bond: string;
   market: string;
@@ -25,15 +25,21 @@ export default operatorAction<Args>(async (args, operator) => {
   const latest = await operator.ethers.provider.getBlock("latest");
   const requested = parseTime(args.start, BigInt(latest?.timestamp ?? 0));
   const start = args.start.trim().startsWith("+") ? ceilToHour(requested) : requested;
-  const price = token.parse(args.price);
+  const price = parseTokenAmount(args.price, token.decimals, "--price");
+  if (price > maxUint(128)) throw new Error(`--price ${args.price} exceeds the largest price, a uint128`);
+  const hours = parseCount(args.hours, "hours", 1n, await market.MAX_WINDOW_HOURS());
 
   const cluster = await market.getCluster(clusterId);
-  const capacity = cluster.gpuCount * BigInt(args.hours);
-  await market.offerWindow.staticCall(clusterId, start, args.hours, price);
+  const capacity = cluster.gpuCount * hours;
+  await market.offerWindow.staticCall(clusterId, start, hours, price);
   if (args.bond !== "") {
     const needed = capacity * price;
     const bond =
-      args.bond === "full" ? (needed > cluster.bondFree ? needed - cluster.bondFree : 0n) : token.parse(args.bond);
+      args.bond === "full"
+        ? needed > cluster.bondFree
+          ? needed - cluster.bondFree
+          : 0n
+        : parseTokenAmount(args.bond, token.decimals, "--bond");
     if (bond > 0n) {
       await ensureAllowance(operator, asset, await market.getAddress(), bond);
       await operator.send(`Posted a bond of ${token.format(bond)}`, market.postBond(clusterId, bond));
@@ -41,14 +47,14 @@ export default operatorAction<Args>(async (args, operator) => {
   }
   const receipt = await operator.send(
     `Offered cluster ${clusterId}`,
-    market.offerWindow(clusterId, start, args.hours, price),
+    market.offerWindow(clusterId, start, hours, price),
   );
   const event = receipt.logs
     .map((log) => market.interface.parseLog(log))
     .find((parsed) => parsed?.name === "WindowOffered");
   const bondFree = (await market.getCluster(clusterId)).bondFree;
   console.log(`Credit ${event?.args.creditId}: ${capacity} GPU-hours at ${token.format(price)} each`);
-  console.log(`  window ${formatTime(start)} .. ${formatTime(start + BigInt(args.hours) * 3_600n)}`);
+  console.log(`  window ${formatTime(start)} .. ${formatTime(start + hours * 3_600n)}`);
   console.log(
     `  free bond ${token.format(bondFree)} covers ${price === 0n ? 0n : bondFree / price} GPU-hours of sales`,
   );

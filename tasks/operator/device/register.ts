@@ -1,8 +1,17 @@
 import { gridZone } from "../../../sdk/energy.js";
-import { formatPower, parsePower } from "../../../sdk/units.js";
+import { formatPower } from "../../../sdk/units.js";
 import { DeviceRegistry__factory } from "../../../typechain-types/index.js";
 import { operatorAction } from "../context.js";
-import { deviceKindName, formatTime, parseAddress, parseDeviceKind, parseTime } from "../parse.js";
+import {
+  deviceKindName,
+  formatTime,
+  maxUint,
+  parseAddress,
+  parseDeviceKind,
+  parsePowerOption,
+  parseTime,
+  parseZone,
+} from "../parse.js";
 
 interface Args {
   kind: string;
@@ -19,10 +28,11 @@ interface Args {
 export default operatorAction<Args>(async (args, operator) => {
   const registry = DeviceRegistry__factory.connect(operator.address("DeviceRegistry", args.registry), operator.signer);
   const latest = await operator.ethers.provider.getBlock("latest");
+  const zone = parseZone(args.zone);
   const registration = {
     kind: parseDeviceKind(args.kind),
-    capacityW: parsePower(args.capacity),
-    gridZone: gridZone(args.zone),
+    capacityW: parsePowerOption(args.capacity, "capacity", { max: maxUint(96) }),
+    gridZone: gridZone(zone),
     signer: parseAddress(args.signer, "signer"),
     owner: args.owner === "" ? operator.signer.address : parseAddress(args.owner, "owner"),
     commissionedAt: parseTime(args.commissioned, BigInt(latest?.timestamp ?? 0)),
@@ -35,7 +45,7 @@ export default operatorAction<Args>(async (args, operator) => {
     .find((parsed) => parsed?.name === "DeviceRegistered");
   if (event === undefined || event === null) throw new Error("the transaction emitted no DeviceRegistered event");
   console.log(
-    `Device ${event.args.deviceId}: ${deviceKindName(registration.kind)}, ${formatPower(registration.capacityW)} in ${args.zone}`,
+    `Device ${event.args.deviceId}: ${deviceKindName(registration.kind)}, ${formatPower(registration.capacityW)} in ${zone}`,
   );
   console.log(`  owner ${registration.owner}, meter signer ${registration.signer}`);
   console.log(`  commissioned ${formatTime(registration.commissionedAt)}`);

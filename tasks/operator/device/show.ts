@@ -14,8 +14,8 @@ interface Args {
 /** `device show <id>`: the registry record, the meter's last reading and the kWh the device has minted. */
 export default operatorAction<Args>(async (args, operator) => {
   const deviceId = parseId(args.deviceId, "device id");
-  const registry = DeviceRegistry__factory.connect(operator.address("DeviceRegistry", args.registry), operator.signer);
-  const energy = MeteredEnergy__factory.connect(operator.address("MeteredEnergy", args.meter), operator.signer);
+  const registry = DeviceRegistry__factory.connect(operator.address("DeviceRegistry", args.registry), operator.runner);
+  const energy = MeteredEnergy__factory.connect(operator.address("MeteredEnergy", args.meter), operator.runner);
 
   const device = await registry.getDevice(deviceId);
   const [meter, minted] = await Promise.all([energy.meterState(deviceId), energy.mintedWh(deviceId)]);

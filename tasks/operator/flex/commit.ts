@@ -1,8 +1,8 @@
-import { formatPower, parsePower } from "../../../sdk/units.js";
+import { formatPower } from "../../../sdk/units.js";
 import { FlexibilityMarket__factory } from "../../../typechain-types/index.js";
 import { ensureAllowance } from "../allowance.js";
 import { operatorAction, preflight } from "../context.js";
-import { parseAddress, parseId } from "../parse.js";
+import { maxUint, parseAddress, parseId, parsePowerOption } from "../parse.js";
 
 interface Args {
   requestId: string;
@@ -23,7 +23,7 @@ export default operatorAction<Args>(async (args, operator) => {
   );
   const requestId = parseId(args.requestId, "request id");
   const deviceId = parseId(args.device, "--device");
-  const capacityW = parsePower(args.capacity);
+  const capacityW = parsePowerOption(args.capacity, "capacity", { max: maxUint(96) });
   const payee = args.payee === "" ? operator.signer.address : parseAddress(args.payee, "payee");
 
   const request = await market.getRequest(requestId);

@@ -1,14 +1,15 @@
 import { formatEnergy } from "../../../sdk/units.js";
 import { RenewableCertificates__factory } from "../../../typechain-types/index.js";
 import { operatorAction } from "../context.js";
-import { parseId } from "../parse.js";
+import { parseCount, parseId } from "../parse.js";
 import { describeCertificate } from "./ids.js";
+import { requestedBatches } from "./requests.js";
 
 interface Args {
   requestId: string;
   evidence: string;
   reject: string;
-  fromBlock: number;
+  fromBlock: string;
   certificates: string;
 }
 
@@ -22,23 +23,24 @@ export default operatorAction<Args>(async (args, operator) => {
     operator.address("RenewableCertificates", args.certificates),
     operator.signer,
   );
-  const fromBlock = args.fromBlock >= 0 ? args.fromBlock : operator.deploymentBlock("RenewableCertificates");
-  const [requested] = await certificates.queryFilter(certificates.filters.IssuanceRequested(requestId), fromBlock);
-  if (requested === undefined)
-    throw new Error(`no IssuanceRequested event for request ${requestId} since block ${fromBlock}`);
-  const { batchIds, amountsWh, amountWh, certificateId } = requested.args;
+  const { batchIds, amountsWh, amountWh, certificateId } = await requestedBatches(
+    certificates,
+    operator,
+    requestId,
+    Number(parseCount(args.fromBlock, "from-block", -1n, BigInt(Number.MAX_SAFE_INTEGER))),
+  );
 
   if (args.reject !== "") {
     await operator.send(
       `Rejected request ${requestId}`,
-      certificates.reject(requestId, [...batchIds], [...amountsWh], args.reject),
+      certificates.reject(requestId, batchIds, amountsWh, args.reject),
     );
     console.log(`Returned ${formatEnergy(amountWh)} of kWh to the requester`);
     return;
   }
   const receipt = await operator.send(
     `Certified request ${requestId}`,
-    certificates.certify(requestId, [...batchIds], [...amountsWh], args.evidence),
+    certificates.certify(requestId, batchIds, amountsWh, args.evidence),
   );
   const event = receipt.logs
     .map((log) => certificates.interface.parseLog(log))

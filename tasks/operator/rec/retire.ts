@@ -1,7 +1,7 @@
-import { formatEnergy, parseEnergy } from "../../../sdk/units.js";
+import { formatEnergy } from "../../../sdk/units.js";
 import { RenewableCertificates__factory } from "../../../typechain-types/index.js";
 import { operatorAction } from "../context.js";
-import { parseAddress } from "../parse.js";
+import { parseAddress, parseEnergyOption } from "../parse.js";
 import { describeCertificate, parseCertificateId, wholeRecs } from "./ids.js";
 
 interface Args {
@@ -17,7 +17,7 @@ interface Args {
 /** `rec retire <certificateId>`: burns RECs for a beneficiary's claim and prints the retirement receipt. */
 export default operatorAction<Args>(async (args, operator) => {
   const id = parseCertificateId(args.certificateId);
-  const amount = wholeRecs(parseEnergy(args.energy), args.energy);
+  const amount = wholeRecs(parseEnergyOption(args.energy, "energy"), `--energy ${args.energy}`);
   const certificates = RenewableCertificates__factory.connect(
     operator.address("RenewableCertificates", args.certificates),
     operator.signer,

@@ -1,0 +1,4 @@
+import { statusAction } from "./status.js";
+
+/** `device reactivate <deviceId> --reason <code>`: see `statusAction`. */
+export default statusAction("reactivate");
