@@ -20,7 +20,9 @@ export const PUBLIC_NETWORKS: readonly PublicNetwork[] = [
 /**
  * The public networks as Hardhat network configs. Their URL and deployer key are configuration variables, read
  * from the environment (`.env` is loaded by dotenv) only when that network is used, so every other network and the
- * tests run without them, and a missing variable fails with an error that names it.
+ * tests run without them, and a missing variable fails with an error that names it. Without DEPLOYER_PRIVATE_KEY a
+ * network has no account: read-only tasks (`device show`, `vault show`, ...) still work, and a task that must sign
+ * says which variable to set.
  */
 export function publicNetworks(): Record<string, NetworkUserConfig> {
   return Object.fromEntries(
@@ -31,7 +33,7 @@ export function publicNetworks(): Record<string, NetworkUserConfig> {
         chainType: network.chainType,
         chainId: network.chainId,
         url: configVariable(`${network.envPrefix}_RPC_URL`),
-        accounts: [configVariable("DEPLOYER_PRIVATE_KEY")],
+        accounts: process.env.DEPLOYER_PRIVATE_KEY?.trim() ? [configVariable("DEPLOYER_PRIVATE_KEY")] : [],
       } satisfies NetworkUserConfig,
     ]),
   );

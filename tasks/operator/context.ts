@@ -66,10 +66,23 @@ export function operatorAction<ArgsT>(
       const operator = await connectOperator(hre);
       await action(args, operator);
     } catch (error) {
-      console.error(`Error: ${describeError(error, JOULESTACK_ABIS)}`);
+      console.error(`Error: ${describeTaskError(error)}`);
       process.exitCode = 1;
     }
   };
+}
+
+/**
+ * One line for any failure: a decoded custom error, or the first line of the message. A configuration variable
+ * Hardhat could not find (a network's RPC URL, the deployer key) is named with where to set it: `.env`.
+ */
+export function describeTaskError(error: unknown): string {
+  const described = describeError(error, JOULESTACK_ABIS);
+  const missing = /Configuration Variable "([A-Za-z0-9_]+)" not found/.exec(described);
+  if (missing !== null) {
+    return `the environment variable ${missing[1]} is not set: add it to .env (see .env.example) or export it in the shell`;
+  }
+  return described.split("\n")[0].trim();
 }
 
 /**
@@ -89,7 +102,11 @@ async function connectOperator(hre: HardhatRuntimeEnvironment): Promise<Operator
   const { ethers, networkName } = await hre.network.getOrCreate();
   const [firstSigner] = await ethers.getSigners();
   const signer = (): HardhatEthersSigner => {
-    if (firstSigner === undefined) throw new Error(`network ${networkName} has no account: set DEPLOYER_PRIVATE_KEY`);
+    if (firstSigner === undefined) {
+      throw new Error(
+        `network ${networkName} has no account to sign with: set DEPLOYER_PRIVATE_KEY in .env (see .env.example) or export it in the shell`,
+      );
+    }
     return firstSigner;
   };
   const { chainId } = await ethers.provider.getNetwork();
@@ -110,7 +127,17 @@ async function connectOperator(hre: HardhatRuntimeEnvironment): Promise<Operator
         `no deployment of ${name} on network "${networkName}" (${file}): run \`npm run deploy -- --network ${networkName}\` or pass its address`,
       );
     }
-    const parsed = JSON.parse(readFileSync(file, "utf8")) as DeploymentRecord;
+    let parsed: DeploymentRecord;
+    try {
+      parsed = JSON.parse(readFileSync(file, "utf8")) as DeploymentRecord;
+    } catch (error) {
+      throw new Error(
+        `the deployment record ${file} is not valid JSON (${(error as Error).message}): redeploy, or restore the file`,
+      );
+    }
+    if (typeof parsed?.address !== "string" || !ethers.isAddress(parsed.address)) {
+      throw new Error(`the deployment record ${file} has no valid "address" field: redeploy, or restore the file`);
+    }
     records.set(name, parsed);
     return parsed;
   };

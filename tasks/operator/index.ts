@@ -1,5 +1,4 @@
 import { emptyTask, task } from "hardhat/config";
-import { ArgumentType } from "hardhat/types/arguments";
 
 const reasonHelp = "A short reason code stored on chain (at most 31 bytes), e.g. audit-failed";
 const buyerKeyHelp =
@@ -81,9 +80,8 @@ export const operatorTasks = [
     })
     .addOption({
       name: "count",
-      description: "Number of readings to generate",
-      type: ArgumentType.INT,
-      defaultValue: 25,
+      description: "Number of readings to generate (1-10000)",
+      defaultValue: "25",
     })
     .addOption({
       name: "energy",
@@ -93,8 +91,7 @@ export const operatorTasks = [
     .addOption({
       name: "interval",
       description: "Seconds between generated readings (a divisor of 3600, so readings fall on every hour)",
-      type: ArgumentType.INT,
-      defaultValue: 3600,
+      defaultValue: "3600",
     })
     .addOption({
       name: "end",
@@ -114,9 +111,8 @@ export const operatorTasks = [
     .addPositionalArgument({ name: "file", description: "The signed-readings JSON file" })
     .addOption({
       name: "batchSize",
-      description: "Readings per transaction",
-      type: ArgumentType.INT,
-      defaultValue: 100,
+      description: "Readings per transaction (1-1000)",
+      defaultValue: "100",
     })
     .addOption({ name: "meter", description: override("MeteredEnergy"), defaultValue: "" })
     .setAction(() => import("./readings/submit.js"))

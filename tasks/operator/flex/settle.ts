@@ -1,11 +1,11 @@
 import { ZeroAddress } from "ethers";
-import { readFileSync } from "node:fs";
 
-import { parseReadingsFile, type SignedReading } from "../../../sdk/readings.js";
+import type { SignedReading } from "../../../sdk/readings.js";
 import { formatEnergy, parseEnergy } from "../../../sdk/units.js";
 import { FlexibilityMarket__factory } from "../../../typechain-types/index.js";
 import { operatorAction } from "../context.js";
-import { parseId } from "../parse.js";
+import { parseEnergyOption, parseId } from "../parse.js";
+import { readReadingsFile } from "../readings/file.js";
 
 interface Args {
   commitmentId: string;
@@ -41,7 +41,7 @@ export default operatorAction<Args>(async (args, operator) => {
 
   let receiptPromise;
   if (args.readings !== "") {
-    const file = parseReadingsFile(readFileSync(args.readings, "utf8"));
+    const file = readReadingsFile(args.readings);
     const ofDevice = file.readings
       .filter((reading) => reading.deviceId === commitment.deviceId)
       .sort((a, b) => Number(a.timestamp - b.timestamp));
@@ -61,7 +61,10 @@ export default operatorAction<Args>(async (args, operator) => {
     console.log(`Metered ${formatEnergy(end.cumulativeWh - start.cumulativeWh)} between the two readings`);
     receiptPromise = market.settleWithReadings(commitmentId, plain(start), start.signature, plain(end), end.signature);
   } else if (args.delivered !== "") {
-    const attestation = { commitmentId, deliveredWh: parseEnergy(args.delivered) };
+    const attestation = {
+      commitmentId,
+      deliveredWh: parseEnergyOption(args.delivered, "delivered", { allowZero: true }),
+    };
     const domain = {
       name: "Joulestack Flexibility Market",
       version: "1",

@@ -1,5 +1,5 @@
 import { Wallet } from "ethers";
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 
 import {
   crossesHour,
@@ -12,16 +12,17 @@ import { stringifyReadingsFile } from "../../../sdk/readings.js";
 import { formatEnergy, parseEnergy } from "../../../sdk/units.js";
 import { DeviceRegistry__factory, MeteredEnergy__factory } from "../../../typechain-types/index.js";
 import { operatorAction } from "../context.js";
-import { formatTime, parseId, parseTime } from "../parse.js";
+import { formatTime, parseCount, parseEnergyOption, parseId, parseTime } from "../parse.js";
+import { readJsonFile } from "./file.js";
 
 interface Args {
   deviceId: string;
   out: string;
   keyEnv: string;
   input: string;
-  count: number;
+  count: string;
   energy: string;
-  interval: number;
+  interval: string;
   end: string;
   startWh: string;
   meter: string;
@@ -42,8 +43,8 @@ export default operatorAction<Args>(async (args, operator) => {
   const device = new Wallet(key);
 
   const meterAddress = operator.address("MeteredEnergy", args.meter);
-  const energy = MeteredEnergy__factory.connect(meterAddress, operator.signer);
-  const registry = DeviceRegistry__factory.connect(await energy.registry(), operator.signer);
+  const energy = MeteredEnergy__factory.connect(meterAddress, operator.runner);
+  const registry = DeviceRegistry__factory.connect(await energy.registry(), operator.runner);
   const [profile, meter, latest] = await Promise.all([
     registry.meteringProfile(deviceId),
     energy.meterState(deviceId),
@@ -53,25 +54,31 @@ export default operatorAction<Args>(async (args, operator) => {
     console.warn(`Warning: ${device.address} is not the registered signer ${profile.signer} of device ${deviceId}`);
   }
   const now = BigInt(latest?.timestamp ?? 0);
-  const interval = BigInt(args.interval);
+  const interval = parseCount(args.interval, "interval", 1n, 3_600n);
+  if (3_600n % interval !== 0n)
+    throw new Error(`--interval ${interval} does not divide 3600: readings must fall on every hour`);
+  const count = Number(parseCount(args.count, "count", 1n, 10_000n));
   // Continuing from the ledger, the first generated reading already closes an interval, so it adds a step.
   const continuing = args.end === "" && meter.timestamp !== 0n;
-  const step = parseEnergy(args.energy);
+  const step = parseEnergyOption(args.energy, "energy", { allowZero: true });
 
   const readings: MeterReading[] =
     args.input !== ""
       ? readInput(args.input, deviceId, now)
       : generate(deviceId, {
-          count: args.count,
+          count,
           step,
           timestamps: readingSchedule({
-            count: args.count,
+            count,
             interval,
             // Continue from the ledger unless told where to end; a fresh device's readings end now (on the grid).
             after: args.end === "" ? meter.timestamp : undefined,
             end: args.end === "" ? (now / interval) * interval : parseTime(args.end, now),
           }),
-          start: args.startWh === "" ? meter.cumulativeWh + (continuing ? step : 0n) : parseEnergy(args.startWh),
+          start:
+            args.startWh === ""
+              ? meter.cumulativeWh + (continuing ? step : 0n)
+              : parseEnergyOption(args.startWh, "start-wh", { allowZero: true }),
         });
   const latestReading = readings.at(-1);
   // Continuing from the ledger without an end means "up to now"; an explicit --end may lie ahead (signed in advance).
@@ -126,7 +133,7 @@ function warnAboutGaps(readings: MeterReading[], lastOnChain: bigint) {
 }
 
 function readInput(path: string, deviceId: bigint, now: bigint): MeterReading[] {
-  const entries = JSON.parse(readFileSync(path, "utf8")) as unknown;
+  const entries = readJsonFile(path, "--input file");
   if (!Array.isArray(entries)) throw new Error(`${path} is not a JSON list of readings`);
   return entries.map((entry: { timestamp?: unknown; cumulative?: unknown }, index) => {
     if (entry.timestamp === undefined || entry.cumulative === undefined) {

@@ -6,12 +6,12 @@ import { formatEnergy } from "../../../sdk/units.js";
 import { DeviceRegistry__factory } from "../../../typechain-types/index.js";
 import { renderTable } from "../../common/table.js";
 import { operatorAction } from "../context.js";
-import { formatTime } from "../parse.js";
+import { formatTime, parseCount } from "../parse.js";
 import { loadReadings, plain } from "./file.js";
 
 interface Args {
   file: string;
-  batchSize: number;
+  batchSize: string;
   meter: string;
 }
 
@@ -34,7 +34,7 @@ interface DeviceTally {
  * it stay applied.
  */
 export default operatorAction<Args>(async (args, operator) => {
-  if (args.batchSize < 1) throw new Error("--batch-size must be at least 1");
+  const batchSize = Number(parseCount(args.batchSize, "batch-size", 1n, 1_000n));
   const { energy, byDevice } = loadReadings(args.file, operator, args.meter);
   const registry = DeviceRegistry__factory.connect(await energy.registry(), operator.signer);
 
@@ -86,8 +86,8 @@ export default operatorAction<Args>(async (args, operator) => {
     tally(reading.deviceId).submitted++;
     tally(reading.deviceId).baseline++;
   }
-  for (let start = 0; start < pending.length; start += args.batchSize) {
-    const batch = pending.slice(start, start + args.batchSize);
+  for (let start = 0; start < pending.length; start += batchSize) {
+    const batch = pending.slice(start, start + batchSize);
     const receipt = await operator.send(
       `Submitted readings ${start + 1}-${start + batch.length} of ${pending.length}`,
       energy.submitReadings(
