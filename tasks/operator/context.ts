@@ -78,7 +78,10 @@ export function operatorAction<ArgsT>(
  */
 export function describeTaskError(error: unknown): string {
   const described = describeError(error, JOULESTACK_ABIS);
-  const missing = /Configuration Variable "([A-Za-z0-9_]+)" not found/.exec(described);
+  // Hardhat's own message, or hardhat-keystore's when it is asked first (e.g. for its development keystore).
+  const missing =
+    /Configuration Variable "([A-Za-z0-9_]+)" not found/.exec(described) ??
+    /Key "([A-Za-z0-9_]+)" not found in the (?:development )?keystore/.exec(described);
   if (missing !== null) {
     return `the environment variable ${missing[1]} is not set: add it to .env (see .env.example) or export it in the shell`;
   }
