@@ -14,6 +14,19 @@ import { DEV_MNEMONIC, PROJECT_ROOT, type LocalNode, runHardhat, startLocalNode 
 const version = (name: string): string =>
   JSON.parse(readFileSync(join(PROJECT_ROOT, "node_modules", name, "package.json"), "utf8")).version;
 
+/**
+ * The README's address-book example for integrators, exactly as written there: the first TypeScript block of the
+ * "For integrators" section that calls `getDeployment`.
+ */
+function readmeExample(): string {
+  const readme = readFileSync(join(PROJECT_ROOT, "README.md"), "utf8");
+  const section = readme.slice(readme.indexOf("## For integrators"));
+  const blocks = [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1]);
+  const example = blocks.find((block) => block.includes("getDeployment("));
+  if (example === undefined) throw new Error("README.md's For integrators section has no getDeployment example");
+  return example;
+}
+
 /** The viem an integrator would pick; the project itself does not depend on it. */
 const VIEM_VERSION = "2.57.20";
 
@@ -38,9 +51,15 @@ describe("the packed package, as an integrator uses it (ESM, CommonJS and viem)"
     workspace = mkdtempSync(join(tmpdir(), "joulestack-integrator-"));
     node = await startLocalNode();
     await runHardhat(["deploy", "--network", "localhost", "--skip-prompts"], { LOCALHOST_RPC_URL: node.url });
+    // The packed address book also holds this node's deployment, so the README's example can find it by chain id.
+    execFileSync(process.execPath, ["scripts/package/write-address-book.js", "--network", "localhost"], {
+      cwd: PROJECT_ROOT,
+    });
   });
 
   after(async function () {
+    // Back to the published networks only.
+    execFileSync(process.execPath, ["scripts/package/write-address-book.js"], { cwd: PROJECT_ROOT });
     await node?.stop();
     if (workspace) rmSync(workspace, { recursive: true, force: true });
   });
@@ -115,7 +134,7 @@ console.log(JSON.stringify({ symbol: await stablecoin.symbol(), balance: formatA
           resolveJsonModule: true,
           allowImportingTsExtensions: true,
         },
-        include: ["main.ts", "viem.ts"],
+        include: ["main.ts", "viem.ts", "readme.ts"],
       }),
     );
     writeFileSync(
@@ -134,7 +153,29 @@ export const mistake = () =>
 console.log(JSON.stringify({ symbol, decimals }));
 `,
     );
+    writeFileSync(join(app, "readme.ts"), readmeExample());
     execFileSync(join(app, "node_modules", ".bin", "tsc"), ["-p", "."], { cwd: app, encoding: "utf8" });
+
+    // The README's example, as written: finds the suite by chain id in the packed address book and reads it.
+    const deployedBlock = Number(
+      BigInt(
+        JSON.parse(readFileSync(join(PROJECT_ROOT, "deployments", "localhost", "MeteredEnergy.json"), "utf8")).receipt
+          .blockNumber,
+      ),
+    );
+    const fromReadme = execFileSync(process.execPath, ["readme.ts"], {
+      cwd: app,
+      encoding: "utf8",
+      env: { ...process.env, RPC_URL: node.url },
+    });
+    expect(fromReadme).to.include("chains with a Joulestack deployment: 31337");
+    expect(fromReadme).to.include(`Joulestack on localhost, MeteredEnergy since block ${deployedBlock}`);
+    expect(fromReadme).to.include("0 device(s); device 1 minted 0 Wh; vault state 0");
+    const book = JSON.parse(
+      readFileSync(join(app, "node_modules", "joulestack", "address-book", "31337.json"), "utf8"),
+    );
+    expect(book.contracts.MeteredEnergy.abi).to.equal("MeteredEnergy");
+    expect(JSON.stringify(book).length, "an address book entry is small, not a build artifact").to.be.below(4_000);
 
     const output = execFileSync(process.execPath, ["main.ts"], {
       cwd: app,
