@@ -11,17 +11,23 @@ import {
   formatTime,
   MAX_EXPIRY,
   parseAddresses,
+  maxUint,
   parseBps,
+  parseCount,
   parseDeviceKind,
   parseDirection,
+  parseEnergyOption,
   parseExpiry,
   parseIdentity,
   parseJurisdiction,
+  parsePowerOption,
   parsePricePerKWh,
+  parseReason,
   parseRevenueSource,
   parseTime,
   parseTokenAmount,
   parseTranche,
+  parseZone,
 } from "../../tasks/operator/parse.js";
 
 const NOW = 1_767_225_600n; // 2026-01-01T00:00:00Z
@@ -183,6 +189,41 @@ describe("operator task arguments", function () {
       expect(formatCoverage(1_495n)).to.equal("0.15x");
       expect(formatCoverage(0n)).to.equal("0.00x");
       expect(formatCoverage(2n ** 256n - 1n)).to.equal("n/a (no debt due)");
+    });
+  });
+
+  describe("field-named quantities, counts, zones and reasons", function () {
+    it("normalises a grid zone's case and names the option when it is no code", function () {
+      expect(parseZone(" ercot-north ")).to.equal("ERCOT-NORTH");
+      expect(() => parseZone("ERCOT NORTH")).to.throw('--zone "ERCOT NORTH" is not a grid zone code');
+      expect(() => parseZone("", "zone")).to.throw("1-32 characters of A-Z, 0-9, - or _");
+    });
+
+    it("names the field and the limit of every rejected energy or power", function () {
+      expect(parsePowerOption("1.5 MW", "capacity")).to.equal(1_500_000n);
+      expect(parseEnergyOption("0", "delivered", { allowZero: true })).to.equal(0n);
+      expect(() => parsePowerOption("-5 kW", "capacity")).to.throw('--capacity "-5 kW" is negative');
+      expect(() => parsePowerOption("0 W", "capacity")).to.throw("--capacity must be more than 0");
+      expect(() => parsePowerOption("1.5 W", "capacity")).to.throw("finer than 1 W");
+      expect(() => parseEnergyOption("lots", "energy")).to.throw('--energy "lots" is not an energy such as 250 kWh');
+      expect(() => parseEnergyOption("", "energy")).to.throw("--energy is required");
+      expect(() => parsePowerOption("100000000000000000000 GW", "capacity", { max: maxUint(96) })).to.throw(
+        /--capacity "100000000000000000000 GW" exceeds the largest value the contract stores, 79,228,162,514,264,337,593\.543950335 GW/,
+      );
+    });
+
+    it("takes whole numbers in a range, as typed, so Hardhat never answers a negative or a typo", function () {
+      expect(parseCount("24", "hours", 1n, 24n)).to.equal(24n);
+      expect(() => parseCount("-5", "hours", 1n, 24n)).to.throw("--hours -5 is out of range: use 1 to 24");
+      expect(() => parseCount("25", "hours", 1n, 24n)).to.throw("--hours 25 is out of range: use 1 to 24");
+      expect(() => parseCount("1.5", "gpus", 1n, 8n)).to.throw('--gpus "1.5" is not a whole number: use 1 to 8');
+    });
+
+    it("names the option of a negative price and keeps reasons within bytes32", function () {
+      expect(() => parsePricePerKWh("-0.2", 6)).to.throw('--price "-0.2" is negative');
+      expect(parseReason("audit-failed")).to.match(/^0x61756469742d6661696c6564(00)+$/);
+      expect(() => parseReason("x".repeat(32))).to.throw("is 32 bytes: a reason code is at most 31");
+      expect(() => parseReason(" ")).to.throw("--reason is required");
     });
   });
 });
