@@ -164,7 +164,7 @@ function dayChart(report: DemoReport, width: number): string {
         : "";
     return parts.join("") + label;
   });
-  const offset = `UTC${profile.utcOffsetHours < 0 ? "−" : "+"}${Math.abs(profile.utcOffsetHours)}`;
+  const offset = utcOffset(profile.utcOffsetHours);
   const title = `<text x="${left - 46}" y="16" class="axis-title">kWh per hour, average day</text>`;
   const xTitle = `<text x="${round(left + (width - left) / 2)}" y="${height - 6}" text-anchor="middle" class="axis-title">local time (${escape(profile.zone)}, ${offset})</text>`;
   return `<svg viewBox="0 0 ${width} ${height}" role="img" aria-label="Average day at the site by local hour">${title}${grid.join("")}${bars.join("")}${xTitle}</svg>`;
@@ -251,42 +251,17 @@ function flowChart(report: DemoReport): string {
   return `<div class="scroll flow"><svg viewBox="0 0 ${width} ${height}" style="min-width:${FLOW_MIN_PX}px" role="img" aria-label="Value chain from kWh to coupons">${bands.join("")}${titles.join("")}${nodes.join("")}</svg></div>`;
 }
 
+const utcOffset = (hours: number) => `UTC${hours < 0 ? "−" : "+"}${Math.abs(hours)}`;
+
 function valueText(report: DemoReport, column: number, value: bigint): string {
   const unit = report.flowColumns[column].unit;
   return unit === "Wh" ? mwh(value) : `${formatAmount(value, report.stablecoinDecimals, 2)} ${unit}`;
 }
 
-function reconciliationTable(report: DemoReport): string {
+/** One card per period, cash in above cash out; the cards flow into as many columns as the screen holds. */
+function reconciliationCards(report: DemoReport): string {
   const usd = (value: bigint) => formatAmount(value, report.stablecoinDecimals, 2);
-  const first = report.periods[0]?.reconciliation;
-  if (first === undefined) return "";
-  const inLabels = first.cashIn.map((line) => line.label);
-  const outLabels = first.cashOut.map((line) => line.label);
-  const rows = report.periods.map((period) => {
-    const r = period.reconciliation;
-    return [
-      `P${period.index}`,
-      ...r.cashIn.map((line) => usd(line.amount)),
-      usd(total(r.cashIn)),
-      ...r.cashOut.map((line) => usd(line.amount)),
-      usd(total(r.cashOut)),
-      usd(total(r.cashIn) - total(r.cashOut)),
-      `${usd(r.reserveBefore)} → ${usd(r.reserveAfter)}`,
-      period.coverage,
-    ];
-  });
-  const header = [
-    "period",
-    ...inLabels.map((label) => `+ ${label}`),
-    "= cash in",
-    ...outLabels.map((label) => `− ${label}`),
-    "= cash out",
-    "difference",
-    "reserve before → after",
-    "coverage",
-  ];
-  // On a phone each period stacks into its own list instead.
-  const stacked = report.periods.map((period) => {
+  const cards = report.periods.map((period) => {
     const r = period.reconciliation;
     const row = (label: string, amount: bigint, cls = "") =>
       `<tr${cls ? ` class="${cls}"` : ""}><th>${escape(label)}</th><td class="num">${escape(usd(amount))}</td></tr>`;
@@ -300,18 +275,13 @@ function reconciliationTable(report: DemoReport): string {
       row("reserve after", r.reserveAfter),
     ].join("")}</tbody></table>`;
   });
-  return `<div class="wide-only">${table(
-    header,
-    rows,
-    Array.from({ length: header.length - 1 }, (_, index) => index + 1),
-  )}</div><div class="narrow-only">${stacked.join("")}</div>`;
+  return `<div class="cards">${cards.join("")}</div>`;
 }
 
 export function renderHtml(report: DemoReport): string {
   const usd = (value: bigint) => formatAmount(value, report.stablecoinDecimals, 2);
   const symbol = report.stablecoinSymbol;
   const sources = [...new Set(report.periods.flatMap((period) => Object.keys(period.revenueBySource)))];
-  const steps = [...new Set(report.periods.flatMap((period) => period.steps.map((step) => step.name)))];
   const labels = [...new Set(report.parties.flatMap((party) => Object.keys(party.holdings)))];
   const lineage = report.lineage;
   const balance = report.energyBalance;
@@ -324,7 +294,7 @@ export function renderHtml(report: DemoReport): string {
 <title>${escape(report.title)}</title>
 <style>
 html { -webkit-text-size-adjust: 100%; text-size-adjust: 100%; }
-body { font: 14px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 980px; color: #1d2330; padding: 0 1rem; overflow-wrap: anywhere; }
+body { font: 14px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 1200px; color: #1d2330; padding: 0 1rem; overflow-wrap: anywhere; }
 h1 { font-size: 1.6rem; margin-bottom: .2rem; } h2 { margin-top: 2rem; border-bottom: 1px solid #dde; padding-bottom: .2rem; }
 .scroll { overflow-x: auto; max-width: 100%; -webkit-overflow-scrolling: touch; }
 table { border-collapse: collapse; width: 100%; font-size: 13px; } th, td { padding: 4px 8px; border-bottom: 1px solid #eef; text-align: left; white-space: nowrap; overflow-wrap: normal; }
@@ -337,7 +307,8 @@ svg text { paint-order: stroke; stroke: #fff; stroke-width: 3px; stroke-linejoin
 .legend { display: flex; flex-wrap: wrap; gap: .3rem .9rem; margin: .3rem 0 1rem; font-size: 13px; } .key i { display: inline-block; width: 10px; height: 10px; margin-right: 4px; }
 .key b { display: inline-block; width: 10px; margin-right: 4px; text-align: center; }
 .muted { color: #667; } ul { margin-top: .3rem; padding-left: 1.2rem; }
-.narrow-only { display: none; }
+.narrow-only { display: none; } .wide-only svg { max-width: 980px; }
+.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(260px, 1fr)); gap: .5rem 1.5rem; }
 table.stack { margin-bottom: 1rem; } table.stack caption { text-align: left; font-weight: 600; padding: 4px 8px; }
 table.stack th { font-weight: normal; white-space: normal; } tr.sum th, tr.sum td { font-weight: 600; border-top: 1px solid #99a; }
 @media (max-width: 640px) {
@@ -357,23 +328,24 @@ table.stack th { font-weight: normal; white-space: normal; } tr.sum th, tr.sum t
 <ul>${report.highlights.map((line) => `<li>${escape(line)}</li>`).join("")}</ul>
 
 <h2>Waterfall per period</h2>
-<p class="muted">Where each period's cash went, in ${escape(symbol)}. A bar is the period's revenue plus what the reserve paid or released, less what it kept: see the reconciliation below.</p>
+<p class="muted">Where each period's cash went, in ${escape(symbol)}. A bar is everything the period paid out, the reserve top-up included: its revenue plus what the reserve drew or released (see the reconciliation below).</p>
 ${responsive((width) => waterfallChart(report, width))}
 ${waterfallLegend(report)}
+<p class="muted">Revenue the vault booked to each period, by source, in ${escape(symbol)}:</p>
 ${table(
-  ["period", ...sources.map((source) => `${source} revenue`), ...steps],
+  ["period", ...sources.map((source) => (source === "Other" ? "REC sales (other)" : source)), "total"],
   report.periods.map((period) => [
     `P${period.index}`,
     ...sources.map((source) => usd(period.revenueBySource[source] ?? 0n)),
-    ...steps.map((name) => usd(period.steps.find((step) => step.name === name)?.amount ?? 0n)),
+    usd(Object.values(period.revenueBySource).reduce((a, b) => a + b, 0n)),
   ]),
-  Array.from({ length: sources.length + steps.length }, (_, index) => index + 1),
+  Array.from({ length: sources.length + 1 }, (_, index) => index + 1),
 )}
 <ul>${report.periods.flatMap((period) => period.notes.map((note) => `<li>P${period.index}: ${escape(note)}</li>`)).join("")}</ul>
 
 <h2>Cash reconciliation per period</h2>
 <p class="muted">From the vault's own figures for each distribution, in ${escape(symbol)}: revenue, the rounding remainder carried in and what the reserve drew or released (cash in) equal every payout and the reserve top-up (cash out). Arrears and principal shortfalls are owed, not paid: they are in the notes above.</p>
-${reconciliationTable(report)}
+${reconciliationCards(report)}
 
 <h2>From kilowatt-hours to coupons</h2>
 <p class="muted">Columns, left to right: ${escape(
@@ -396,15 +368,19 @@ ${escape(formatEnergy(lineage.hourlyMatchedWh, 3))} hourly-matched, ${escape(for
 (${(lineage.carbonFreeBps / 100).toFixed(2)}% carbon-free); revenue ${escape(usd(lineage.revenue))} ${escape(symbol)}.
 The table shows the first ${lineage.batches.length} of ${lineage.batchCount} hourly kWh batches burned for it${lineage.recs.length > 0 ? `, and ${lineage.recs.map((rec) => `${rec.count} REC(s) of ${escape(rec.device)} (vintage ${escape(rec.vintage)})`).join(", ")} retired for the rest` : ""}.</p>
 ${table(
-  ["device", "source", "zone", "hour (UTC)", "energy"],
+  ["device", "source", "zone", "hour (UTC)", `hour (local, ${utcOffset(report.dayProfile.utcOffsetHours)})`, "energy"],
   lineage.batches.map((batch) => [
     batch.device,
     batch.kind,
     batch.zone,
     new Date(batch.hourStart * 1000).toISOString().slice(0, 16).replace("T", " "),
+    new Date((batch.hourStart + report.dayProfile.utcOffsetHours * 3600) * 1000)
+      .toISOString()
+      .slice(0, 16)
+      .replace("T", " "),
     formatEnergy(batch.wattHours, 3),
   ]),
-  [4],
+  [5],
 )}`
     : ""
 }
