@@ -111,9 +111,13 @@ function waterfallChart(report: DemoReport, width: number): string {
 
 function waterfallLegend(report: DemoReport): string {
   const names = [...new Set(report.periods.flatMap((period) => period.steps.map((step) => step.name)))];
-  const keys = names.map(
-    (name, index) =>
-      `<span class="key"><i style="background:${PALETTE[index % PALETTE.length]}"></i>${escape(name)}</span>`,
+  const drawn = new Set(
+    report.periods.flatMap((period) => period.steps.filter((s) => s.amount > 0n).map((s) => s.name)),
+  );
+  const keys = names.flatMap((name, index) =>
+    !drawn.has(name)
+      ? []
+      : [`<span class="key"><i style="background:${PALETTE[index % PALETTE.length]}"></i>${escape(name)}</span>`],
   );
   keys.push(
     `<span class="key"><b class="flag">!</b> the period has notes (below): a reserve draw or release, arrears, a covenant breach or cure</span>`,
@@ -353,6 +357,7 @@ ${reconciliationCards(report)}
       .map((column, index) => `${index + 1}. ${column.title} (${column.unit === "Wh" ? "MWh" : column.unit})`)
       .join(" · "),
   )}. Each node passes on what it receives; green nodes are where energy starts, grey ones where energy or cash stays (unsold, held, paid out, kept in the reserve). Where kWh are sold, a band is drawn in MWh on its left and in ${escape(symbol)} on its right.</p>
+<p class="muted narrow-only">Swipe the chart sideways to see all ${report.flowColumns.length} columns.</p>
 ${flowChart(report)}
 
 <h2>An average day at the site</h2>
