@@ -1,6 +1,7 @@
 import { formatAmount, formatEnergy } from "../../sdk/units.js";
 import { renderTable } from "../common/table.js";
 import type { DemoReport } from "./model.js";
+import { total } from "./reconcile.js";
 
 const heading = (title: string) => `\n${title}\n${"=".repeat(title.length)}`;
 
@@ -32,6 +33,44 @@ export function renderText(report: DemoReport): string {
   for (const period of report.periods) {
     for (const note of period.notes) out.push(`  period ${period.index}: ${note}`);
   }
+
+  out.push(heading(`Cash reconciliation per period (${report.stablecoinSymbol})`));
+  out.push(
+    renderTable(
+      [
+        "period",
+        "revenue",
+        "carried in",
+        "reserve drawn",
+        "reserve released",
+        "cash in",
+        "paid out",
+        "reserve top-up",
+        "cash out",
+        "difference",
+        "coverage",
+      ],
+      report.periods.map((period) => {
+        const { cashIn, cashOut } = period.reconciliation;
+        const line = (lines: typeof cashIn, label: string) => lines.find((l) => l.label === label)?.amount ?? 0n;
+        const topUp = line(cashOut, "reserve top-up");
+        return [
+          String(period.index),
+          usd(line(cashIn, "revenue")),
+          usd(line(cashIn, "carried in (rounding)")),
+          usd(line(cashIn, "reserve drawn")),
+          usd(line(cashIn, "reserve released")),
+          usd(total(cashIn)),
+          usd(total(cashOut) - topUp),
+          usd(topUp),
+          usd(total(cashOut)),
+          usd(total(cashIn) - total(cashOut)),
+          period.coverage,
+        ];
+      }),
+      Array.from({ length: 10 }, (_, index) => index + 1),
+    ),
+  );
 
   out.push(heading("Balances"));
   const labels = [...new Set(report.parties.flatMap((party) => Object.keys(party.holdings)))];

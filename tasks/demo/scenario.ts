@@ -29,8 +29,11 @@ import {
   TrancheNote__factory,
   TrancheVault__factory,
 } from "../../typechain-types/index.js";
-import { batteryDay, cloudiness, solarDay } from "./generation.js";
-import type { DemoReport, FlowLink, LotLineage, PeriodReport, WaterfallStep } from "./model.js";
+import { formatCoverage } from "../operator/parse.js";
+import { buildFlow } from "./flow.js";
+import { Battery, cloudiness, localDayOf, localHourOf, solarHour, utcOffsetOf } from "./generation.js";
+import type { DemoReport, LotLineage, PeriodFigures, PeriodReport } from "./model.js";
+import { reconcile, waterfallSteps } from "./reconcile.js";
 import { GasMeter, progress, seededRandom } from "./runtime.js";
 
 export interface DemoOptions {
@@ -51,15 +54,20 @@ const DAY = 24n * HOUR;
  */
 const permitDeadline = (now: bigint) => (now / DAY + 2n) * DAY;
 const USD = (dollars: number | bigint) => BigInt(Math.round(Number(dollars) * 100)) * 10_000n;
-const ZONE = gridZone("ERCOT-NORTH");
+const ZONE_CODE = "ERCOT-NORTH";
+const ZONE = gridZone(ZONE_CODE);
+/** The site's clock: the sun peaks near local noon, the battery discharges into the local evening. */
+const UTC_OFFSET_HOURS = utcOffsetOf(ZONE_CODE);
 const SOLAR_CAPACITY_W = 2_000_000n;
 const BATTERY_CAPACITY_W = 1_000_000n;
+const BATTERY_HOURS = 3; // a 3 MWh battery: discharges 18:00 to 21:00 local
+const BATTERY_EFFICIENCY_PERCENT = 90n; // round trip
 const GPU_COUNT = 32;
 const WH_PER_GPU_HOUR = 1_000n; // an H100-SXM at ~700 W plus cooling and networking
 const MIN_WH_PER_GPU_HOUR = 600n; // the least a delivered GPU-hour draws (a light job, cooling and networking)
 const GPU_PRICE = USD(2.4); // per GPU-hour
 const WINDOW_DAYS = 26n; // each period's compute window; the rest of the period records delivery
-const ENERGY_PRICE_PER_MWH = USD(45); // the offtaker's PPA price
+const ENERGY_PRICE_PER_MWH = USD(55); // the offtaker's PPA price, solar and the battery's evening energy
 const REC_PRICE = USD(6);
 const RECS_PER_PERIOD = 40n;
 const RECS_SOLD_PER_PERIOD = 25n;
@@ -96,7 +104,8 @@ export async function runScenario(
   networkHelpers: NetworkHelpers,
   options: DemoOptions,
 ): Promise<DemoReport> {
-  const step = progress(5 + options.periods);
+  // Deploy, set up, one step per period, the report.
+  const step = progress(3 + options.periods);
   const random = seededRandom(options.seed);
   const gas = new GasMeter();
   const wallet = (label: string) => new Wallet(id(`joulestack-demo:${options.seed}:${label}`), ethers.provider);
@@ -162,6 +171,14 @@ export async function runScenario(
   }
   const battery = devices[0];
   const farms = devices.slice(1);
+  // The battery charges from the first farm behind its export meter, so its energy is metered once, as discharge.
+  const storage = new Battery(BATTERY_CAPACITY_W, BATTERY_HOURS, BATTERY_EFFICIENCY_PERCENT);
+  const profile = {
+    solar: Array.from({ length: 24 }, () => 0n),
+    charge: Array.from({ length: 24 }, () => 0n),
+    discharge: Array.from({ length: 24 }, () => 0n),
+  };
+  let meteredDays = 0;
 
   const scheduler = wallet("scheduler");
   await networkHelpers.setBalance(scheduler.address, 10n ** 19n);
@@ -264,8 +281,8 @@ export async function runScenario(
   let recsCertified = 0n;
   let recsSold = 0n;
   let flexDeliveredWh = 0n;
+  let flexSoldWh = 0n; // the battery's kWh of the flexibility window, sold to the grid operator with the service
   let firstLotCreditId: bigint | undefined;
-  const revenueTotals = new Map<Source, bigint>();
 
   for (let period = 1; period <= options.periods; period++) {
     const short = period === shortfallPeriod;
@@ -275,11 +292,9 @@ export async function runScenario(
     const periodStart = start + BigInt(period - 1) * periodLength;
     const days = Number(periodLength / DAY);
     const skies = farms.map(() => cloudiness(random, days, short ? 0.2 : 0.6, short ? 0.4 : 1));
-    const revenue = new Map<Source, bigint>();
-    const book = (source: Source, amount: bigint) => {
-      revenue.set(source, (revenue.get(source) ?? 0n) + amount);
-      revenueTotals.set(source, (revenueTotals.get(source) ?? 0n) + amount);
-    };
+    // What the demo pays into the vault, by source: checked against what the vault booked to the period.
+    const paidIn = new Map<Source, bigint>();
+    const book = (source: Source, amount: bigint) => paidIn.set(source, (paidIn.get(source) ?? 0n) + amount);
 
     // Day 0: the cluster offers a window and the agents buy GPU-hours before it starts.
     const windowStart = periodStart + HOUR;
@@ -333,8 +348,10 @@ export async function runScenario(
       );
     }
 
-    // The battery is committed to a grid-stress window (evening of day 9) in the flexibility period.
-    const flexStart = periodStart + 9n * DAY + 18n * HOUR;
+    // The battery is committed to a grid-stress window in the flexibility period: 18:00 to 20:00 local time, the
+    // first such evening after day 9 of the period.
+    let flexStart = periodStart + 9n * DAY;
+    while (localHourOf(flexStart, UTC_OFFSET_HOURS) !== 18) flexStart += HOUR;
     const flexEnd = flexStart + 2n * HOUR;
     let commitmentId: bigint | undefined;
     let periodRecId: bigint | undefined;
@@ -368,21 +385,31 @@ export async function runScenario(
       // The day's hourly readings, signed by each device's meter, relayed in one transaction after the day.
       const readings: { device: Device; reading: MeterReading }[] = [];
       for (let hour = 0; hour < 24; hour++) {
-        const timestamp = dayStart + BigInt(hour + 1) * HOUR;
-        for (const [index, device] of devices.entries()) {
-          const output =
-            device === battery
-              ? batteryDay(device.capacityW)[hour]
-              : solarDay(device.capacityW, skies[index - 1][day])[hour];
+        const hourStart = dayStart + BigInt(hour) * HOUR;
+        const timestamp = hourStart + HOUR;
+        const local = localHourOf(hourStart, UTC_OFFSET_HOURS);
+        const skyDay = Math.min(
+          days - 1,
+          localDayOf(hourStart, UTC_OFFSET_HOURS) - localDayOf(periodStart, UTC_OFFSET_HOURS),
+        );
+        const generated = farms.map((farm, index) => solarHour(farm.capacityW, skies[index][skyDay], local));
+        const { chargeWh, dischargeWh } = storage.step(local, generated[0]);
+        profile.solar[local] += generated.reduce((a, b) => a + b, 0n);
+        profile.charge[local] += chargeWh;
+        profile.discharge[local] += dischargeWh;
+        for (const device of devices) {
+          const index = farms.indexOf(device);
+          const output = device === battery ? dischargeWh : generated[index] - (index === 0 ? chargeWh : 0n);
           device.cumulativeWh += output;
           readings.push({ device, reading: { deviceId: device.id, cumulativeWh: device.cumulativeWh, timestamp } });
         }
       }
+      meteredDays++;
       await networkHelpers.time.increaseTo(dayStart + DAY);
       const signed = await submitReadings(readings);
       for (const entry of signed) signedReadings.set(`${entry.reading.deviceId}:${entry.reading.timestamp}`, entry);
 
-      if (period === flexPeriod && day === 9 && commitmentId !== undefined) {
+      if (commitmentId !== undefined && signedReadings.has(`${battery.id}:${flexEnd}`)) {
         const before = signedReadings.get(`${battery.id}:${flexStart}`)!;
         const after = signedReadings.get(`${battery.id}:${flexEnd}`)!;
         await gas.track(
@@ -390,6 +417,29 @@ export async function runScenario(
           flex.settleWithReadings(commitmentId, before.reading, before.signature, after.reading, after.signature),
         );
         flexDeliveredWh += after.reading.cumulativeWh - before.reading.cumulativeWh;
+        commitmentId = undefined;
+        // The grid operator takes the kWh it was delivered in the window: sold once, with the service.
+        const windowBatches = [...battery.held].filter(([batch, held]) => {
+          const hourStart = (batch & ((1n << 64n) - 1n)) * HOUR;
+          return held > 0n && hourStart >= flexStart && hourStart < flexEnd;
+        });
+        if (windowBatches.length > 0) {
+          await gas.track(
+            "transfer kWh",
+            energy.safeBatchTransferFrom(
+              spv.address,
+              gridOperator.address,
+              windowBatches.map(([batch]) => batch),
+              windowBatches.map(([, held]) => held),
+              "0x",
+            ),
+          );
+          for (const [batch, held] of windowBatches) {
+            battery.held.set(batch, 0n);
+            flexSoldWh += held;
+          }
+          soldBatchIds.push(...windowBatches.map(([batch]) => batch));
+        }
         const credited = await flex.claimable(vaultAddress);
         await gas.track("pay flexibility revenue", flex.payRevenue(vaultAddress));
         book(Source.Flexibility, credited);
@@ -523,7 +573,7 @@ export async function runScenario(
     const periodEnd = await vault.periodEnd(BigInt(period));
     if (BigInt(await networkHelpers.time.latest()) < periodEnd) await networkHelpers.time.increaseTo(periodEnd);
     await gas.track("distribute period", vault.connect(offtaker).distribute(BigInt(period)));
-    periods.push(await periodReport(period, revenue));
+    periods.push(await periodReport(period, paidIn));
     for (const holder of holders) {
       if ((await vault.claimableOf(holder.tranche, holder.signer.address)) > 0n) {
         await gas.track("claim coupon", vault.connect(holder.signer).claim(holder.tranche, holder.signer.address));
@@ -578,33 +628,30 @@ export async function runScenario(
     partyReports.push({ name: party.name, role: party.role, address, holdings });
   }
 
-  const flow: FlowLink[] = [];
-  const uses = ["GPU-hours (hourly matched)", "RECs", "Grid flexibility", "Offtaker PPA"];
-  for (const device of devices) {
-    flow.push({ from: device.name, to: uses[0], value: hourlyMatchedByDevice.get(device.name) ?? 0n });
-    flow.push({ from: device.name, to: uses[3], value: soldWh.get(device.name) ?? 0n });
-  }
-  flow.push({ from: farms[0].name, to: uses[1], value: recsCertified * WH_PER_CERTIFICATE });
-  flow.push({ from: battery.name, to: uses[2], value: flexDeliveredWh });
-  const revenueNames = ["Compute revenue", "Energy revenue", "Flexibility revenue", "REC sales"];
-  flow.push({ from: uses[0], to: revenueNames[0], value: revenueTotals.get(Source.Compute) ?? 0n });
-  flow.push({ from: uses[3], to: revenueNames[1], value: revenueTotals.get(Source.Energy) ?? 0n });
-  flow.push({ from: uses[2], to: revenueNames[2], value: revenueTotals.get(Source.Flexibility) ?? 0n });
-  flow.push({ from: uses[1], to: revenueNames[3], value: revenueTotals.get(Source.Other) ?? 0n });
-  const recipients = [...new Set(periods.flatMap((period) => period.steps.map((s) => s.name)))];
-  const totalRevenue = [...revenueTotals.values()].reduce((a, b) => a + b, 0n);
-  for (const [sourceIndex, name] of revenueNames.entries()) {
-    const sourceTotal = revenueTotals.get(sourceIndex as Source) ?? 0n;
-    for (const recipient of recipients) {
-      const paid = periods.reduce(
-        (sum, period) => sum + (period.steps.find((s) => s.name === recipient)?.amount ?? 0n),
-        0n,
-      );
-      // Revenue is pooled in the vault, so each source funds each step in proportion to its share.
-      flow.push({ from: name, to: recipient, value: totalRevenue === 0n ? 0n : (paid * sourceTotal) / totalRevenue });
-    }
-  }
-
+  const revenueTotal = (source: string) => periods.reduce((sum, period) => sum + period.revenueBySource[source], 0n);
+  const chart = buildFlow({
+    symbol,
+    devices: devices.map((device) => ({
+      name: device.name,
+      mintedWh: device.mintedWh,
+      hourlyMatchedWh: hourlyMatchedByDevice.get(device.name) ?? 0n,
+      soldWh: soldWh.get(device.name) ?? 0n,
+      flexibilityWh: device === battery ? flexSoldWh : 0n,
+      certifiedWh: device === farms[0] ? recsCertified * WH_PER_CERTIFICATE : 0n,
+    })),
+    recsSoldWh: recsSold * WH_PER_CERTIFICATE,
+    recsRetiredForComputeWh: recsRetiredForCompute * WH_PER_CERTIFICATE,
+    revenue: {
+      compute: revenueTotal("Compute"),
+      recs: revenueTotal("Other"),
+      flexibility: revenueTotal("Flexibility"),
+      energy: revenueTotal("Energy"),
+    },
+    periods: periods.map((period) => period.figures),
+  });
+  const generatedWh = profile.solar.reduce((a, b) => a + b, 0n);
+  const chargedWh = profile.charge.reduce((a, b) => a + b, 0n);
+  const dischargedWh = profile.discharge.reduce((a, b) => a + b, 0n);
   const breached = periods.filter((period) => period.notes.some((note) => note.startsWith("covenant breached")));
   const cured = periods.filter((period) => period.notes.some((note) => note.startsWith("covenant cured")));
   return {
@@ -619,8 +666,15 @@ export async function runScenario(
         3,
       )} of kWh`,
       `${recsCertified} RECs certified, ${recsSold} sold to Northwind AI, ${recsRetiredForCompute} retired for the GPU cluster`,
+      `Solar in ${ZONE_CODE} (UTC${UTC_OFFSET_HOURS < 0 ? "−" : "+"}${Math.abs(UTC_OFFSET_HOURS)}) generated ${formatEnergy(
+        generatedWh,
+        3,
+      )}; ${formatEnergy(chargedWh, 3)} of it charged the battery, which discharged ${formatEnergy(
+        dischargedWh,
+        3,
+      )} into the evening (metered once, as the battery's)`,
       `${formatEnergy(flexDeliveredWh, 3)} of flexibility delivered by the battery and settled from signed readings`,
-      `Revenue to the vault: ${SOURCES.map((name, index) => `${name.toLowerCase()} ${usd(revenueTotals.get(index as Source) ?? 0n)}`).join(", ")} ${symbol}`,
+      `Revenue to the vault: ${SOURCES.map((name) => `${name.toLowerCase()} ${usd(revenueTotal(name))}`).join(", ")} ${symbol}`,
       breached.length > 0
         ? `Coverage covenant breached in period ${breached.map((period) => period.index).join(", ")}` +
           (cured.length > 0 ? `, cured in period ${cured.map((period) => period.index).join(", ")}` : "")
@@ -629,9 +683,23 @@ export async function runScenario(
     parties: partyReports,
     periods,
     lineage,
-    flowColumns: [devices.map((device) => device.name), uses, revenueNames, recipients],
-    flowColumnUnits: ["Wh", "Wh", symbol, symbol],
-    flow,
+    flowColumns: chart.columns,
+    flowNodes: chart.nodes,
+    flow: chart.links,
+    dayProfile: {
+      zone: ZONE_CODE,
+      utcOffsetHours: UTC_OFFSET_HOURS,
+      days: meteredDays,
+      solarGeneratedWh: profile.solar,
+      batteryChargeWh: profile.charge,
+      batteryDischargeWh: profile.discharge,
+    },
+    energyBalance: {
+      solarGeneratedWh: generatedWh,
+      batteryChargeWh: chargedWh,
+      batteryDischargeWh: dischargedWh,
+      mintedWh: devices.reduce((sum, device) => sum + device.mintedWh, 0n),
+    },
     gas: gas.lines(),
   };
 
@@ -676,19 +744,28 @@ export async function runScenario(
   function takeEnergy(device: Device, target: bigint | undefined, keepFrom: bigint, keepUntil: bigint) {
     const ids: bigint[] = [];
     const amounts: bigint[] = [];
-    let vintage: bigint | undefined;
+    const availableOf = (batch: bigint, held: bigint) => {
+      const hourStart = (batch & ((1n << 64n) - 1n)) * HOUR;
+      const reserve = hourStart >= keepFrom && hourStart < keepUntil ? BigInt(GPU_COUNT) * WH_PER_GPU_HOUR : 0n;
+      return held > reserve ? held - reserve : 0n;
+    };
+    // RECs are of one vintage month: take the month with the most energy available (a period spans two).
+    const byVintage = new Map<bigint, bigint>();
+    for (const [batch, held] of device.held) {
+      const vintage = vintageOfHour(batch & ((1n << 64n) - 1n));
+      byVintage.set(vintage, (byVintage.get(vintage) ?? 0n) + availableOf(batch, held));
+    }
+    const vintage = [...byVintage].reduce<[bigint, bigint] | undefined>(
+      (best, entry) => (best === undefined || entry[1] > best[1] ? entry : best),
+      undefined,
+    )?.[0];
     let remaining = target;
     for (const [batch, held] of device.held) {
       if (remaining === 0n) break;
       const hourIndex = batch & ((1n << 64n) - 1n);
-      const reserve =
-        hourIndex * HOUR >= keepFrom && hourIndex * HOUR < keepUntil ? BigInt(GPU_COUNT) * WH_PER_GPU_HOUR : 0n;
-      const available = held > reserve ? held - reserve : 0n;
+      const available = availableOf(batch, held);
       if (available === 0n) continue;
-      if (target !== undefined) {
-        vintage ??= vintageOfHour(hourIndex);
-        if (vintageOfHour(hourIndex) !== vintage) continue;
-      }
+      if (target !== undefined && vintageOfHour(hourIndex) !== vintage) continue;
       const take = remaining !== undefined && remaining < available ? remaining : available;
       ids.push(batch);
       amounts.push(take);
@@ -703,43 +780,77 @@ export async function runScenario(
     return { ids, amounts };
   }
 
-  async function periodReport(period: number, revenue: Map<Source, bigint>): Promise<PeriodReport> {
-    const report = await vault.periodReport(BigInt(period));
-    const tranches = await Promise.all([0, 1, 2].map((index) => vault.trancheReport(BigInt(period), index)));
-    const steps: WaterfallStep[] = [
-      { name: "servicing fee", amount: report.feePaid },
-      { name: "senior interest", amount: tranches[0].interestPaid },
-      { name: "mezzanine interest", amount: tranches[1].interestPaid },
-      { name: "reserve top-up", amount: report.reserveToppedUp },
-      { name: "senior principal", amount: tranches[0].principalPaid },
-      { name: "mezzanine principal", amount: tranches[1].principalPaid },
-      { name: "equity residual", amount: tranches[2].allotted },
-    ];
+  /**
+   * The vault's figures for a distributed period, from its `WaterfallDistributed` and `TrancheServiced` events and
+   * the reserve before and after: the one place the demo reads what the waterfall did.
+   */
+  async function readPeriodFigures(period: number): Promise<PeriodFigures & { reserveBefore: bigint }> {
+    const [distributed] = await vault.queryFilter(vault.filters.WaterfallDistributed(period));
+    if (distributed === undefined) throw new Error(`period ${period} was not distributed`);
+    const serviced = await vault.queryFilter(vault.filters.TrancheServiced(period));
+    const blockTag = distributed.blockNumber;
+    const report = distributed.args.report;
+    const names = ["senior", "mezzanine", "equity"];
+    const revenueBySource: Record<string, bigint> = {};
+    for (const [index, name] of SOURCES.entries()) {
+      revenueBySource[name] = await vault.periodRevenue(period, index, { blockTag });
+    }
+    return {
+      period,
+      revenue: report.revenue,
+      revenueBySource,
+      cashAvailable: report.cashAvailable,
+      feeDue: report.feeDue,
+      feePaid: report.feePaid,
+      reserveDrawn: report.reserveDrawn,
+      reserveToppedUp: report.reserveToppedUp,
+      reserveReleased: report.reserveReleased,
+      swept: report.swept,
+      equityResidual: report.equityResidual,
+      coverageBps: report.coverageBps,
+      covenantBreached: report.covenantBreached,
+      tranches: serviced
+        .sort((a, b) => Number(a.args.trancheId - b.args.trancheId))
+        .map((event) => ({
+          name: names[Number(event.args.trancheId)],
+          interestDue: event.args.report.interestDue,
+          interestPaid: event.args.report.interestPaid,
+          principalDue: event.args.report.principalDue,
+          principalPaid: event.args.report.principalPaid,
+          allotted: event.args.report.allotted,
+        })),
+      reserveBefore: await vault.reserve({ blockTag: blockTag - 1 }),
+      reserveAfter: await vault.reserve({ blockTag }),
+    };
+  }
+
+  async function periodReport(period: number, paidIn: Map<Source, bigint>): Promise<PeriodReport> {
+    const { reserveBefore, ...figures } = await readPeriodFigures(period);
+    const reconciliation = reconcile(figures, reserveBefore);
     const notes: string[] = [];
-    if (report.reserveDrawn > 0n) notes.push(`reserve drew ${usd(report.reserveDrawn)} ${symbol} to pay interest`);
-    for (const [index, name] of ["senior", "mezzanine"].entries()) {
-      const tranche = await vault.tranche(index);
-      if (tranche.interestArrears > 0n)
-        notes.push(`${name} interest arrears ${usd(tranche.interestArrears)} ${symbol}`);
-      if (tranches[index].principalPaid < tranches[index].principalDue) {
-        notes.push(
-          `${name} principal short by ${usd(tranches[index].principalDue - tranches[index].principalPaid)} ${symbol}`,
-        );
-      }
+    if (figures.reserveDrawn > 0n) {
+      notes.push(`reserve drew ${usd(figures.reserveDrawn)} ${symbol} to pay the fee and interest`);
     }
-    const wasBreached = periods.at(-1)?.notes.some((note) => note.startsWith("covenant breached")) ?? false;
-    if (wasBreached && !report.covenantBreached) {
-      notes.push(`covenant cured: coverage ${(Number(report.coverageBps) / 10_000).toFixed(2)}x`);
+    if (figures.reserveReleased > 0n) {
+      notes.push(`reserve released ${usd(figures.reserveReleased)} ${symbol} above its target to principal and equity`);
     }
-    if (report.covenantBreached) {
+    for (const line of reconciliation.unpaid) notes.push(`${line.label} ${usd(line.amount)} ${symbol}`);
+    const coverage = formatCoverage(figures.coverageBps);
+    const wasBreached = periods.at(-1)?.figures.covenantBreached ?? false;
+    if (wasBreached && !figures.covenantBreached) notes.push(`covenant cured: coverage ${coverage}`);
+    if (figures.covenantBreached) {
       notes.push(
-        `covenant breached: coverage ${(Number(report.coverageBps) / 10_000).toFixed(2)}x, equity residual swept ${usd(report.swept)} ${symbol}`,
+        `covenant breached: coverage ${coverage}, equity residual swept ${usd(figures.swept)} ${symbol} to principal`,
       );
     }
     return {
       index: period,
-      revenueBySource: Object.fromEntries(SOURCES.map((name, index) => [name, revenue.get(index as Source) ?? 0n])),
-      steps,
+      revenueBySource: figures.revenueBySource,
+      paidInBySource: Object.fromEntries(SOURCES.map((name, index) => [name, paidIn.get(index as Source) ?? 0n])),
+      steps: waterfallSteps(figures),
+      figures,
+      reconciliation,
+      coverage,
       notes,
     };
   }
