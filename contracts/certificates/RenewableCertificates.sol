@@ -20,7 +20,7 @@ import {BoundedPausable} from "../utils/BoundedPausable.sol";
 
 /// @title RenewableCertificates
 /// @notice Renewable Energy Certificates (1 REC = 1 MWh) issued once from metered renewable kWh and retired for a
-/// named beneficiary with a permanent on-chain receipt.
+/// named beneficiary with a permanent receipt whose hash is kept on chain.
 contract RenewableCertificates is
     IRenewableCertificates,
     IERC1155Receiver,
@@ -47,7 +47,8 @@ contract RenewableCertificates is
     /// @dev RECs ever issued across all ids; the next certification's first serial is this plus one.
     uint256 private _serialCount;
     mapping(uint256 requestId => IssuanceRequest) private _requests;
-    mapping(uint256 receiptId => RetirementReceipt) private _receipts;
+    /// @dev keccak256(abi.encode(receipt)); the receipt's text lives in its event, which is all history needs.
+    mapping(uint256 receiptId => bytes32) private _receiptHashes;
     mapping(uint256 certificateId => CertificateTotals) private _totals;
 
     /// @param energy_ The kWh token whose renewable energy backs the RECs.
@@ -150,15 +151,19 @@ contract RenewableCertificates is
         _burn(from, certificateId, amount);
         _totals[certificateId].retired += amount.toUint128();
         receiptId = ++_receiptCount;
-        _receipts[receiptId] = RetirementReceipt({
-            certificateId: certificateId,
-            holder: from,
-            retiredAt: uint64(block.timestamp),
-            beneficiary: beneficiary,
-            amount: amount.toUint96(),
-            beneficiaryName: beneficiaryName,
-            purpose: purpose
-        });
+        _receiptHashes[receiptId] = keccak256(
+            abi.encode(
+                RetirementReceipt({
+                    certificateId: certificateId,
+                    holder: from,
+                    retiredAt: uint64(block.timestamp),
+                    beneficiary: beneficiary,
+                    amount: amount.toUint96(),
+                    beneficiaryName: beneficiaryName,
+                    purpose: purpose
+                })
+            )
+        );
         emit CertificatesRetired(
             receiptId,
             certificateId,
@@ -211,9 +216,14 @@ contract RenewableCertificates is
     }
 
     /// @inheritdoc IRenewableCertificates
-    function getReceipt(uint256 receiptId) external view returns (RetirementReceipt memory) {
+    function receiptHash(uint256 receiptId) public view returns (bytes32) {
         if (receiptId == 0 || receiptId > _receiptCount) revert RenewableCertificatesUnknownReceipt(receiptId);
-        return _receipts[receiptId];
+        return _receiptHashes[receiptId];
+    }
+
+    /// @inheritdoc IRenewableCertificates
+    function verifyReceipt(uint256 receiptId, RetirementReceipt calldata receipt) external view returns (bool) {
+        return keccak256(abi.encode(receipt)) == receiptHash(receiptId);
     }
 
     /// @inheritdoc IRenewableCertificates

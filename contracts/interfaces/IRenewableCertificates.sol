@@ -10,7 +10,8 @@ import {IMeteredEnergy} from "./IMeteredEnergy.sol";
 /// vintage month. Token id = deviceId << 64 | (year * 100 + month) (see `EnergyIds`). A holder of renewable kWh
 /// locks 1,000,000 Wh per REC and asks for issuance; an accredited issuer certifies (the kWh are burned and RECs
 /// minted) or rejects (the kWh are returned). RECs move freely until they are retired for a beneficiary, which burns
-/// them and records a permanent, non-transferable receipt. An issuer can revoke a REC id for fraud, which freezes it.
+/// them and commits a permanent, non-transferable receipt: its text is in the {CertificatesRetired} event and its
+/// hash on chain, so anyone can prove what a receipt says with {verifyReceipt}. An issuer can revoke a REC id for fraud, which freezes it.
 interface IRenewableCertificates is IBoundedPause {
     /// @notice Where an issuance request stands.
     enum RequestStatus {
@@ -48,7 +49,8 @@ interface IRenewableCertificates is IBoundedPause {
         bool revoked;
     }
 
-    /// @notice The permanent record of a retirement.
+    /// @notice The permanent record of a retirement. Only its hash, `keccak256(abi.encode(receipt))`, is stored (see
+    /// {receiptHash}); the fields are in the {CertificatesRetired} event, `retiredAt` being that event's block time.
     /// @param certificateId The REC id retired.
     /// @param holder Whose RECs were retired.
     /// @param retiredAt When (unix seconds).
@@ -255,9 +257,16 @@ interface IRenewableCertificates is IBoundedPause {
     /// @param requestId The request.
     function getRequest(uint256 requestId) external view returns (IssuanceRequest memory);
 
-    /// @notice A retirement receipt; reverts for an unknown id.
+    /// @notice The hash committed for a retirement receipt, `keccak256(abi.encode(receipt))`; reverts for an unknown
+    /// id.
     /// @param receiptId The receipt.
-    function getReceipt(uint256 receiptId) external view returns (RetirementReceipt memory);
+    function receiptHash(uint256 receiptId) external view returns (bytes32);
+
+    /// @notice Whether `receipt` is exactly what was retired under `receiptId` (beneficiary, name, purpose, amount,
+    /// holder, REC id and time); reverts for an unknown id.
+    /// @param receiptId The receipt.
+    /// @param receipt The receipt as read from its {CertificatesRetired} event and block time.
+    function verifyReceipt(uint256 receiptId, RetirementReceipt calldata receipt) external view returns (bool);
 
     /// @notice How many receipts exist; ids run from 1 to this number.
     function receiptCount() external view returns (uint256);
