@@ -563,6 +563,11 @@ interface IComputeMarket {
     /// @return viaIntake What is owed through `IRevenueIntake.receiveRevenue`.
     function proceedsOf(address payee) external view returns (uint256 direct, uint256 viaIntake);
 
+    /// @notice Credits of a window outstanding: sold less redeemed (sales are the only mints, redemptions the only
+    /// burns). Zero for an unknown id.
+    /// @param creditId The window.
+    function totalSupply(uint256 creditId) external view returns (uint256);
+
     /// @notice Credits of a window that expired unredeemed: its outstanding supply once the window ended.
     /// @param creditId The window.
     function expiredCredits(uint256 creditId) external view returns (uint256);
