@@ -232,6 +232,18 @@ describe("FlexibilityMarket", function () {
         .to.be.revertedWithCustomError(market, "FlexibilityInvalidDeadlines")
         .withArgs(terms.windowStart + 1n, terms.settlementDeadline);
     });
+    it("reverts when the escrow would exceed what a request may lock", async function () {
+      const { market, buyer, terms } = await loadFixture();
+      const max = (1n << 112n) - 1n;
+      expect(await market.MAX_ESCROW()).to.equal(max);
+      const capacityW = (1n << 96n) - 1n;
+      const pricePerWh = 1n << 80n;
+      const hours = (terms.windowEnd - terms.windowStart) / 3600n;
+      await expect(market.connect(buyer).openRequest({ ...terms, capacityW, pricePerWh }))
+        .to.be.revertedWithCustomError(market, "FlexibilityEscrowTooLarge")
+        .withArgs(capacityW * hours * pricePerWh, max);
+      expect(await market.requestCount()).to.equal(0n);
+    });
     it("reverts when the stake ratio is above 100%", async function () {
       const { market, buyer, terms } = await loadFixture();
       await expect(market.connect(buyer).openRequest({ ...terms, stakeBps: 10_001 }))
