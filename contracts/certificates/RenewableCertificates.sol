@@ -42,11 +42,24 @@ contract RenewableCertificates is
     IMeteredEnergy public immutable energy;
     IDeviceRegistry private immutable _registry;
 
+    /// @dev An issuance request as stored: requester, status and total in one slot, written once more at decision.
+    struct StoredRequest {
+        address requester;
+        RequestStatus status;
+        uint88 amountWh;
+        uint256 certificateId;
+        bytes32 batchesHash;
+        uint256 firstSerial;
+    }
+
+    /// @inheritdoc IRenewableCertificates
+    uint256 public constant MAX_REQUEST_WH = type(uint88).max;
+
     uint256 private _requestCount;
     uint256 private _receiptCount;
     /// @dev RECs ever issued across all ids; the next certification's first serial is this plus one.
     uint256 private _serialCount;
-    mapping(uint256 requestId => IssuanceRequest) private _requests;
+    mapping(uint256 requestId => StoredRequest) private _requests;
     /// @dev keccak256(abi.encode(receipt)); the receipt's text lives in its event, which is all history needs.
     mapping(uint256 receiptId => bytes32) private _receiptHashes;
     mapping(uint256 certificateId => CertificateTotals) private _totals;
@@ -81,16 +94,15 @@ contract RenewableCertificates is
             amountWh += amountsWh[i];
         }
         if (amountWh == 0 || amountWh % WH_PER_CERTIFICATE != 0) revert RenewableCertificatesNotWholeMWh(amountWh);
+        if (amountWh > MAX_REQUEST_WH) revert RenewableCertificatesRequestTooLarge(amountWh, MAX_REQUEST_WH);
 
         requestId = ++_requestCount;
-        _requests[requestId] = IssuanceRequest({
-            requester: msg.sender,
-            status: RequestStatus.Pending,
-            certificateId: certificateId,
-            amountWh: amountWh,
-            batchesHash: keccak256(abi.encode(batchIds, amountsWh)),
-            firstSerial: 0
-        });
+        StoredRequest storage request = _requests[requestId];
+        request.requester = msg.sender;
+        request.status = RequestStatus.Pending;
+        request.amountWh = uint88(amountWh);
+        request.certificateId = certificateId;
+        request.batchesHash = keccak256(abi.encode(batchIds, amountsWh));
         emit IssuanceRequested(requestId, msg.sender, certificateId, batchIds, amountsWh, amountWh);
 
         energy.safeBatchTransferFrom(msg.sender, address(this), batchIds, amountsWh, "");
@@ -103,7 +115,7 @@ contract RenewableCertificates is
         uint256[] calldata amountsWh,
         string calldata evidenceURI
     ) external onlyRole(ISSUER_ROLE) nonReentrant whenNotPaused {
-        IssuanceRequest storage request = _pending(requestId, batchIds, amountsWh);
+        StoredRequest storage request = _pending(requestId, batchIds, amountsWh);
         uint256 amount = _recordIssuance(requestId, request, evidenceURI);
         _burnLocked(requestId, batchIds, amountsWh);
         _mint(request.requester, request.certificateId, amount, "");
@@ -116,7 +128,7 @@ contract RenewableCertificates is
         uint256[] calldata amountsWh,
         string calldata reason
     ) external onlyRole(ISSUER_ROLE) nonReentrant {
-        IssuanceRequest storage request = _pending(requestId, batchIds, amountsWh);
+        StoredRequest storage request = _pending(requestId, batchIds, amountsWh);
         request.status = RequestStatus.Rejected;
         emit IssuanceRejected(requestId, request.certificateId, msg.sender, reason);
 
@@ -212,7 +224,16 @@ contract RenewableCertificates is
 
     /// @inheritdoc IRenewableCertificates
     function getRequest(uint256 requestId) external view returns (IssuanceRequest memory) {
-        return _requests[requestId];
+        StoredRequest storage request = _requests[requestId];
+        return
+            IssuanceRequest({
+                requester: request.requester,
+                status: request.status,
+                certificateId: request.certificateId,
+                amountWh: request.amountWh,
+                batchesHash: request.batchesHash,
+                firstSerial: request.firstSerial
+            });
     }
 
     /// @inheritdoc IRenewableCertificates
@@ -307,7 +328,7 @@ contract RenewableCertificates is
         uint256 requestId,
         uint256[] calldata batchIds,
         uint256[] calldata amountsWh
-    ) private view returns (IssuanceRequest storage request) {
+    ) private view returns (StoredRequest storage request) {
         request = _requests[requestId];
         if (request.status != RequestStatus.Pending) {
             revert RenewableCertificatesRequestNotPending(requestId, request.status);
@@ -320,7 +341,7 @@ contract RenewableCertificates is
     /// @return amount The RECs to mint.
     function _recordIssuance(
         uint256 requestId,
-        IssuanceRequest storage request,
+        StoredRequest storage request,
         string calldata evidenceURI
     ) private returns (uint256 amount) {
         uint256 certificateId = request.certificateId;

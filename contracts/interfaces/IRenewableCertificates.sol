@@ -150,6 +150,8 @@ interface IRenewableCertificates is IBoundedPause {
         string purpose
     );
 
+    /// @notice A request may lock at most `max` Wh (a request is kept in one storage word with its requester).
+    error RenewableCertificatesRequestTooLarge(uint256 amountWh, uint256 max);
     /// @notice An issuance request must lock at least one kWh batch.
     error RenewableCertificatesEmptyRequest();
     /// @notice The batch's device is not renewable, so its energy can never become a REC.
@@ -246,6 +248,9 @@ interface IRenewableCertificates is IBoundedPause {
 
     /// @notice The role that may pause and unpause the token.
     function PAUSER_ROLE() external view returns (bytes32);
+
+    /// @notice The most Wh one issuance request may lock (2^88 - 1).
+    function MAX_REQUEST_WH() external view returns (uint256);
 
     /// @notice Watt-hours behind one REC.
     function WH_PER_CERTIFICATE() external view returns (uint256);

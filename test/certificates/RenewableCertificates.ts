@@ -203,6 +203,18 @@ describe("RenewableCertificates", function () {
       expect(await energy.balanceOf(await certificates.getAddress(), batteryBatch)).to.equal(0n);
     });
 
+    it("reverts when a request would lock more than it can record", async function () {
+      const { energy, certificates, producer, solarBatch } = await networkHelpers.loadFixture(certificatesFixture);
+      const max = (1n << 88n) - 1n;
+      expect(await certificates.MAX_REQUEST_WH()).to.equal(max);
+      const tooMuch = (max / MWH + 1n) * MWH;
+      await expect(certificates.connect(producer).requestIssuance([solarBatch], [tooMuch]))
+        .to.be.revertedWithCustomError(certificates, "RenewableCertificatesRequestTooLarge")
+        .withArgs(tooMuch, max);
+      expect(await certificates.receiptCount()).to.equal(0n);
+      expect(await energy.balanceOf(producer.address, solarBatch)).to.equal(2n * MWH);
+    });
+
     it("reverts when the energy is not a whole number of MWh", async function () {
       const { energy, certificates, producer, solarBatch } = await networkHelpers.loadFixture(certificatesFixture);
       await expect(certificates.connect(producer).requestIssuance([solarBatch], [MWH - 1n]))
