@@ -82,7 +82,7 @@ contract RenewableCertificates is
 
         uint256 certificateId = EnergyIds.certificateIdOfBatch(batchIds[0]);
         (uint256 deviceId, ) = EnergyIds.decodeCertificateId(certificateId);
-        IDeviceRegistry.DeviceKind kind = _registry.getDevice(deviceId).kind;
+        (IDeviceRegistry.DeviceKind kind, ) = _registry.deviceSource(deviceId);
         if (!DeviceKinds.isRenewable(kind)) revert RenewableCertificatesNotRenewable(deviceId, kind);
         if (_totals[certificateId].revoked) revert RenewableCertificatesRevoked(certificateId);
 
@@ -265,8 +265,8 @@ contract RenewableCertificates is
     /// @inheritdoc IRenewableCertificates
     function certificateOrigin(uint256 certificateId) public view returns (CertificateOrigin memory) {
         (uint256 deviceId, uint64 vintage) = EnergyIds.decodeCertificateId(certificateId);
-        IDeviceRegistry.Device memory device = _registry.getDevice(deviceId);
-        return CertificateOrigin({deviceId: deviceId, vintage: vintage, gridZone: device.gridZone, kind: device.kind});
+        (IDeviceRegistry.DeviceKind kind, bytes32 gridZone) = _registry.deviceSource(deviceId);
+        return CertificateOrigin({deviceId: deviceId, vintage: vintage, gridZone: gridZone, kind: kind});
     }
 
     // JSON fragments are single-quoted so their double quotes need no escaping.
