@@ -34,21 +34,9 @@ contract ComputeMarket is IComputeMarket, ERC1155, ReentrancyGuardTransient {
     IRenewableCertificates private immutable _certificates;
     uint256 private immutable _whPerRec;
 
-    /// @dev A delivery lot as stored: the GPU-hours delivered and redeemed are the window's own `delivered` and
-    /// `redeemed`, so only the energy figures and the time are kept. Every Wh figure is at most `whUsed`, which is
-    /// at most GPU-hours (uint64) x Wh per GPU-hour (uint32), so it fits in 96 bits.
-    struct StoredLot {
-        uint96 whUsed;
-        uint96 whHourlyMatched;
-        uint40 recordedAt;
-        uint16 carbonFreeBps;
-        uint96 whRecMatched;
-    }
-
     uint256 private _clusterCount;
     mapping(uint256 clusterId => Cluster) private _clusters;
     mapping(uint256 creditId => Window) private _windows;
-    mapping(uint256 creditId => StoredLot) private _lots;
     mapping(uint256 creditId => mapping(address holder => uint64 gpuHours)) private _redeemedBy;
     mapping(address payee => uint256 amount) private _directProceeds;
     mapping(address payee => uint256 amount) private _intakeProceeds;
@@ -254,7 +242,6 @@ contract ComputeMarket is IComputeMarket, ERC1155, ReentrancyGuardTransient {
         if (window.settled) revert ComputeDeliveryAlreadyRecorded(id);
         uint256 deadline = uint256(window.end) + DELIVERY_PERIOD;
         if (block.timestamp <= deadline) revert ComputeDeliveryPeriodNotOver(id, deadline, block.timestamp);
-        _lots[id].recordedAt = uint40(block.timestamp);
         _settle(id, clusterId, window, 0);
         emit DeliveryLapsed(id, clusterId, window.redeemed);
     }
@@ -352,23 +339,6 @@ contract ComputeMarket is IComputeMarket, ERC1155, ReentrancyGuardTransient {
         window = _existingWindow(id);
         // Held until settlement is what sales locked from the bond, each a uint128 at most (see `_buy`).
         window.bondHeld = uint128(_bondHeld(_windows[id]));
-    }
-
-    /// @inheritdoc IComputeMarket
-    function getDeliveryLot(uint256 id) external view returns (DeliveryLot memory lot) {
-        StoredLot storage stored = _lots[id];
-        if (stored.recordedAt == 0) return lot;
-        Window storage window = _windows[id];
-        return
-            DeliveryLot({
-                gpuHoursDelivered: window.delivered,
-                gpuHoursRedeemed: window.redeemed,
-                recordedAt: stored.recordedAt,
-                carbonFreeBps: stored.carbonFreeBps,
-                whUsed: stored.whUsed,
-                whHourlyMatched: stored.whHourlyMatched,
-                whRecMatched: stored.whRecMatched
-            });
     }
 
     /// @inheritdoc IComputeMarket
@@ -505,15 +475,8 @@ contract ComputeMarket is IComputeMarket, ERC1155, ReentrancyGuardTransient {
         // The attributed Wh never exceed the Wh used (checked), so the share is at most 10,000 bps.
         uint16 carbonFreeBps = uint16(ComputeMath.carbonFreeBpsDown(whHourly + whRec, report.whUsed));
         uint64 redeemed = window.redeemed;
-        // whRec + whHourly <= whUsed <= gpuHoursDelivered x maxWhPerGpuHour < 2^64 x 2^32 (checked), so all fit
-        // in 96 bits; a uint40 holds unix seconds for 34,000 years.
-        _lots[id] = StoredLot({
-            whUsed: uint96(report.whUsed),
-            whHourlyMatched: uint96(whHourly),
-            recordedAt: uint40(block.timestamp),
-            carbonFreeBps: carbonFreeBps,
-            whRecMatched: uint96(whRec)
-        });
+        // The lot is history: nothing on chain reads it, so it lives in {DeliveryRecorded} (and the indexer); the
+        // window keeps what refunds need (delivered and redeemed GPU-hours, the bond held).
         _settle(id, clusterId, window, report.gpuHoursDelivered);
         emit DeliveryRecorded(
             id,
