@@ -43,15 +43,19 @@ contract FlexibilityMarket is IFlexibilityMarket, ERC1155, EIP712, AccessControl
     IMeteredEnergy public immutable meteredEnergy;
     IDeviceRegistry private immutable _registry;
 
-    /// @dev A commitment as stored. Its stake follows from the request's terms and the capacity (see `_stakeOf`).
+    /// @dev A commitment as stored, in two slots. Its stake follows from the request's terms and the capacity (see
+    /// `_stakeOf`); the ids are bounded at commit (`FlexibilityIdTooLarge`).
     struct StoredCommitment {
         address provider;
         uint96 capacityW;
         address payee;
         bool settled;
-        uint88 requestId;
-        uint256 deviceId;
+        uint40 requestId;
+        uint48 deviceId;
     }
+
+    uint256 private constant MAX_REQUEST_ID = type(uint40).max;
+    uint256 private constant MAX_DEVICE_ID = type(uint48).max;
 
     // Both counters share a slot; they grow by one per request or commitment, so 128 bits never run out.
     uint128 private _requestCount;
@@ -120,6 +124,10 @@ contract FlexibilityMarket is IFlexibilityMarket, ERC1155, EIP712, AccessControl
         uint96 capacityW,
         address payee
     ) external nonReentrant returns (uint256 commitmentId) {
+        // A trillion requests and 281 trillion devices: more than any market holds, and the commitment stays in
+        // two slots. Ids above are refused before anything is read.
+        if (requestId > MAX_REQUEST_ID) revert FlexibilityIdTooLarge(requestId, MAX_REQUEST_ID);
+        if (deviceId > MAX_DEVICE_ID) revert FlexibilityIdTooLarge(deviceId, MAX_DEVICE_ID);
         Request storage request = _existingRequest(requestId);
         if (block.timestamp > request.commitDeadline) {
             revert FlexibilityCommitmentClosed(requestId, request.commitDeadline, block.timestamp);
@@ -140,14 +148,14 @@ contract FlexibilityMarket is IFlexibilityMarket, ERC1155, EIP712, AccessControl
         ++request.unsettled;
         // stakeLocked <= escrow + unsettled < 2^113 (see openRequest).
         request.stakeLocked += uint128(stake);
-        // requestId <= _requestCount, which grows by one per request and so stays far below 2^88.
+        // Both ids were bounded above.
         _commitments[commitmentId] = StoredCommitment({
             provider: msg.sender,
             capacityW: capacityW,
             payee: payee,
             settled: false,
-            requestId: uint88(requestId),
-            deviceId: deviceId
+            requestId: uint40(requestId),
+            deviceId: uint48(deviceId)
         });
         emit CommitmentMade(commitmentId, requestId, deviceId, msg.sender, payee, capacityW, stake);
 
@@ -450,13 +458,14 @@ contract FlexibilityMarket is IFlexibilityMarket, ERC1155, EIP712, AccessControl
     }
 
     function _checkDevice(Request storage request, uint256 deviceId, uint96 capacityW) private view {
-        IDeviceRegistry.Device memory device = _registry.getDevice(deviceId);
+        // Two lean reads (the source reverts for an unknown device) instead of the whole record with its metadata.
+        (IDeviceRegistry.DeviceKind kind, bytes32 gridZone) = _registry.deviceSource(deviceId);
+        IDeviceRegistry.MeteringProfile memory device = _registry.meteringProfile(deviceId);
         if (device.owner != msg.sender) revert FlexibilityNotDeviceOwner(deviceId, device.owner, msg.sender);
         if (device.status != IDeviceRegistry.DeviceStatus.Active) revert FlexibilityDeviceInactive(deviceId);
-        if (device.gridZone != request.gridZone)
-            revert FlexibilityWrongZone(deviceId, device.gridZone, request.gridZone);
-        if (!_canDeliver(device.kind, request.direction)) {
-            revert FlexibilityWrongDeviceKind(deviceId, uint8(device.kind), request.direction);
+        if (gridZone != request.gridZone) revert FlexibilityWrongZone(deviceId, gridZone, request.gridZone);
+        if (!_canDeliver(kind, request.direction)) {
+            revert FlexibilityWrongDeviceKind(deviceId, uint8(kind), request.direction);
         }
         if (capacityW > device.capacityW)
             revert FlexibilityExceedsDeviceCapacity(deviceId, device.capacityW, capacityW);

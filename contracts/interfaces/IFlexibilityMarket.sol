@@ -45,19 +45,19 @@ interface IFlexibilityMarket {
     /// @dev Fields are laid out so that a commitment writes two slots (capacity and count; escrow and stakes).
     struct Request {
         address buyer;
+        uint64 windowStart;
         Direction direction;
         uint16 stakeBps;
-        uint32 readingTolerance;
-        uint64 windowStart;
         uint64 windowEnd;
         uint64 commitDeadline;
         uint64 settlementDeadline;
+        uint32 readingTolerance;
+        uint96 pricePerWh;
         bytes32 gridZone;
         uint96 capacityW;
         uint96 committedW;
         uint32 unsettled;
         bool escrowReturned;
-        uint96 pricePerWh;
         uint128 escrowLocked;
         uint128 stakeLocked;
     }
@@ -199,6 +199,8 @@ interface IFlexibilityMarket {
     error FlexibilityInvalidTerms(uint96 capacityW, uint96 pricePerWh, uint16 stakeBps, uint32 readingTolerance);
     /// @notice The contract received less stablecoin than it asked for (a fee-on-transfer token).
     error FlexibilityTransferShortfall(uint256 expected, uint256 received);
+    /// @notice A commitment keeps its request id and device id in 40 and 48 bits: `id` is above `max`.
+    error FlexibilityIdTooLarge(uint256 id, uint256 max);
     /// @notice The request's escrow (capacity x window hours x price) exceeds the most a request may lock.
     error FlexibilityEscrowTooLarge(uint256 escrow, uint256 max);
     /// @notice No request has this id.

@@ -281,6 +281,22 @@ describe("FlexibilityMarket", function () {
         .to.be.revertedWithCustomError(market, "FlexibilityUnknownRequest")
         .withArgs(9n);
     });
+    it("reverts for a request or device id beyond what a commitment records", async function () {
+      const { market, alice, batteries } = await loadFixture();
+      const maxRequest = (1n << 40n) - 1n;
+      const maxDevice = (1n << 48n) - 1n;
+      await expect(market.connect(alice).commit(maxRequest + 1n, batteries[0], MW, alice.address))
+        .to.be.revertedWithCustomError(market, "FlexibilityIdTooLarge")
+        .withArgs(maxRequest + 1n, maxRequest);
+      await expect(market.connect(alice).commit(1n, maxDevice + 1n, MW, alice.address))
+        .to.be.revertedWithCustomError(market, "FlexibilityIdTooLarge")
+        .withArgs(maxDevice + 1n, maxDevice);
+      // At the limits the ids are only unknown.
+      await expect(market.connect(alice).commit(maxRequest, batteries[0], MW, alice.address))
+        .to.be.revertedWithCustomError(market, "FlexibilityUnknownRequest")
+        .withArgs(maxRequest);
+      expect(await market.commitmentCount()).to.equal(0n);
+    });
     it("reverts after the commitment deadline and keeps the stake with the provider", async function () {
       const { market, stablecoin, alice, batteries, terms } = await opened();
       await networkHelpers.time.increaseTo(terms.commitDeadline);
