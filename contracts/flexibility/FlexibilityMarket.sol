@@ -96,10 +96,11 @@ contract FlexibilityMarket is IFlexibilityMarket, ERC1155, EIP712, AccessControl
         requestId = ++_requestCount;
         _requests[requestId] = Request({
             buyer: msg.sender,
-            windowStart: terms.windowStart,
-            windowEnd: terms.windowEnd,
-            commitDeadline: terms.commitDeadline,
-            settlementDeadline: terms.settlementDeadline,
+            // Every time is at most the settlement deadline, checked to fit 40 bits.
+            windowStart: uint40(terms.windowStart),
+            windowEnd: uint40(terms.windowEnd),
+            commitDeadline: uint40(terms.commitDeadline),
+            settlementDeadline: uint40(terms.settlementDeadline),
             gridZone: terms.gridZone,
             direction: terms.direction,
             stakeBps: terms.stakeBps,
@@ -445,6 +446,10 @@ contract FlexibilityMarket is IFlexibilityMarket, ERC1155, EIP712, AccessControl
             terms.settlementDeadline < uint256(terms.windowEnd) + terms.readingTolerance
         ) {
             revert FlexibilityInvalidDeadlines(terms.commitDeadline, terms.settlementDeadline);
+        }
+        // commitDeadline <= windowStart < windowEnd <= settlementDeadline (checked above), so this bounds them all.
+        if (terms.settlementDeadline > type(uint40).max) {
+            revert FlexibilityDeadlineTooLate(terms.settlementDeadline, type(uint40).max);
         }
         if (
             terms.capacityW == 0 ||

@@ -42,16 +42,17 @@ interface IFlexibilityMarket {
     /// @param stakeLocked The stakes still held for this request's unsettled commitments.
     /// @param unsettled How many commitments are not settled yet.
     /// @param escrowReturned Whether the unused escrow was credited back to the buyer.
-    /// @dev Fields are laid out so that a commitment writes two slots (capacity and count; escrow and stakes).
+    /// @dev Five slots, laid out so that a commitment writes two (capacity and count; escrow and stakes). Times are
+    /// kept in 40 bits (until the year 36812; see {FlexibilityDeadlineTooLate}).
     struct Request {
         address buyer;
-        uint64 windowStart;
         Direction direction;
         uint16 stakeBps;
-        uint64 windowEnd;
-        uint64 commitDeadline;
-        uint64 settlementDeadline;
         uint32 readingTolerance;
+        uint40 windowStart;
+        uint40 windowEnd;
+        uint40 commitDeadline;
+        uint40 settlementDeadline;
         uint96 pricePerWh;
         bytes32 gridZone;
         uint96 capacityW;
@@ -199,6 +200,8 @@ interface IFlexibilityMarket {
     error FlexibilityInvalidTerms(uint96 capacityW, uint96 pricePerWh, uint16 stakeBps, uint32 readingTolerance);
     /// @notice The contract received less stablecoin than it asked for (a fee-on-transfer token).
     error FlexibilityTransferShortfall(uint256 expected, uint256 received);
+    /// @notice Request times are kept in 40 bits: the settlement deadline (the latest of them) is above `max`.
+    error FlexibilityDeadlineTooLate(uint64 settlementDeadline, uint256 max);
     /// @notice A commitment keeps its request id and device id in 40 and 48 bits: `id` is above `max`.
     error FlexibilityIdTooLarge(uint256 id, uint256 max);
     /// @notice The request's escrow (capacity x window hours x price) exceeds the most a request may lock.

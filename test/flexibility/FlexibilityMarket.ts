@@ -232,6 +232,15 @@ describe("FlexibilityMarket", function () {
         .to.be.revertedWithCustomError(market, "FlexibilityInvalidDeadlines")
         .withArgs(terms.windowStart + 1n, terms.settlementDeadline);
     });
+    it("reverts when the settlement deadline does not fit the request's 40-bit times", async function () {
+      const { market, buyer, terms } = await loadFixture();
+      const max = (1n << 40n) - 1n;
+      await expect(market.connect(buyer).openRequest({ ...terms, settlementDeadline: max + 1n }))
+        .to.be.revertedWithCustomError(market, "FlexibilityDeadlineTooLate")
+        .withArgs(max + 1n, max);
+      await market.connect(buyer).openRequest({ ...terms, settlementDeadline: max });
+      expect((await market.getRequest(1n)).settlementDeadline).to.equal(max);
+    });
     it("reverts when the escrow would exceed what a request may lock", async function () {
       const { market, buyer, terms } = await loadFixture();
       const max = (1n << 112n) - 1n;
