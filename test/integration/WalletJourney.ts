@@ -136,7 +136,7 @@ describe("a wallet journey on a local node", function () {
     expect(retirement.args.amount).to.equal(1n);
     expect(retirement.args.beneficiary).to.equal(owner.address);
     const retiredAt = BigInt((await retirement.getBlock()).timestamp);
-    const { certificateId, holder, amount, beneficiary, beneficiaryName, purpose } = retirement.args;
+    const { holder, amount, beneficiary, beneficiaryName, purpose } = retirement.args;
     expect(
       await recs.verifyReceipt(receiptId, {
         certificateId,
