@@ -43,6 +43,7 @@ contract RenewableCertificates is
     IDeviceRegistry private immutable _registry;
 
     /// @dev An issuance request as stored: requester, status and total in one slot, written once more at decision.
+    // solhint-disable-next-line gas-struct-packing
     struct StoredRequest {
         address requester;
         RequestStatus status;

@@ -11,7 +11,8 @@ import {IMeteredEnergy} from "./IMeteredEnergy.sol";
 /// locks 1,000,000 Wh per REC and asks for issuance; an accredited issuer certifies (the kWh are burned and RECs
 /// minted) or rejects (the kWh are returned). RECs move freely until they are retired for a beneficiary, which burns
 /// them and commits a permanent, non-transferable receipt: its text is in the {CertificatesRetired} event and its
-/// hash on chain, so anyone can prove what a receipt says with {verifyReceipt}. An issuer can revoke a REC id for fraud, which freezes it.
+/// hash on chain, so anyone can prove what a receipt says with {verifyReceipt}. An issuer can revoke a REC id for
+/// fraud, which freezes it.
 interface IRenewableCertificates is IBoundedPause {
     /// @notice Where an issuance request stands.
     enum RequestStatus {
