@@ -20,7 +20,7 @@ import {BoundedPausable} from "../utils/BoundedPausable.sol";
 
 /// @title RenewableCertificates
 /// @notice Renewable Energy Certificates (1 REC = 1 MWh) issued once from metered renewable kWh and retired for a
-/// named beneficiary with a permanent on-chain receipt.
+/// named beneficiary with a permanent receipt whose hash is kept on chain.
 contract RenewableCertificates is
     IRenewableCertificates,
     IERC1155Receiver,
@@ -42,12 +42,27 @@ contract RenewableCertificates is
     IMeteredEnergy public immutable energy;
     IDeviceRegistry private immutable _registry;
 
+    /// @dev An issuance request as stored: requester, status and total in one slot, written once more at decision.
+    // solhint-disable-next-line gas-struct-packing
+    struct StoredRequest {
+        address requester;
+        RequestStatus status;
+        uint88 amountWh;
+        uint256 certificateId;
+        bytes32 batchesHash;
+        uint256 firstSerial;
+    }
+
+    /// @inheritdoc IRenewableCertificates
+    uint256 public constant MAX_REQUEST_WH = type(uint88).max;
+
     uint256 private _requestCount;
     uint256 private _receiptCount;
     /// @dev RECs ever issued across all ids; the next certification's first serial is this plus one.
     uint256 private _serialCount;
-    mapping(uint256 requestId => IssuanceRequest) private _requests;
-    mapping(uint256 receiptId => RetirementReceipt) private _receipts;
+    mapping(uint256 requestId => StoredRequest) private _requests;
+    /// @dev keccak256(abi.encode(receipt)); the receipt's text lives in its event, which is all history needs.
+    mapping(uint256 receiptId => bytes32) private _receiptHashes;
     mapping(uint256 certificateId => CertificateTotals) private _totals;
 
     /// @param energy_ The kWh token whose renewable energy backs the RECs.
@@ -68,7 +83,7 @@ contract RenewableCertificates is
 
         uint256 certificateId = EnergyIds.certificateIdOfBatch(batchIds[0]);
         (uint256 deviceId, ) = EnergyIds.decodeCertificateId(certificateId);
-        IDeviceRegistry.DeviceKind kind = _registry.getDevice(deviceId).kind;
+        (IDeviceRegistry.DeviceKind kind, ) = _registry.deviceSource(deviceId);
         if (!DeviceKinds.isRenewable(kind)) revert RenewableCertificatesNotRenewable(deviceId, kind);
         if (_totals[certificateId].revoked) revert RenewableCertificatesRevoked(certificateId);
 
@@ -80,16 +95,15 @@ contract RenewableCertificates is
             amountWh += amountsWh[i];
         }
         if (amountWh == 0 || amountWh % WH_PER_CERTIFICATE != 0) revert RenewableCertificatesNotWholeMWh(amountWh);
+        if (amountWh > MAX_REQUEST_WH) revert RenewableCertificatesRequestTooLarge(amountWh, MAX_REQUEST_WH);
 
         requestId = ++_requestCount;
-        _requests[requestId] = IssuanceRequest({
-            requester: msg.sender,
-            status: RequestStatus.Pending,
-            certificateId: certificateId,
-            amountWh: amountWh,
-            batchesHash: keccak256(abi.encode(batchIds, amountsWh)),
-            firstSerial: 0
-        });
+        StoredRequest storage request = _requests[requestId];
+        request.requester = msg.sender;
+        request.status = RequestStatus.Pending;
+        request.amountWh = uint88(amountWh);
+        request.certificateId = certificateId;
+        request.batchesHash = keccak256(abi.encode(batchIds, amountsWh));
         emit IssuanceRequested(requestId, msg.sender, certificateId, batchIds, amountsWh, amountWh);
 
         energy.safeBatchTransferFrom(msg.sender, address(this), batchIds, amountsWh, "");
@@ -102,7 +116,7 @@ contract RenewableCertificates is
         uint256[] calldata amountsWh,
         string calldata evidenceURI
     ) external onlyRole(ISSUER_ROLE) nonReentrant whenNotPaused {
-        IssuanceRequest storage request = _pending(requestId, batchIds, amountsWh);
+        StoredRequest storage request = _pending(requestId, batchIds, amountsWh);
         uint256 amount = _recordIssuance(requestId, request, evidenceURI);
         _burnLocked(requestId, batchIds, amountsWh);
         _mint(request.requester, request.certificateId, amount, "");
@@ -115,7 +129,7 @@ contract RenewableCertificates is
         uint256[] calldata amountsWh,
         string calldata reason
     ) external onlyRole(ISSUER_ROLE) nonReentrant {
-        IssuanceRequest storage request = _pending(requestId, batchIds, amountsWh);
+        StoredRequest storage request = _pending(requestId, batchIds, amountsWh);
         request.status = RequestStatus.Rejected;
         emit IssuanceRejected(requestId, request.certificateId, msg.sender, reason);
 
@@ -150,15 +164,19 @@ contract RenewableCertificates is
         _burn(from, certificateId, amount);
         _totals[certificateId].retired += amount.toUint128();
         receiptId = ++_receiptCount;
-        _receipts[receiptId] = RetirementReceipt({
-            certificateId: certificateId,
-            holder: from,
-            retiredAt: uint64(block.timestamp),
-            beneficiary: beneficiary,
-            amount: amount.toUint96(),
-            beneficiaryName: beneficiaryName,
-            purpose: purpose
-        });
+        _receiptHashes[receiptId] = keccak256(
+            abi.encode(
+                RetirementReceipt({
+                    certificateId: certificateId,
+                    holder: from,
+                    retiredAt: uint64(block.timestamp),
+                    beneficiary: beneficiary,
+                    amount: amount.toUint96(),
+                    beneficiaryName: beneficiaryName,
+                    purpose: purpose
+                })
+            )
+        );
         emit CertificatesRetired(
             receiptId,
             certificateId,
@@ -207,13 +225,27 @@ contract RenewableCertificates is
 
     /// @inheritdoc IRenewableCertificates
     function getRequest(uint256 requestId) external view returns (IssuanceRequest memory) {
-        return _requests[requestId];
+        StoredRequest storage request = _requests[requestId];
+        return
+            IssuanceRequest({
+                requester: request.requester,
+                status: request.status,
+                certificateId: request.certificateId,
+                amountWh: request.amountWh,
+                batchesHash: request.batchesHash,
+                firstSerial: request.firstSerial
+            });
     }
 
     /// @inheritdoc IRenewableCertificates
-    function getReceipt(uint256 receiptId) external view returns (RetirementReceipt memory) {
+    function receiptHash(uint256 receiptId) public view returns (bytes32) {
         if (receiptId == 0 || receiptId > _receiptCount) revert RenewableCertificatesUnknownReceipt(receiptId);
-        return _receipts[receiptId];
+        return _receiptHashes[receiptId];
+    }
+
+    /// @inheritdoc IRenewableCertificates
+    function verifyReceipt(uint256 receiptId, RetirementReceipt calldata receipt) external view returns (bool) {
+        return keccak256(abi.encode(receipt)) == receiptHash(receiptId);
     }
 
     /// @inheritdoc IRenewableCertificates
@@ -234,8 +266,8 @@ contract RenewableCertificates is
     /// @inheritdoc IRenewableCertificates
     function certificateOrigin(uint256 certificateId) public view returns (CertificateOrigin memory) {
         (uint256 deviceId, uint64 vintage) = EnergyIds.decodeCertificateId(certificateId);
-        IDeviceRegistry.Device memory device = _registry.getDevice(deviceId);
-        return CertificateOrigin({deviceId: deviceId, vintage: vintage, gridZone: device.gridZone, kind: device.kind});
+        (IDeviceRegistry.DeviceKind kind, bytes32 gridZone) = _registry.deviceSource(deviceId);
+        return CertificateOrigin({deviceId: deviceId, vintage: vintage, gridZone: gridZone, kind: kind});
     }
 
     // JSON fragments are single-quoted so their double quotes need no escaping.
@@ -297,7 +329,7 @@ contract RenewableCertificates is
         uint256 requestId,
         uint256[] calldata batchIds,
         uint256[] calldata amountsWh
-    ) private view returns (IssuanceRequest storage request) {
+    ) private view returns (StoredRequest storage request) {
         request = _requests[requestId];
         if (request.status != RequestStatus.Pending) {
             revert RenewableCertificatesRequestNotPending(requestId, request.status);
@@ -310,7 +342,7 @@ contract RenewableCertificates is
     /// @return amount The RECs to mint.
     function _recordIssuance(
         uint256 requestId,
-        IssuanceRequest storage request,
+        StoredRequest storage request,
         string calldata evidenceURI
     ) private returns (uint256 amount) {
         uint256 certificateId = request.certificateId;

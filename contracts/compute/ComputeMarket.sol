@@ -5,7 +5,6 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ERC1155} from "@openzeppelin/contracts/token/ERC1155/ERC1155.sol";
-import {ERC1155Supply} from "@openzeppelin/contracts/token/ERC1155/extensions/ERC1155Supply.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 
@@ -22,7 +21,7 @@ import {GridZones} from "../libraries/GridZones.sol";
 /// @title Joulestack compute market
 /// @notice Sells GPU-hour credits (ERC-1155, one id per cluster and delivery window) for a stablecoin, lets holders
 /// redeem them for jobs, and records each window's delivery with the kWh burned and RECs retired behind it.
-contract ComputeMarket is IComputeMarket, ERC1155Supply, ReentrancyGuardTransient {
+contract ComputeMarket is IComputeMarket, ERC1155, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
     /// @inheritdoc IComputeMarket
@@ -38,7 +37,6 @@ contract ComputeMarket is IComputeMarket, ERC1155Supply, ReentrancyGuardTransien
     uint256 private _clusterCount;
     mapping(uint256 clusterId => Cluster) private _clusters;
     mapping(uint256 creditId => Window) private _windows;
-    mapping(uint256 creditId => DeliveryLot) private _lots;
     mapping(uint256 creditId => mapping(address holder => uint64 gpuHours)) private _redeemedBy;
     mapping(address payee => uint256 amount) private _directProceeds;
     mapping(address payee => uint256 amount) private _intakeProceeds;
@@ -244,8 +242,6 @@ contract ComputeMarket is IComputeMarket, ERC1155Supply, ReentrancyGuardTransien
         if (window.settled) revert ComputeDeliveryAlreadyRecorded(id);
         uint256 deadline = uint256(window.end) + DELIVERY_PERIOD;
         if (block.timestamp <= deadline) revert ComputeDeliveryPeriodNotOver(id, deadline, block.timestamp);
-        _lots[id].gpuHoursRedeemed = window.redeemed;
-        _lots[id].recordedAt = uint64(block.timestamp);
         _settle(id, clusterId, window, 0);
         emit DeliveryLapsed(id, clusterId, window.redeemed);
     }
@@ -339,13 +335,17 @@ contract ComputeMarket is IComputeMarket, ERC1155Supply, ReentrancyGuardTransien
     }
 
     /// @inheritdoc IComputeMarket
-    function getWindow(uint256 id) external view returns (Window memory) {
-        return _existingWindow(id);
+    function getWindow(uint256 id) external view returns (Window memory window) {
+        window = _existingWindow(id);
+        // Held until settlement is what sales locked from the bond, each a uint128 at most (see `_buy`).
+        window.bondHeld = uint128(_bondHeld(_windows[id]));
     }
 
     /// @inheritdoc IComputeMarket
-    function getDeliveryLot(uint256 id) external view returns (DeliveryLot memory) {
-        return _lots[id];
+    function totalSupply(uint256 id) public view returns (uint256) {
+        Window storage window = _windows[id];
+        // Credits are minted only by sales and burned only by redemptions.
+        return window.sold - window.redeemed;
     }
 
     /// @inheritdoc IComputeMarket
@@ -412,13 +412,12 @@ contract ComputeMarket is IComputeMarket, ERC1155Supply, ReentrancyGuardTransien
         uint256 free = cluster.bondFree;
         if (cost > free) revert ComputeBondInsufficient(clusterId, free, cost);
 
-        // cost <= free (checked); sold + gpuHours <= capacity < 2^64; bondHeld <= capacity * price < 2^192 but is
-        // bounded by the bond actually posted, which is a stablecoin balance far below 2^128.
+        // cost <= free (checked); sold + gpuHours <= capacity < 2^64. The bond this locks in the window is not
+        // written: until settlement it is the value of the credits sold, sold x price (see `_bondHeld`).
         unchecked {
             cluster.bondFree = free - cost;
             window.sold = uint64(sold + gpuHours);
         }
-        window.bondHeld += uint128(cost);
         // The proceeds accrue to the payout address and leave by pushProceeds or claimProceeds, so a payee that
         // reverts or refuses revenue (a matured vault, a blocklisted wallet) can never stop a sale.
         address payout = cluster.payout;
@@ -476,15 +475,8 @@ contract ComputeMarket is IComputeMarket, ERC1155Supply, ReentrancyGuardTransien
         // The attributed Wh never exceed the Wh used (checked), so the share is at most 10,000 bps.
         uint16 carbonFreeBps = uint16(ComputeMath.carbonFreeBpsDown(whHourly + whRec, report.whUsed));
         uint64 redeemed = window.redeemed;
-        _lots[id] = DeliveryLot({
-            gpuHoursDelivered: report.gpuHoursDelivered,
-            gpuHoursRedeemed: redeemed,
-            recordedAt: uint64(block.timestamp),
-            carbonFreeBps: carbonFreeBps,
-            whUsed: report.whUsed,
-            whHourlyMatched: whHourly,
-            whRecMatched: whRec
-        });
+        // The lot is history: nothing on chain reads it, so it lives in {DeliveryRecorded} (and the indexer); the
+        // window keeps what refunds need (delivered and redeemed GPU-hours, the bond held).
         _settle(id, clusterId, window, report.gpuHoursDelivered);
         emit DeliveryRecorded(
             id,
@@ -604,8 +596,8 @@ contract ComputeMarket is IComputeMarket, ERC1155Supply, ReentrancyGuardTransien
     /// the bond locked by its sales goes back to the cluster.
     function _settle(uint256 id, uint256 clusterId, Window storage window, uint64 delivered) private {
         uint256 owed = ComputeMath.cost(window.redeemed - delivered, window.pricePerGpuHour);
-        // owed <= redeemed * price <= sold * price == bondHeld.
-        uint256 released = window.bondHeld - owed;
+        // owed <= redeemed * price <= sold * price == the bond held until now.
+        uint256 released = _bondHeld(window) - owed;
         window.settled = true;
         window.delivered = delivered;
         window.bondHeld = uint128(owed);
@@ -614,6 +606,12 @@ contract ComputeMarket is IComputeMarket, ERC1155Supply, ReentrancyGuardTransien
             _clusters[clusterId].bondFree += released;
             emit BondReleased(id, clusterId, released);
         }
+    }
+
+    /// @dev The bond a window holds: the value of every credit sold until settlement (each sale locked its price),
+    /// then the refunds still owed, which settlement wrote.
+    function _bondHeld(Window storage window) private view returns (uint256) {
+        return window.settled ? window.bondHeld : ComputeMath.cost(window.sold, window.pricePerGpuHour);
     }
 
     function _refundOf(Window storage window, uint64 holderRedeemed) private view returns (uint256) {

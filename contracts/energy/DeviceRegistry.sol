@@ -117,6 +117,17 @@ contract DeviceRegistry is IDeviceRegistry, AccessControl {
     }
 
     /// @inheritdoc IDeviceRegistry
+    function deviceSource(uint256 deviceId) external view returns (DeviceKind kind, bytes32 gridZone) {
+        Device storage device = _existing(deviceId);
+        return (device.kind, device.gridZone);
+    }
+
+    /// @inheritdoc IDeviceRegistry
+    function signerSince(uint256 deviceId) external view returns (uint64) {
+        return _existing(deviceId).signerSince;
+    }
+
+    /// @inheritdoc IDeviceRegistry
     function meteringProfile(uint256 deviceId) external view returns (MeteringProfile memory) {
         Device storage device = _devices[deviceId];
         return MeteringProfile(device.signer, device.capacityW, device.owner, device.status, device.activeSince);

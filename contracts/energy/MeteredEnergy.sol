@@ -144,7 +144,7 @@ contract MeteredEnergy is IMeteredEnergy, ERC1155, EIP712, AccessControl, Bounde
             revert MeteredEnergyReadingBeforeActive(deviceId, reading.timestamp, profile.activeSince);
         }
         // A key rotated in later could sign a past reading that contradicts what its predecessor's readings minted.
-        uint64 signerSince = registry.getDevice(deviceId).signerSince;
+        uint64 signerSince = registry.signerSince(deviceId);
         if (reading.timestamp < signerSince) {
             revert MeteredEnergySignerNotInForce(deviceId, reading.timestamp, signerSince);
         }
@@ -191,15 +191,15 @@ contract MeteredEnergy is IMeteredEnergy, ERC1155, EIP712, AccessControl, Bounde
     /// @inheritdoc IMeteredEnergy
     function batchOrigin(uint256 id) public view returns (BatchOrigin memory origin) {
         (uint256 deviceId, uint64 hourIndex) = EnergyIds.decodeBatchId(id);
-        IDeviceRegistry.Device memory device = registry.getDevice(deviceId);
+        (IDeviceRegistry.DeviceKind kind, bytes32 gridZone) = registry.deviceSource(deviceId);
         return
             BatchOrigin({
                 deviceId: deviceId,
                 hourIndex: hourIndex,
                 hourStart: EnergyIds.hourStart(hourIndex),
-                gridZone: device.gridZone,
-                kind: device.kind,
-                renewable: DeviceKinds.isRenewable(device.kind)
+                gridZone: gridZone,
+                kind: kind,
+                renewable: DeviceKinds.isRenewable(kind)
             });
     }
 

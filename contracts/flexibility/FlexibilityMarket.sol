@@ -33,6 +33,8 @@ contract FlexibilityMarket is IFlexibilityMarket, ERC1155, EIP712, AccessControl
     uint256 public constant MAX_WINDOW_HOURS = 24;
     /// @inheritdoc IFlexibilityMarket
     uint256 public constant MAX_READING_TOLERANCE = 1 hours;
+    /// @inheritdoc IFlexibilityMarket
+    uint256 public constant MAX_ESCROW = type(uint112).max;
 
     uint256 private constant HOUR = 1 hours;
 
@@ -41,13 +43,29 @@ contract FlexibilityMarket is IFlexibilityMarket, ERC1155, EIP712, AccessControl
     IMeteredEnergy public immutable meteredEnergy;
     IDeviceRegistry private immutable _registry;
 
-    uint256 private _requestCount;
-    uint256 private _commitmentCount;
+    /// @dev A commitment as stored, in two slots. Its stake follows from the request's terms and the capacity (see
+    /// `_stakeOf`); the ids are bounded at commit (`FlexibilityIdTooLarge`).
+    struct StoredCommitment {
+        address provider;
+        uint96 capacityW;
+        address payee;
+        bool settled;
+        uint40 requestId;
+        uint48 deviceId;
+    }
+
+    uint256 private constant MAX_REQUEST_ID = type(uint40).max;
+    uint256 private constant MAX_DEVICE_ID = type(uint48).max;
+
+    // Both counters share a slot; they grow by one per request or commitment, so 128 bits never run out.
+    uint128 private _requestCount;
+    uint128 private _commitmentCount;
     uint256 private _totalClaimable;
     mapping(uint256 requestId => Request) private _requests;
-    mapping(uint256 commitmentId => Commitment) private _commitments;
+    mapping(uint256 commitmentId => StoredCommitment) private _commitments;
     mapping(address account => uint256) private _claimable;
-    mapping(uint256 deviceId => mapping(uint256 hourIndex => uint256 commitmentId)) private _deviceHours;
+    /// @dev Booked device-hours, 256 to a word: bit `hour % 256` of word `hour / 256`.
+    mapping(uint256 deviceId => mapping(uint256 word => uint256 bits)) private _bookedHours;
 
     /// @param stablecoin_ The ERC-20 that escrows, stakes and payouts are in.
     /// @param meteredEnergy_ The kWh token whose readings prove delivery (its registry lists the devices).
@@ -71,14 +89,18 @@ contract FlexibilityMarket is IFlexibilityMarket, ERC1155, EIP712, AccessControl
     ) external nonReentrant onlyRole(BUYER_ROLE) returns (uint256 requestId) {
         uint256 windowHours = _checkTerms(terms);
         uint256 escrow = FlexibilityMath.maxEnergyWh(terms.capacityW, windowHours) * terms.pricePerWh;
+        // The stakes of a request's commitments add up to at most its escrow plus one unit each (rounded up), so
+        // both fit in the 128 bits they are kept in.
+        if (escrow > MAX_ESCROW) revert FlexibilityEscrowTooLarge(escrow, MAX_ESCROW);
 
         requestId = ++_requestCount;
         _requests[requestId] = Request({
             buyer: msg.sender,
-            windowStart: terms.windowStart,
-            windowEnd: terms.windowEnd,
-            commitDeadline: terms.commitDeadline,
-            settlementDeadline: terms.settlementDeadline,
+            // Every time is at most the settlement deadline, checked to fit 40 bits.
+            windowStart: uint40(terms.windowStart),
+            windowEnd: uint40(terms.windowEnd),
+            commitDeadline: uint40(terms.commitDeadline),
+            settlementDeadline: uint40(terms.settlementDeadline),
             gridZone: terms.gridZone,
             direction: terms.direction,
             stakeBps: terms.stakeBps,
@@ -88,7 +110,7 @@ contract FlexibilityMarket is IFlexibilityMarket, ERC1155, EIP712, AccessControl
             capacityW: terms.capacityW,
             committedW: 0,
             pricePerWh: terms.pricePerWh,
-            escrowLocked: escrow,
+            escrowLocked: uint128(escrow),
             stakeLocked: 0
         });
         emit RequestOpened(requestId, msg.sender, terms.gridZone, terms, escrow);
@@ -103,6 +125,10 @@ contract FlexibilityMarket is IFlexibilityMarket, ERC1155, EIP712, AccessControl
         uint96 capacityW,
         address payee
     ) external nonReentrant returns (uint256 commitmentId) {
+        // A trillion requests and 281 trillion devices: more than any market holds, and the commitment stays in
+        // two slots. Ids above are refused before anything is read.
+        if (requestId > MAX_REQUEST_ID) revert FlexibilityIdTooLarge(requestId, MAX_REQUEST_ID);
+        if (deviceId > MAX_DEVICE_ID) revert FlexibilityIdTooLarge(deviceId, MAX_DEVICE_ID);
         Request storage request = _existingRequest(requestId);
         if (block.timestamp > request.commitDeadline) {
             revert FlexibilityCommitmentClosed(requestId, request.commitDeadline, block.timestamp);
@@ -112,30 +138,25 @@ contract FlexibilityMarket is IFlexibilityMarket, ERC1155, EIP712, AccessControl
         uint256 remainingW = request.capacityW - request.committedW;
         if (capacityW > remainingW) revert FlexibilityExceedsRequestCapacity(requestId, remainingW, capacityW);
 
-        uint256 windowHours = (request.windowEnd - request.windowStart) / HOUR;
-        uint256 maxPayout = FlexibilityMath.maxEnergyWh(capacityW, windowHours) * request.pricePerWh;
-        uint256 stake = FlexibilityMath.stakeUp(maxPayout, request.stakeBps);
+        uint256 stake = _stakeOf(request, capacityW);
 
         commitmentId = ++_commitmentCount;
-        uint256 firstHour = request.windowStart / HOUR;
-        for (uint256 hourIndex = firstHour; hourIndex < firstHour + windowHours; ++hourIndex) {
-            if (_deviceHours[deviceId][hourIndex] != 0) revert FlexibilityDeviceBusy(deviceId, hourIndex);
-            _deviceHours[deviceId][hourIndex] = commitmentId;
-        }
+        _book(deviceId, request.windowStart / HOUR, request.windowEnd / HOUR);
         // Bounded by capacityW <= remainingW above.
         unchecked {
             request.committedW += capacityW;
         }
         ++request.unsettled;
-        request.stakeLocked += stake;
-        _commitments[commitmentId] = Commitment({
-            requestId: requestId,
-            deviceId: deviceId,
+        // stakeLocked <= escrow + unsettled < 2^113 (see openRequest).
+        request.stakeLocked += uint128(stake);
+        // Both ids were bounded above.
+        _commitments[commitmentId] = StoredCommitment({
             provider: msg.sender,
-            payee: payee,
             capacityW: capacityW,
+            payee: payee,
             settled: false,
-            stake: stake
+            requestId: uint40(requestId),
+            deviceId: uint48(deviceId)
         });
         emit CommitmentMade(commitmentId, requestId, deviceId, msg.sender, payee, capacityW, stake);
 
@@ -145,7 +166,7 @@ contract FlexibilityMarket is IFlexibilityMarket, ERC1155, EIP712, AccessControl
 
     /// @inheritdoc IFlexibilityMarket
     function setPayee(uint256 commitmentId, address payee) external {
-        Commitment storage commitment = _openCommitment(commitmentId);
+        StoredCommitment storage commitment = _openCommitment(commitmentId);
         if (msg.sender != commitment.provider) revert FlexibilityNotProvider(commitmentId, msg.sender);
         if (payee == address(0)) revert FlexibilityInvalidCommitment(commitment.capacityW, payee);
         commitment.payee = payee;
@@ -160,7 +181,7 @@ contract FlexibilityMarket is IFlexibilityMarket, ERC1155, EIP712, AccessControl
         IMeteredEnergy.MeterReading calldata endReading,
         bytes calldata endSignature
     ) external nonReentrant {
-        Commitment storage commitment = _openCommitment(commitmentId);
+        StoredCommitment storage commitment = _openCommitment(commitmentId);
         Request storage request = _requests[commitment.requestId];
         _checkSettlementTime(commitmentId, request);
         if (request.direction != Direction.Export) revert FlexibilityWrongProof(commitmentId, request.direction);
@@ -201,7 +222,7 @@ contract FlexibilityMarket is IFlexibilityMarket, ERC1155, EIP712, AccessControl
         bytes calldata signature
     ) external nonReentrant {
         uint256 commitmentId = attestation.commitmentId;
-        Commitment storage commitment = _openCommitment(commitmentId);
+        StoredCommitment storage commitment = _openCommitment(commitmentId);
         Request storage request = _requests[commitment.requestId];
         _checkSettlementTime(commitmentId, request);
         if (request.direction != Direction.ConsumeLess) revert FlexibilityWrongProof(commitmentId, request.direction);
@@ -213,7 +234,7 @@ contract FlexibilityMarket is IFlexibilityMarket, ERC1155, EIP712, AccessControl
 
     /// @inheritdoc IFlexibilityMarket
     function expire(uint256 commitmentId) external nonReentrant {
-        Commitment storage commitment = _openCommitment(commitmentId);
+        StoredCommitment storage commitment = _openCommitment(commitmentId);
         Request storage request = _requests[commitment.requestId];
         if (block.timestamp <= request.settlementDeadline) {
             revert FlexibilityNotExpired(commitmentId, request.settlementDeadline, block.timestamp);
@@ -265,7 +286,17 @@ contract FlexibilityMarket is IFlexibilityMarket, ERC1155, EIP712, AccessControl
 
     /// @inheritdoc IFlexibilityMarket
     function getCommitment(uint256 commitmentId) external view returns (Commitment memory) {
-        return _existingCommitment(commitmentId);
+        StoredCommitment storage stored = _existingCommitment(commitmentId);
+        return
+            Commitment({
+                requestId: stored.requestId,
+                deviceId: stored.deviceId,
+                provider: stored.provider,
+                payee: stored.payee,
+                capacityW: stored.capacityW,
+                settled: stored.settled,
+                stake: _stakeOf(_requests[stored.requestId], stored.capacityW)
+            });
     }
 
     /// @inheritdoc IFlexibilityMarket
@@ -289,8 +320,8 @@ contract FlexibilityMarket is IFlexibilityMarket, ERC1155, EIP712, AccessControl
     }
 
     /// @inheritdoc IFlexibilityMarket
-    function deviceCommitmentAt(uint256 deviceId, uint256 hourIndex) external view returns (uint256) {
-        return _deviceHours[deviceId][hourIndex];
+    function deviceHourBooked(uint256 deviceId, uint256 hourIndex) external view returns (bool) {
+        return (_bookedHours[deviceId][hourIndex >> 8] >> (hourIndex & 0xff)) & 1 == 1;
     }
 
     /// @inheritdoc IFlexibilityMarket
@@ -316,7 +347,7 @@ contract FlexibilityMarket is IFlexibilityMarket, ERC1155, EIP712, AccessControl
     /// unused escrow. Only credits ledger balances, so no recipient can block it.
     function _settle(
         uint256 commitmentId,
-        Commitment storage commitment,
+        StoredCommitment storage commitment,
         Request storage request,
         uint256 deliveredWh
     ) private {
@@ -324,7 +355,7 @@ contract FlexibilityMarket is IFlexibilityMarket, ERC1155, EIP712, AccessControl
             commitment.capacityW,
             (request.windowEnd - request.windowStart) / HOUR
         );
-        uint256 stake = commitment.stake;
+        uint256 stake = _stakeOf(request, commitment.capacityW);
         (uint256 payout, uint256 slashed, uint256 returned) = FlexibilityMath.settle(
             capWh,
             deliveredWh,
@@ -334,8 +365,9 @@ contract FlexibilityMarket is IFlexibilityMarket, ERC1155, EIP712, AccessControl
 
         commitment.settled = true;
         --request.unsettled;
-        request.escrowLocked -= payout;
-        request.stakeLocked -= stake;
+        // payout <= the commitment's share of the escrow and stake <= stakeLocked, both below 2^128.
+        request.escrowLocked -= uint128(payout);
+        request.stakeLocked -= uint128(stake);
         _credit(commitment.payee, payout);
         _credit(request.buyer, slashed);
         _credit(commitment.provider, returned);
@@ -351,6 +383,32 @@ contract FlexibilityMarket is IFlexibilityMarket, ERC1155, EIP712, AccessControl
         request.escrowReturned = true;
         _credit(request.buyer, refund);
         emit EscrowReturned(requestId, request.buyer, refund);
+    }
+
+    /// @dev The stake a commitment of `capacityW` posts: its share of the maximum payout, rounded up. The terms never
+    /// change after the request opens, so this is the stake posted at commit, derived instead of stored.
+    function _stakeOf(Request storage request, uint96 capacityW) private view returns (uint256) {
+        uint256 windowHours = (request.windowEnd - request.windowStart) / HOUR;
+        uint256 maxPayout = FlexibilityMath.maxEnergyWh(capacityW, windowHours) * request.pricePerWh;
+        return FlexibilityMath.stakeUp(maxPayout, request.stakeBps);
+    }
+
+    /// @dev Books the device for hours [firstHour, endHour), a word at a time; reverts if any is already booked.
+    function _book(uint256 deviceId, uint256 firstHour, uint256 endHour) private {
+        mapping(uint256 word => uint256 bits) storage booked = _bookedHours[deviceId];
+        uint256 hourIndex = firstHour;
+        while (hourIndex < endHour) {
+            uint256 word = hourIndex >> 8;
+            // The hours of this window that fall in this word: bits [hourIndex % 256, min(endHour, next word) % 256).
+            uint256 wordEnd = (word + 1) << 8;
+            uint256 last = endHour < wordEnd ? endHour : wordEnd;
+            uint256 mask = ((1 << (last - hourIndex)) - 1) << (hourIndex & 0xff);
+            uint256 bits = booked[word];
+            uint256 clash = bits & mask;
+            if (clash != 0) revert FlexibilityDeviceBusy(deviceId, (word << 8) + _lowestBit(clash));
+            booked[word] = bits | mask;
+            hourIndex = last;
+        }
     }
 
     function _credit(address account, uint256 amount) private {
@@ -389,6 +447,10 @@ contract FlexibilityMarket is IFlexibilityMarket, ERC1155, EIP712, AccessControl
         ) {
             revert FlexibilityInvalidDeadlines(terms.commitDeadline, terms.settlementDeadline);
         }
+        // commitDeadline <= windowStart < windowEnd <= settlementDeadline (checked above), so this bounds them all.
+        if (terms.settlementDeadline > type(uint40).max) {
+            revert FlexibilityDeadlineTooLate(terms.settlementDeadline, type(uint40).max);
+        }
         if (
             terms.capacityW == 0 ||
             terms.pricePerWh == 0 ||
@@ -401,13 +463,14 @@ contract FlexibilityMarket is IFlexibilityMarket, ERC1155, EIP712, AccessControl
     }
 
     function _checkDevice(Request storage request, uint256 deviceId, uint96 capacityW) private view {
-        IDeviceRegistry.Device memory device = _registry.getDevice(deviceId);
+        // Two lean reads (the source reverts for an unknown device) instead of the whole record with its metadata.
+        (IDeviceRegistry.DeviceKind kind, bytes32 gridZone) = _registry.deviceSource(deviceId);
+        IDeviceRegistry.MeteringProfile memory device = _registry.meteringProfile(deviceId);
         if (device.owner != msg.sender) revert FlexibilityNotDeviceOwner(deviceId, device.owner, msg.sender);
         if (device.status != IDeviceRegistry.DeviceStatus.Active) revert FlexibilityDeviceInactive(deviceId);
-        if (device.gridZone != request.gridZone)
-            revert FlexibilityWrongZone(deviceId, device.gridZone, request.gridZone);
-        if (!_canDeliver(device.kind, request.direction)) {
-            revert FlexibilityWrongDeviceKind(deviceId, uint8(device.kind), request.direction);
+        if (gridZone != request.gridZone) revert FlexibilityWrongZone(deviceId, gridZone, request.gridZone);
+        if (!_canDeliver(kind, request.direction)) {
+            revert FlexibilityWrongDeviceKind(deviceId, uint8(kind), request.direction);
         }
         if (capacityW > device.capacityW)
             revert FlexibilityExceedsDeviceCapacity(deviceId, device.capacityW, capacityW);
@@ -447,14 +510,22 @@ contract FlexibilityMarket is IFlexibilityMarket, ERC1155, EIP712, AccessControl
         if (request.buyer == address(0)) revert FlexibilityUnknownRequest(requestId);
     }
 
-    function _existingCommitment(uint256 commitmentId) private view returns (Commitment storage commitment) {
+    function _existingCommitment(uint256 commitmentId) private view returns (StoredCommitment storage commitment) {
         commitment = _commitments[commitmentId];
         if (commitment.provider == address(0)) revert FlexibilityUnknownCommitment(commitmentId);
     }
 
-    function _openCommitment(uint256 commitmentId) private view returns (Commitment storage commitment) {
+    function _openCommitment(uint256 commitmentId) private view returns (StoredCommitment storage commitment) {
         commitment = _existingCommitment(commitmentId);
         if (commitment.settled) revert FlexibilityAlreadySettled(commitmentId);
+    }
+
+    /// @dev The index of the lowest set bit of a non-zero word.
+    function _lowestBit(uint256 bits) private pure returns (uint256 index) {
+        while (bits & 1 == 0) {
+            bits >>= 1;
+            ++index;
+        }
     }
 
     /// @dev Export needs a device that can push energy on demand: storage or dispatchable renewables. Consuming

@@ -108,24 +108,6 @@ interface IComputeMarket {
         uint256[] recAmounts;
     }
 
-    /// @notice What a window delivered and the energy behind it.
-    /// @param gpuHoursDelivered GPU-hours delivered.
-    /// @param gpuHoursRedeemed GPU-hours redeemed for jobs.
-    /// @param whUsed Energy used, in Wh.
-    /// @param whHourlyMatched Wh covered by kWh batches of the same zone and hours (burned).
-    /// @param whRecMatched Wh covered by retired RECs.
-    /// @param carbonFreeBps (hourly + REC-matched Wh) / Wh used, in basis points, rounded down.
-    /// @param recordedAt When the lot was recorded.
-    struct DeliveryLot {
-        uint64 gpuHoursDelivered;
-        uint64 gpuHoursRedeemed;
-        uint64 recordedAt;
-        uint16 carbonFreeBps;
-        uint256 whUsed;
-        uint256 whHourlyMatched;
-        uint256 whRecMatched;
-    }
-
     /// @notice A provider registered a cluster.
     /// @param clusterId The new cluster's id (sequential from 1).
     /// @param provider The registering provider.
@@ -270,7 +252,8 @@ interface IComputeMarket {
         uint256 wh
     );
 
-    /// @notice The provider recorded delivery for a window; the window is settled.
+    /// @notice The provider recorded delivery for a window; the window is settled. This event is the delivery lot's
+    /// record (the contract keeps only what refunds need, in the window); read lots from it or the indexer.
     /// @param creditId The window.
     /// @param clusterId The cluster.
     /// @param gpuHoursDelivered GPU-hours delivered.
@@ -278,7 +261,7 @@ interface IComputeMarket {
     /// @param whUsed Energy used.
     /// @param whHourlyMatched Wh matched by burned kWh of the same zone and hours.
     /// @param whRecMatched Wh matched by retired RECs.
-    /// @param carbonFreeBps Carbon-free share in basis points.
+    /// @param carbonFreeBps (hourly + REC-matched Wh) / Wh used, in basis points, rounded down.
     event DeliveryRecorded(
         uint256 indexed creditId,
         uint256 indexed clusterId,
@@ -537,10 +520,6 @@ interface IComputeMarket {
     /// @param creditId The window.
     function getWindow(uint256 creditId) external view returns (Window memory);
 
-    /// @notice The delivery lot of a settled window (all zero before settlement).
-    /// @param creditId The window.
-    function getDeliveryLot(uint256 creditId) external view returns (DeliveryLot memory);
-
     /// @notice GPU-hours of a window that `holder` redeemed and has not yet been refunded for.
     /// @param creditId The window.
     /// @param holder The redeemer.
@@ -562,6 +541,11 @@ interface IComputeMarket {
     /// @return direct What is owed by plain transfer.
     /// @return viaIntake What is owed through `IRevenueIntake.receiveRevenue`.
     function proceedsOf(address payee) external view returns (uint256 direct, uint256 viaIntake);
+
+    /// @notice Credits of a window outstanding: sold less redeemed (sales are the only mints, redemptions the only
+    /// burns). Zero for an unknown id.
+    /// @param creditId The window.
+    function totalSupply(uint256 creditId) external view returns (uint256);
 
     /// @notice Credits of a window that expired unredeemed: its outstanding supply once the window ended.
     /// @param creditId The window.

@@ -182,6 +182,15 @@ interface IDeviceRegistry {
     /// @param deviceId The device.
     function getDevice(uint256 deviceId) external view returns (Device memory);
 
+    /// @notice What a device's energy counts as: its kind (the source) and grid zone; reverts for an unknown id.
+    /// Reads two storage words where {getDevice} reads every field, metadata included.
+    /// @param deviceId The device.
+    function deviceSource(uint256 deviceId) external view returns (DeviceKind kind, bytes32 gridZone);
+
+    /// @notice Since when the device's current signer is in force (unix seconds); reverts for an unknown id.
+    /// @param deviceId The device.
+    function signerSince(uint256 deviceId) external view returns (uint64);
+
     /// @notice The signer, owner, status, capacity and start of the active interval of a device (status
     /// `Unregistered` for an unknown id).
     /// @param deviceId The device.

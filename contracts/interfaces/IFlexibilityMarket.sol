@@ -42,23 +42,25 @@ interface IFlexibilityMarket {
     /// @param stakeLocked The stakes still held for this request's unsettled commitments.
     /// @param unsettled How many commitments are not settled yet.
     /// @param escrowReturned Whether the unused escrow was credited back to the buyer.
+    /// @dev Five slots, laid out so that a commitment writes two (capacity and count; escrow and stakes). Times are
+    /// kept in 40 bits (until the year 36812; see {FlexibilityDeadlineTooLate}).
     struct Request {
         address buyer;
-        uint64 windowStart;
-        uint64 windowEnd;
-        uint64 commitDeadline;
-        uint64 settlementDeadline;
-        bytes32 gridZone;
         Direction direction;
         uint16 stakeBps;
         uint32 readingTolerance;
-        uint32 unsettled;
-        bool escrowReturned;
+        uint40 windowStart;
+        uint40 windowEnd;
+        uint40 commitDeadline;
+        uint40 settlementDeadline;
+        uint96 pricePerWh;
+        bytes32 gridZone;
         uint96 capacityW;
         uint96 committedW;
-        uint96 pricePerWh;
-        uint256 escrowLocked;
-        uint256 stakeLocked;
+        uint32 unsettled;
+        bool escrowReturned;
+        uint128 escrowLocked;
+        uint128 stakeLocked;
     }
 
     /// @notice What a buyer submits to open a request; see {Request} for the fields.
@@ -81,7 +83,7 @@ interface IFlexibilityMarket {
     /// @param provider Who committed, posted the stake, holds the position and gets the rest of the stake back.
     /// @param payee Where the payout is credited (the provider, or e.g. the vault that financed the device).
     /// @param capacityW The committed capacity in watts.
-    /// @param stake The stake posted.
+    /// @param stake The stake posted (not stored: it follows from the request's terms and the capacity).
     /// @param settled Whether the commitment was settled (or expired).
     struct Commitment {
         uint256 requestId;
@@ -198,6 +200,12 @@ interface IFlexibilityMarket {
     error FlexibilityInvalidTerms(uint96 capacityW, uint96 pricePerWh, uint16 stakeBps, uint32 readingTolerance);
     /// @notice The contract received less stablecoin than it asked for (a fee-on-transfer token).
     error FlexibilityTransferShortfall(uint256 expected, uint256 received);
+    /// @notice Request times are kept in 40 bits: the settlement deadline (the latest of them) is above `max`.
+    error FlexibilityDeadlineTooLate(uint64 settlementDeadline, uint256 max);
+    /// @notice A commitment keeps its request id and device id in 40 and 48 bits: `id` is above `max`.
+    error FlexibilityIdTooLarge(uint256 id, uint256 max);
+    /// @notice The request's escrow (capacity x window hours x price) exceeds the most a request may lock.
+    error FlexibilityEscrowTooLarge(uint256 escrow, uint256 max);
     /// @notice No request has this id.
     error FlexibilityUnknownRequest(uint256 requestId);
     /// @notice The request no longer accepts commitments.
@@ -371,10 +379,15 @@ interface IFlexibilityMarket {
     /// @notice The sum of every account's claimable amount.
     function totalClaimable() external view returns (uint256);
 
-    /// @notice Which commitment holds a device in a unix hour (`hourStart / 3600`), or zero.
+    /// @notice Whether a commitment holds a device in a unix hour (`hourStart / 3600`); which one is in the
+    /// {CommitmentMade} events.
     /// @param deviceId The device.
     /// @param hourIndex The unix hour.
-    function deviceCommitmentAt(uint256 deviceId, uint256 hourIndex) external view returns (uint256);
+    function deviceHourBooked(uint256 deviceId, uint256 hourIndex) external view returns (bool);
+
+    /// @notice The largest escrow a request may lock, in stablecoin units (2^112 - 1): escrows and stakes are kept in
+    /// 128 bits.
+    function MAX_ESCROW() external view returns (uint256);
 
     /// @notice The EIP-712 digest a verifier signs for `attestation`.
     /// @param attestation The attestation.

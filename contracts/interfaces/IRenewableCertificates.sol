@@ -10,7 +10,9 @@ import {IMeteredEnergy} from "./IMeteredEnergy.sol";
 /// vintage month. Token id = deviceId << 64 | (year * 100 + month) (see `EnergyIds`). A holder of renewable kWh
 /// locks 1,000,000 Wh per REC and asks for issuance; an accredited issuer certifies (the kWh are burned and RECs
 /// minted) or rejects (the kWh are returned). RECs move freely until they are retired for a beneficiary, which burns
-/// them and records a permanent, non-transferable receipt. An issuer can revoke a REC id for fraud, which freezes it.
+/// them and commits a permanent, non-transferable receipt: its text is in the {CertificatesRetired} event and its
+/// hash on chain, so anyone can prove what a receipt says with {verifyReceipt}. An issuer can revoke a REC id for
+/// fraud, which freezes it.
 interface IRenewableCertificates is IBoundedPause {
     /// @notice Where an issuance request stands.
     enum RequestStatus {
@@ -48,7 +50,8 @@ interface IRenewableCertificates is IBoundedPause {
         bool revoked;
     }
 
-    /// @notice The permanent record of a retirement.
+    /// @notice The permanent record of a retirement. Only its hash, `keccak256(abi.encode(receipt))`, is stored (see
+    /// {receiptHash}); the fields are in the {CertificatesRetired} event, `retiredAt` being that event's block time.
     /// @param certificateId The REC id retired.
     /// @param holder Whose RECs were retired.
     /// @param retiredAt When (unix seconds).
@@ -148,6 +151,8 @@ interface IRenewableCertificates is IBoundedPause {
         string purpose
     );
 
+    /// @notice A request may lock at most `max` Wh (a request is kept in one storage word with its requester).
+    error RenewableCertificatesRequestTooLarge(uint256 amountWh, uint256 max);
     /// @notice An issuance request must lock at least one kWh batch.
     error RenewableCertificatesEmptyRequest();
     /// @notice The batch's device is not renewable, so its energy can never become a REC.
@@ -245,6 +250,9 @@ interface IRenewableCertificates is IBoundedPause {
     /// @notice The role that may pause and unpause the token.
     function PAUSER_ROLE() external view returns (bytes32);
 
+    /// @notice The most Wh one issuance request may lock (2^88 - 1).
+    function MAX_REQUEST_WH() external view returns (uint256);
+
     /// @notice Watt-hours behind one REC.
     function WH_PER_CERTIFICATE() external view returns (uint256);
 
@@ -255,9 +263,16 @@ interface IRenewableCertificates is IBoundedPause {
     /// @param requestId The request.
     function getRequest(uint256 requestId) external view returns (IssuanceRequest memory);
 
-    /// @notice A retirement receipt; reverts for an unknown id.
+    /// @notice The hash committed for a retirement receipt, `keccak256(abi.encode(receipt))`; reverts for an unknown
+    /// id.
     /// @param receiptId The receipt.
-    function getReceipt(uint256 receiptId) external view returns (RetirementReceipt memory);
+    function receiptHash(uint256 receiptId) external view returns (bytes32);
+
+    /// @notice Whether `receipt` is exactly what was retired under `receiptId` (beneficiary, name, purpose, amount,
+    /// holder, REC id and time); reverts for an unknown id.
+    /// @param receiptId The receipt.
+    /// @param receipt The receipt as read from its {CertificatesRetired} event and block time.
+    function verifyReceipt(uint256 receiptId, RetirementReceipt calldata receipt) external view returns (bool);
 
     /// @notice How many receipts exist; ids run from 1 to this number.
     function receiptCount() external view returns (uint256);

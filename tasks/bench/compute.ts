@@ -9,6 +9,7 @@ import {
 } from "../../typechain-types/index.js";
 import { meteredEnergyDomain, signReading } from "../../sdk/energy.js";
 import { signPermit } from "../../sdk/permit.js";
+import { floorOfMeasured, measure } from "./energy.js";
 import { BENCH_EPOCH, type Bench, gasOf } from "./types.js";
 
 const HOUR = 3600n;
@@ -69,7 +70,8 @@ export const computeBench: Bench = async ({ ethers, networkHelpers, baselines })
 
   await usd.connect(alice).approve(marketAddress, 10_000_000_000n);
   await market.connect(alice).buy(creditId, 1n, alice.address); // warm: the buyer already holds credits of the window
-  const buy = await gasOf(market.connect(alice).buy(creditId, 1500n, alice.address));
+  const buyMeasured = await measure(market.connect(alice).buy(creditId, 1500n, alice.address));
+  const buy = buyMeasured.gas;
 
   const { chainId } = await ethers.provider.getNetwork();
   const deadline = start;
@@ -106,7 +108,7 @@ export const computeBench: Bench = async ({ ethers, networkHelpers, baselines })
   await recs.certify(1n, [recBatch], [1_000_000n], "ipfs://evidence");
   const recId = (await recs.getRequest(1n)).certificateId;
   const batches = [0n, 1n, 2n].map((offset) => (1n << 64n) | (start / HOUR + offset));
-  const recordDelivery = await gasOf(
+  const recordMeasured = await measure(
     market.connect(provider).recordDelivery(creditId, {
       gpuHoursDelivered: 1450n,
       whUsed: 1_450_000n, // at the cluster's most per GPU-hour: 450 kWh matched hourly, 1 MWh by the REC
@@ -116,14 +118,42 @@ export const computeBench: Bench = async ({ ethers, networkHelpers, baselines })
       recAmounts: [1n],
     }),
   );
+  const recordDelivery = recordMeasured.gas;
   const claimRefund = await gasOf(market.claimRefund(creditId, alice.address));
+
+  // A warm purchase: the window's sold count, the cluster's free bond, the payee's proceeds and the buyer's credits
+  // change; the stablecoin moves the price (the buyer's allowance and balance, the market's balance change); the
+  // window's start and price word and the cluster's payout word are read; the stablecoin is called.
+  const buyFloor = floorOfMeasured(buyMeasured, { coldCalls: 1, changedSlots: 7, coldReads: 2 });
+  // A delivery: the window settles (two words) and releases bond to the cluster; three kWh balances and one REC
+  // balance change, the REC id's retired total changes, the receipt counter is first used and the receipt's hash
+  // is new; the window, cluster (four words), device source (two words), REC revocation and pause words are read;
+  // the kWh token, the REC token and the registry are called.
+  const recordFloor = floorOfMeasured(recordMeasured, {
+    coldCalls: 3,
+    newSlots: 2,
+    changedSlots: 8,
+    coldReads: 10,
+  });
 
   const erc1155Transfer = { name: "ERC-1155 transfer", gas: baselines.get("ERC-1155 transfer")! };
   return [
-    { group: "compute", operation: "buy (approve-then-buy, warm)", gas: buy, baseline: erc1155Transfer },
+    {
+      group: "compute",
+      operation: "buy (approve-then-buy, warm)",
+      gas: buy,
+      baseline: erc1155Transfer,
+      floor: buyFloor,
+    },
     { group: "compute", operation: "buyWithPermit (new holder)", gas: permitBuy },
     { group: "compute", operation: "redeem", gas: redeem },
-    { group: "compute", operation: "recordDelivery (3 kWh batches + 1 REC)", gas: recordDelivery },
+    {
+      group: "compute",
+      operation: "recordDelivery (3 kWh batches + 1 REC)",
+      gas: recordDelivery,
+      floor: recordFloor,
+      target: 250_000n,
+    },
     { group: "compute", operation: "claimRefund", gas: claimRefund },
   ];
 };

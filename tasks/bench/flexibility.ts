@@ -6,6 +6,7 @@ import {
   MeteredEnergy__factory,
   TestStablecoin__factory,
 } from "../../typechain-types/index.js";
+import { floorOfMeasured, measure } from "./energy.js";
 import { BENCH_EPOCH, type Bench, gasOf, worstCase } from "./types.js";
 
 const HOUR = 3600n;
@@ -61,7 +62,8 @@ export const flexibilityBench: Bench = async ({ ethers, networkHelpers, baseline
     readingTolerance: 900,
   };
   const open = await gasOf(market.connect(buyer).openRequest(terms));
-  const commit = await gasOf(market.connect(provider).commit(1n, 1n, MW, provider.address));
+  const commitMeasured = await measure(market.connect(provider).commit(1n, 1n, MW, provider.address));
+  const commit = commitMeasured.gas;
   await market.connect(provider).commit(1n, 2n, MW, provider.address);
   // The longest window: the commitment books the device for each of its 24 hours.
   const dayStart = windowStart + 24n * HOUR;
@@ -94,16 +96,43 @@ export const flexibilityBench: Bench = async ({ ethers, networkHelpers, baseline
   const end = { deviceId: 1n, cumulativeWh: 1_000n + MW, timestamp: terms.windowEnd };
   await energy.connect(provider).resumeMetering(start, await sign(start));
   await energy.submitReadings([middle, end], [await sign(middle), await sign(end)]);
-  const settle = await gasOf(market.settleWithReadings(1n, start, await sign(start), end, await sign(end)));
+  const settleMeasured = await measure(market.settleWithReadings(1n, start, await sign(start), end, await sign(end)));
+  const settle = settleMeasured.gas;
   await networkHelpers.time.increaseTo(terms.settlementDeadline + 1n);
   const expire = await gasOf(market.expire(2n));
   const claim = await gasOf(market.connect(provider).claim(provider.address));
 
+  // A commitment: the request's committed capacity with its count and its locked stakes change, the commitment
+  // counter changes, the commitment record (two words), the device's booked-hours word and the provider's position
+  // are new; the stake moves (the provider's and the market's balances change, an unlimited allowance is read);
+  // the request (five words) and the device's source and profile (three words) are read; the registry and the
+  // stablecoin are called.
+  const commitFloor = floorOfMeasured(commitMeasured, { coldCalls: 2, newSlots: 4, changedSlots: 5, coldReads: 9 });
+  // A settlement from two readings: both signatures; the commitment's settled flag, the request's count and its
+  // locked escrow and stakes change, the position is burned; the payee's (here the provider's) and the buyer's
+  // claimable balances are new and so is the market's total of them; the commitment (two words), the request (five)
+  // the device profile and signer start (three), the kWh ledger's meter and pause words are read; the registry and
+  // the kWh token are called.
+  const settleFloor = floorOfMeasured(settleMeasured, {
+    coldCalls: 2,
+    newSlots: 3,
+    changedSlots: 4,
+    coldReads: 12,
+    signatures: 2,
+  });
+
   const erc20Transfer = { name: "ERC-20 transfer", gas: baselines.get("ERC-20 transfer")! };
   return [
     { group: "flexibility", operation: "openRequest (escrow pulled)", gas: open, baseline: erc20Transfer },
-    { group: "flexibility", operation: "commit (stake pulled, position minted)", gas: commit, baseline: erc20Transfer },
-    { group: "flexibility", operation: "settleWithReadings (half delivered)", gas: settle },
+    {
+      group: "flexibility",
+      operation: "commit (stake pulled, position minted)",
+      gas: commit,
+      baseline: erc20Transfer,
+      floor: commitFloor,
+      target: 180_000n,
+    },
+    { group: "flexibility", operation: "settleWithReadings (half delivered)", gas: settle, floor: settleFloor },
     { group: "flexibility", operation: "expire (last commitment, escrow returned)", gas: expire },
     { group: "flexibility", operation: "claim", gas: claim, baseline: erc20Transfer },
     worstCase("commit, 24-hour window", commitDay),

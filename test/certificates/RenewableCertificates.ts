@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { AbiCoder, ZeroAddress, ZeroHash, keccak256 } from "ethers";
 import { network } from "hardhat";
 
 import {
@@ -127,14 +128,35 @@ describe("RenewableCertificates", function () {
         .to.emit(certificates, "CertificatesRetired")
         .withArgs(1n, solarRec, buyer.address, buyer.address, buyer.address, 1n, "Acme AI", "Scope 2, FRA-1, 2025");
       expect(await certificates.balanceOf(buyer.address, solarRec)).to.equal(1n);
-      const receipt = await certificates.getReceipt(1n);
-      expect(receipt.certificateId).to.equal(solarRec);
-      expect(receipt.amount).to.equal(1n);
-      expect(receipt.holder).to.equal(buyer.address);
-      expect(receipt.beneficiary).to.equal(buyer.address);
-      expect(receipt.retiredAt).to.equal(BigInt(await networkHelpers.time.latest()));
-      expect(receipt.beneficiaryName).to.equal("Acme AI");
-      expect(receipt.purpose).to.equal("Scope 2, FRA-1, 2025");
+      // Only the receipt's hash is stored: the receipt as read from the event and its block time verifies, and a
+      // receipt with any field changed does not.
+      const receipt = {
+        certificateId: solarRec,
+        holder: buyer.address,
+        retiredAt: BigInt(await networkHelpers.time.latest()),
+        beneficiary: buyer.address,
+        amount: 1n,
+        beneficiaryName: "Acme AI",
+        purpose: "Scope 2, FRA-1, 2025",
+      };
+      expect(await certificates.verifyReceipt(1n, receipt)).to.equal(true);
+      expect(await certificates.receiptHash(1n)).to.equal(
+        keccak256(
+          AbiCoder.defaultAbiCoder().encode(
+            ["tuple(uint256,address,uint64,address,uint96,string,string)"],
+            [Object.values(receipt)],
+          ),
+        ),
+      );
+      for (const tampered of [
+        { beneficiaryName: "Acme AI Ltd" },
+        { purpose: "Scope 2, FRA-1, 2026" },
+        { beneficiary: producer.address },
+        { amount: 2n },
+        { retiredAt: receipt.retiredAt + 1n },
+      ]) {
+        expect(await certificates.verifyReceipt(1n, { ...receipt, ...tampered })).to.equal(false);
+      }
       expect(await certificates.receiptCount()).to.equal(1n);
       const totals = await certificates.certificateTotals(solarRec);
       expect([totals.issued, totals.retired, totals.revoked]).to.deep.equal([2n, 1n, false]);
@@ -179,6 +201,18 @@ describe("RenewableCertificates", function () {
         .withArgs(ids[2], DeviceKind.Battery);
       expect(await energy.balanceOf(producer.address, batteryBatch)).to.equal(1_500_000n);
       expect(await energy.balanceOf(await certificates.getAddress(), batteryBatch)).to.equal(0n);
+    });
+
+    it("reverts when a request would lock more than it can record", async function () {
+      const { energy, certificates, producer, solarBatch } = await networkHelpers.loadFixture(certificatesFixture);
+      const max = (1n << 88n) - 1n;
+      expect(await certificates.MAX_REQUEST_WH()).to.equal(max);
+      const tooMuch = (max / MWH + 1n) * MWH;
+      await expect(certificates.connect(producer).requestIssuance([solarBatch], [tooMuch]))
+        .to.be.revertedWithCustomError(certificates, "RenewableCertificatesRequestTooLarge")
+        .withArgs(tooMuch, max);
+      expect(await certificates.receiptCount()).to.equal(0n);
+      expect(await energy.balanceOf(producer.address, solarBatch)).to.equal(2n * MWH);
     });
 
     it("reverts when the energy is not a whole number of MWh", async function () {
@@ -353,7 +387,7 @@ describe("RenewableCertificates", function () {
         .to.be.revertedWithCustomError(certificates, "RenewableCertificatesRevoked")
         .withArgs(solarRec);
       expect(await certificates.balanceOf(producer.address, solarRec)).to.equal(1n);
-      expect((await certificates.getReceipt(1n)).amount).to.equal(1n);
+      expect(await certificates.receiptHash(1n)).to.not.equal(ZeroHash);
       const totals = await certificates.certificateTotals(solarRec);
       expect([totals.issued, totals.retired, totals.revoked]).to.deep.equal([2n, 1n, true]);
     });
@@ -432,7 +466,19 @@ describe("RenewableCertificates", function () {
     it("has no receipt for an unknown id", async function () {
       const { certificates } = await networkHelpers.loadFixture(issuedFixture);
       for (const receiptId of [0n, 1n]) {
-        await expect(certificates.getReceipt(receiptId))
+        await expect(certificates.receiptHash(receiptId))
+          .to.be.revertedWithCustomError(certificates, "RenewableCertificatesUnknownReceipt")
+          .withArgs(receiptId);
+        const receipt = {
+          certificateId: 0n,
+          holder: ZeroAddress,
+          retiredAt: 0n,
+          beneficiary: ZeroAddress,
+          amount: 0n,
+          beneficiaryName: "",
+          purpose: "",
+        };
+        await expect(certificates.verifyReceipt(receiptId, receipt))
           .to.be.revertedWithCustomError(certificates, "RenewableCertificatesUnknownReceipt")
           .withArgs(receiptId);
       }

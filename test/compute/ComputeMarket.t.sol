@@ -411,13 +411,12 @@ contract ComputeMarketTest is ComputeMarketBase {
             7,
             1
         );
+        // The lot is recorded in its event: 400 kWh hourly, 1 MWh by REC, 1,400,000 / 1,450,000 = 96.55% carbon-free.
+        vm.expectEmit();
+        emit IComputeMarket.DeliveryRecorded(bigId, big, 1_450, 1_500, 1_450_000, 400_000, 1_000_000, 9655);
         vm.prank(operator);
         market.recordDelivery(bigId, r);
-
-        IComputeMarket.DeliveryLot memory lot = market.getDeliveryLot(bigId);
-        assertEq(lot.whHourlyMatched, 400_000, "hourly");
-        assertEq(lot.whRecMatched, 1_000_000, "recs");
-        assertEq(lot.carbonFreeBps, 9655, "share"); // 1,400,000 / 1,450,000, rounded down
+        assertEq(market.getWindow(bigId).delivered, 1_450, "delivered");
         assertEq(kwh.balanceOf(provider, _batch(0)), 1_600_000, "kwh left");
         assertEq(recs.totalRetired(), 1, "retired");
         assertEq(market.refundOf(bigId, alice), 50e6, "refund of 50 GPU-hours at 1 USD");
@@ -558,7 +557,7 @@ contract ComputeMarketTest is ComputeMarketBase {
         vm.prank(operator);
         vm.expectRevert(abi.encodeWithSelector(IComputeMarket.ComputeDeliveryAlreadyRecorded.selector, id));
         market.recordDelivery(id, _report(1, 700));
-        assertEq(market.getDeliveryLot(id).gpuHoursDelivered, 2, "first record stands");
+        assertEq(market.getWindow(id).delivered, 2, "first record stands");
 
         vm.prank(provider);
         uint256 next = market.offerWindow(clusterId, start + 3 * 3600, 1, PRICE);
@@ -680,9 +679,11 @@ contract ComputeMarketLifecycleTest is ComputeMarketBase {
         market.recordDelivery(id, _report(3, 2_101));
         vm.expectRevert(abi.encodeWithSelector(IComputeMarket.ComputeEnergyAboveMaximum.selector, id, 1, 0));
         market.recordDelivery(id, _report(0, 1));
+        vm.expectEmit();
+        emit IComputeMarket.DeliveryRecorded(id, clusterId, 3, 4, 1_500, 0, 0, 0);
         market.recordDelivery(id, _report(3, 1_500));
         vm.stopPrank();
-        assertEq(market.getDeliveryLot(id).whUsed, 1_500, "recorded at the bound");
+        assertTrue(market.getWindow(id).settled, "recorded at the bound");
     }
 
     // --- RECs: same zone, vintage month of the window ---
@@ -737,9 +738,11 @@ contract ComputeMarketLifecycleTest is ComputeMarketBase {
         report.recAmounts = new uint256[](2);
         (report.recIds[0], report.recIds[1]) = (7, 8);
         (report.recAmounts[0], report.recAmounts[1]) = (1, 1);
+        // Both months' RECs count: 2 MWh matched of 2 MWh used.
+        vm.expectEmit();
+        emit IComputeMarket.DeliveryRecorded(crossing, big, 2_000, 2_000, 2_000_000, 0, 2_000_000, 10_000);
         vm.prank(operator);
         market.recordDelivery(crossing, report);
-        assertEq(market.getDeliveryLot(crossing).whRecMatched, 2_000_000, "both months' RECs");
     }
 
     // --- the redemption cap ---

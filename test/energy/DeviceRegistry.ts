@@ -185,6 +185,17 @@ describe("DeviceRegistry", function () {
       expect((await registry.meteringProfile(9n)).status).to.equal(DeviceStatus.Unregistered);
     });
 
+    it("reads a device's source and signer start as its full record has them", async function () {
+      const { registry, deviceId } = await networkHelpers.loadFixture(registryFixture);
+      const device = await registry.getDevice(deviceId);
+      const [kind, zone] = await registry.deviceSource(deviceId);
+      expect([kind, zone]).to.deep.equal([device.kind, device.gridZone]);
+      expect(await registry.signerSince(deviceId)).to.equal(device.signerSince);
+      for (const read of [registry.deviceSource(9n), registry.signerSince(9n)]) {
+        await expect(read).to.be.revertedWithCustomError(registry, "DeviceRegistryUnknownDevice").withArgs(9n);
+      }
+    });
+
     it("reverts when the caller is not a registrar", async function () {
       const { registry, owner, deviceId } = await networkHelpers.loadFixture(registryFixture);
       const role = await registry.REGISTRAR_ROLE();

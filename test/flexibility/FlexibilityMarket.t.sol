@@ -236,6 +236,59 @@ contract FlexibilityMarketTest is Test, FlexibilitySetup {
         assertEq(market.getRequest(second).committedW, 0, "nothing committed");
     }
 
+    /// Booked hours are kept 256 to a word: two windows of one device clash exactly when their hour ranges overlap,
+    /// at the first shared hour, wherever they fall against a word boundary.
+    function testFuzz_commit_booksHoursLikeAPlainIntervalCheck(
+        uint256 firstAhead,
+        uint256 firstLength,
+        uint256 secondAhead,
+        uint256 secondLength
+    ) public {
+        // Start near a word boundary so that windows straddle it.
+        uint256 nextWord = ((block.timestamp / 1 hours + 30) / 256 + 1) * 256;
+        vm.warp(nextWord * 1 hours - 30 hours);
+        uint256 base = block.timestamp / 1 hours;
+        firstAhead = bound(firstAhead, 1, 60);
+        secondAhead = bound(secondAhead, 1, 60);
+        firstLength = bound(firstLength, 1, 24);
+        secondLength = bound(secondLength, 1, 24);
+        uint256 first = _openHours(firstAhead, firstLength);
+        uint256 second = _openHours(secondAhead, secondLength);
+        _commit(first, 0, 1);
+        for (uint256 h = base; h < base + 90; ++h) {
+            bool inside = h >= base + firstAhead && h < base + firstAhead + firstLength;
+            assertEq(market.deviceHourBooked(batteries[0], h) ? 1 : 0, inside ? 1 : 0, "booked hour");
+        }
+        uint256 overlapStart = firstAhead > secondAhead ? firstAhead : secondAhead;
+        uint256 firstEnd = firstAhead + firstLength;
+        uint256 secondEnd = secondAhead + secondLength;
+        uint256 overlapEnd = firstEnd < secondEnd ? firstEnd : secondEnd;
+        if (overlapStart < overlapEnd) {
+            vm.expectRevert(
+                abi.encodeWithSelector(
+                    IFlexibilityMarket.FlexibilityDeviceBusy.selector,
+                    batteries[0],
+                    base + overlapStart
+                )
+            );
+            _commit(second, 0, 1);
+        } else {
+            _commit(second, 0, 1);
+            for (uint256 h = base + secondAhead; h < base + secondEnd; ++h) {
+                assertTrue(market.deviceHourBooked(batteries[0], h), "second booked");
+            }
+        }
+    }
+
+    function _openHours(uint256 hoursAhead, uint256 length) private returns (uint256) {
+        IFlexibilityMarket.RequestTerms memory terms = _terms(hoursAhead, 1_000_000);
+        terms.windowEnd = terms.windowStart + uint64(length * 1 hours);
+        terms.commitDeadline = uint64(block.timestamp);
+        terms.settlementDeadline = terms.windowEnd + 1 days;
+        vm.prank(buyer);
+        return market.openRequest(terms);
+    }
+
     function testFuzz_settle_conservesEscrowAndStake(uint96 capacityW, uint256 deliveredWh) public {
         capacityW = uint96(bound(capacityW, 1, BATTERY_W));
         // Up to what the battery can export over the 2-hour window, which is twice the most a commitment is paid for.
@@ -299,7 +352,7 @@ contract FlexibilityMarketHandler is Test, FlexibilitySetup {
         uint256 remaining = request.capacityW - request.committedW;
         if (block.timestamp > request.commitDeadline || remaining == 0) return;
         for (uint256 h = request.windowStart; h < request.windowEnd; h += 1 hours) {
-            if (market.deviceCommitmentAt(batteries[index], h / 1 hours) != 0) return;
+            if (market.deviceHourBooked(batteries[index], h / 1 hours)) return;
         }
         capacityW = uint96(bound(capacityW, 1, remaining < BATTERY_W ? remaining : BATTERY_W));
         uint256 before = token.balanceOf(address(market));

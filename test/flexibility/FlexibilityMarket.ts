@@ -232,6 +232,27 @@ describe("FlexibilityMarket", function () {
         .to.be.revertedWithCustomError(market, "FlexibilityInvalidDeadlines")
         .withArgs(terms.windowStart + 1n, terms.settlementDeadline);
     });
+    it("reverts when the settlement deadline does not fit the request's 40-bit times", async function () {
+      const { market, buyer, terms } = await loadFixture();
+      const max = (1n << 40n) - 1n;
+      await expect(market.connect(buyer).openRequest({ ...terms, settlementDeadline: max + 1n }))
+        .to.be.revertedWithCustomError(market, "FlexibilityDeadlineTooLate")
+        .withArgs(max + 1n, max);
+      await market.connect(buyer).openRequest({ ...terms, settlementDeadline: max });
+      expect((await market.getRequest(1n)).settlementDeadline).to.equal(max);
+    });
+    it("reverts when the escrow would exceed what a request may lock", async function () {
+      const { market, buyer, terms } = await loadFixture();
+      const max = (1n << 112n) - 1n;
+      expect(await market.MAX_ESCROW()).to.equal(max);
+      const capacityW = (1n << 96n) - 1n;
+      const pricePerWh = 1n << 80n;
+      const hours = (terms.windowEnd - terms.windowStart) / 3600n;
+      await expect(market.connect(buyer).openRequest({ ...terms, capacityW, pricePerWh }))
+        .to.be.revertedWithCustomError(market, "FlexibilityEscrowTooLarge")
+        .withArgs(capacityW * hours * pricePerWh, max);
+      expect(await market.requestCount()).to.equal(0n);
+    });
     it("reverts when the stake ratio is above 100%", async function () {
       const { market, buyer, terms } = await loadFixture();
       await expect(market.connect(buyer).openRequest({ ...terms, stakeBps: 10_001 }))
@@ -268,6 +289,22 @@ describe("FlexibilityMarket", function () {
       await expect(market.connect(alice).commit(9n, batteries[0], MW, alice.address))
         .to.be.revertedWithCustomError(market, "FlexibilityUnknownRequest")
         .withArgs(9n);
+    });
+    it("reverts for a request or device id beyond what a commitment records", async function () {
+      const { market, alice, batteries } = await loadFixture();
+      const maxRequest = (1n << 40n) - 1n;
+      const maxDevice = (1n << 48n) - 1n;
+      await expect(market.connect(alice).commit(maxRequest + 1n, batteries[0], MW, alice.address))
+        .to.be.revertedWithCustomError(market, "FlexibilityIdTooLarge")
+        .withArgs(maxRequest + 1n, maxRequest);
+      await expect(market.connect(alice).commit(1n, maxDevice + 1n, MW, alice.address))
+        .to.be.revertedWithCustomError(market, "FlexibilityIdTooLarge")
+        .withArgs(maxDevice + 1n, maxDevice);
+      // At the limits the ids are only unknown.
+      await expect(market.connect(alice).commit(maxRequest, batteries[0], MW, alice.address))
+        .to.be.revertedWithCustomError(market, "FlexibilityUnknownRequest")
+        .withArgs(maxRequest);
+      expect(await market.commitmentCount()).to.equal(0n);
     });
     it("reverts after the commitment deadline and keeps the stake with the provider", async function () {
       const { market, stablecoin, alice, batteries, terms } = await opened();

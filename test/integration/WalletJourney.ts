@@ -131,9 +131,23 @@ describe("a wallet journey on a local node", function () {
     const certificateId: bigint = requested.args.certificateId;
     expect(await recs.balanceOf(owner.address, certificateId)).to.equal(2n);
     await mined(recs.retire(owner.address, certificateId, 1n, owner.address, "Journey Co", "Scope 2, test month"));
-    const receipt = await recs.getReceipt(await recs.receiptCount());
-    expect(receipt.amount).to.equal(1n);
-    expect(receipt.beneficiary).to.equal(owner.address);
+    const receiptId = await recs.receiptCount();
+    const [retirement] = await recs.queryFilter(recs.filters.CertificatesRetired(receiptId));
+    expect(retirement.args.amount).to.equal(1n);
+    expect(retirement.args.beneficiary).to.equal(owner.address);
+    const retiredAt = BigInt((await retirement.getBlock()).timestamp);
+    const { holder, amount, beneficiary, beneficiaryName, purpose } = retirement.args;
+    expect(
+      await recs.verifyReceipt(receiptId, {
+        certificateId,
+        holder,
+        retiredAt,
+        beneficiary,
+        amount,
+        beneficiaryName,
+        purpose,
+      }),
+    ).to.equal(true);
     expect(await energy.balanceOf(owner.address, secondHour)).to.equal(600_000n);
 
     // A GPU provider offers a window; an agent buys GPU-hours in one transaction with an EIP-2612 permit.

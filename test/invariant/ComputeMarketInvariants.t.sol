@@ -46,6 +46,15 @@ contract ComputeMarketHandler {
     uint256 public ghostProceedsPaid;
     uint256 public ghostWhHourly;
     uint256 public ghostWhRec;
+    /// @notice Each window's delivery lot as its accepted report stated it (the lot lives in its event).
+    mapping(uint256 creditId => Lot) public lots;
+
+    struct Lot {
+        uint64 gpuHoursDelivered;
+        uint256 whUsed;
+        uint256 whHourlyMatched;
+        uint256 whRecMatched;
+    }
     /// @notice Successes of calls that must fail. Must stay zero.
     uint256 public ghostForbidden;
     string public lastForbidden;
@@ -279,6 +288,7 @@ contract ComputeMarketHandler {
         } catch {}
         VM.prank(providers[_clusterIndex(id)]);
         market.recordDelivery(id, report);
+        lots[id] = Lot(report.gpuHoursDelivered, report.whUsed, whKwh, recCount * 1e6);
         ghostWhHourly += whKwh;
         ghostWhRec += recCount * 1e6;
         ++successes["deliver"];
@@ -572,7 +582,17 @@ contract ComputeMarketInvariantTest is ComputeMarketWorld {
         uint256 whRec;
         for (uint256 i; i < handler.windowCount(); ++i) {
             uint256 id = handler.windows(i);
-            IComputeMarket.DeliveryLot memory lot = market.getDeliveryLot(id);
+            (uint64 gpuHoursDelivered, uint256 whUsed, uint256 whHourlyMatched, uint256 whRecMatched) = handler.lots(
+                id
+            );
+            ComputeMarketHandler.Lot memory lot = ComputeMarketHandler.Lot(
+                gpuHoursDelivered,
+                whUsed,
+                whHourlyMatched,
+                whRecMatched
+            );
+            // The window records the GPU-hours delivered that refunds are computed from.
+            if (whUsed != 0) assertEq(market.getWindow(id).delivered, gpuHoursDelivered, "delivered");
             IComputeMarket.Cluster memory cluster = market.getCluster(id >> 64);
             assertLe(lot.whHourlyMatched + lot.whRecMatched, lot.whUsed, "attributed > used");
             assertLe(lot.whUsed, uint256(lot.gpuHoursDelivered) * cluster.maxWhPerGpuHour, "above the physics");
