@@ -18,6 +18,7 @@ import {
 import { readLineage } from "../../sdk/lineage.js";
 import { signPermit } from "../../sdk/permit.js";
 import { formatAmount, formatEnergy } from "../../sdk/units.js";
+import { readVaultPeriod } from "../../sdk/vault.js";
 import {
   ComputeMarket__factory,
   DeviceRegistry__factory,
@@ -704,8 +705,8 @@ export async function runScenario(
   }
 
   async function periodReport(period: number, revenue: Map<Source, bigint>): Promise<PeriodReport> {
-    const report = await vault.periodReport(BigInt(period));
-    const tranches = await Promise.all([0, 1, 2].map((index) => vault.trancheReport(BigInt(period), index)));
+    const { report, tranches } = await readVaultPeriod(ethers.provider, await vault.getAddress(), BigInt(period));
+    if (report === undefined) throw new Error(`period ${period} was not distributed`);
     const steps: WaterfallStep[] = [
       { name: "servicing fee", amount: report.feePaid },
       { name: "senior interest", amount: tranches[0].interestPaid },
