@@ -583,6 +583,9 @@ contract TrancheVaultInvariantTest is Test, VaultSetup {
         assertGe(vault.tranche(2).writtenDown, 1, "written down");
         for (uint256 i; i < 4; ++i) handler.distribute(false, false);
         assertTrue(vault.state() == ITrancheVault.VaultState.Matured, "matured");
+        // The reports the rule invariants read come from the vault's events: they were recorded.
+        assertEq(handler.periodReport(1).feeDue, vault.params().servicingFeePerPeriod, "period 1 reported");
+        assertGe(handler.periodReport(1).revenue, 50e6, "revenue reported");
         handler.redeem(0, 0);
         handler.redeem(2, 2);
         assertEq(handler.ghostRedemptions(), 2, "redeemed");

@@ -92,6 +92,17 @@ describe("TrancheVault", function () {
       await expect(factory.deploy(p, couponOnEquity))
         .to.be.revertedWithCustomError(factory, "TrancheVaultInvalidTranche")
         .withArgs(1n);
+      // Notes pack balances in 96 bits and the vault packs the schedule in 112: a tranche beyond them is refused.
+      const oversized = tranches();
+      oversized[0].targetSize = 2n ** 96n;
+      await expect(factory.deploy(p, oversized))
+        .to.be.revertedWithCustomError(factory, "TrancheVaultInvalidTranche")
+        .withArgs(0n);
+      const overAmortized = tranches();
+      overAmortized[0].amortizationPerPeriod = 2n ** 112n;
+      await expect(factory.deploy(p, overAmortized))
+        .to.be.revertedWithCustomError(factory, "TrancheVaultInvalidTranche")
+        .withArgs(0n);
       await expect(
         factory.deploy({ ...p, projectWallet: ethers.ZeroAddress }, tranches()),
       ).to.be.revertedWithCustomError(factory, "TrancheVaultZeroAddress");
