@@ -13,3 +13,4 @@ export * from "./lineage.js";
 export * from "./permit.js";
 export * from "./readings.js";
 export * from "./units.js";
+export * from "./vault.js";

@@ -14,7 +14,6 @@ import {IInvestorRegistry} from "../interfaces/IInvestorRegistry.sol";
 import {IRevenueIntake} from "../interfaces/IRevenueIntake.sol";
 import {ITrancheNote} from "../interfaces/ITrancheNote.sol";
 import {ITrancheVault} from "../interfaces/ITrancheVault.sol";
-import {NoteShareMath} from "../libraries/NoteShareMath.sol";
 import {WaterfallMath} from "../libraries/WaterfallMath.sol";
 import {TrancheNote} from "./TrancheNote.sol";
 
@@ -46,24 +45,58 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
     uint256 private immutable _minCoverageBps;
     uint256 private immutable _trancheCount;
 
-    struct Holder {
-        uint256 cashPerNoteSettled;
-        uint256 owed;
-    }
-
-    struct Fees {
-        uint256 owed;
-        uint256 arrears;
-    }
-
-    /// @dev The vault's flags and fee recipient, in one slot: `debtWrittenOff` says whether some debt principal is
-    /// written off and not yet recovered (so the recovery step reads the tranches only then).
+    /// @dev The vault's flags, last distributed period and all revenue ever received, in one slot: a receipt of
+    /// revenue checks the state and adds to the total with one read and one write. `debtWrittenOff` says whether
+    /// some debt principal is written off and not yet recovered (so the recovery step reads the tranches only then).
     struct Status {
         VaultState state;
         bool drawn;
         bool covenantBreached;
         bool debtWrittenOff;
-        address feeRecipient;
+        uint32 lastPeriod;
+        uint192 revenue;
+    }
+
+    /// @dev The funding close, and the revenue booked to distributed periods: the open period's revenue is the
+    /// difference from the total, so a receipt writes nothing here.
+    struct Book {
+        uint64 startTime;
+        uint192 revenueDistributed;
+    }
+
+    /// @dev The reserve, and the rounding dust carried to the next distribution. Amounts are kept in 128 bits (2^128
+    /// base units is far beyond any stablecoin's supply; SafeCast reverts rather than truncate).
+    struct Reserve {
+        uint128 balance;
+        uint128 carried;
+    }
+
+    struct Fees {
+        uint128 owed;
+        uint128 arrears;
+    }
+
+    /// @dev {Totals} that only reconciliation reads, two to a slot; `revenue` is in {Status}, `drawn` is derived (the
+    /// whole raise, once drawn).
+    struct Flows {
+        uint128 paidIn;
+        uint128 refunded;
+        uint128 claimed;
+        uint128 feesPaid;
+    }
+
+    /// @dev A {Tranche} as stored: what is read together shares a slot (the distribution reads the last two slots).
+    /// Every amount is bounded by the tranche's size, at most 2^96 - 1.
+    struct StoredTranche {
+        uint128 targetSize;
+        uint128 minSubscription;
+        uint128 raised;
+        uint128 writtenDown;
+        uint128 principal;
+        uint128 principalRepaid;
+        uint128 interestArrears;
+        uint112 amortizationPerPeriod;
+        uint16 couponBps;
     }
 
     struct Recovery {
@@ -71,52 +104,19 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
         uint64 executableAt;
     }
 
-    /// @dev Revenue booked to a period by source, and once distributed, what its waterfall did.
-    struct PeriodBook {
-        uint256[4] revenueBySource;
-        StoredPeriodReport report;
-        mapping(uint256 trancheId => StoredTrancheReport) tranches;
-    }
+    address private immutable _note0;
+    address private immutable _note1;
+    address private immutable _note2;
+    address private immutable _note3;
+    address private immutable _note4;
 
-    /// @dev A {PeriodReport} as stored: amounts in 128 bits, two to a slot, so that a distribution writes half the
-    /// slots (2^128 base units is far beyond any stablecoin's supply; SafeCast reverts rather than truncate). Coverage
-    /// keeps 256 bits: it is "infinite" (`type(uint256).max`) when no debt service is due.
-    struct StoredPeriodReport {
-        uint128 revenue;
-        uint128 cashAvailable;
-        uint128 feeDue;
-        uint128 feePaid;
-        uint128 reserveDrawn;
-        uint128 reserveToppedUp;
-        uint128 reserveReleased;
-        uint128 swept;
-        uint128 equityResidual;
-        bool covenantBreached;
-        uint256 coverageBps;
-    }
-
-    /// @dev A {TrancheReport} as stored, packed as {StoredPeriodReport}.
-    struct StoredTrancheReport {
-        uint128 interestDue;
-        uint128 interestPaid;
-        uint128 principalDue;
-        uint128 principalPaid;
-        uint128 allotted;
-    }
-
-    Tranche[] private _tranches;
-    mapping(address note => uint256 trancheIdPlusOne) private _noteTranche;
-    mapping(uint256 trancheId => mapping(address account => Holder)) private _holders;
-
+    StoredTranche[] private _tranches;
     Status private _status;
-    bool private transient _recovering;
-    uint256 private _startTime;
-    uint256 private _lastPeriod;
-    uint256 private _pendingRevenue;
-    uint256 private _reserve;
+    Book private _book;
+    Reserve private _reserve;
     Fees private _fees;
-    Totals private _totals;
-    mapping(uint256 period => PeriodBook) private _periods;
+    Flows private _flows;
+    address private _feeRecipient;
     mapping(address lost => Recovery) private _recoveries;
 
     constructor(VaultParams memory p, TrancheParams[] memory tranches) {
@@ -127,7 +127,7 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
         _asset = IERC20(p.asset);
         _registry = IInvestorRegistry(p.registry);
         _projectWallet = p.projectWallet;
-        _status.feeRecipient = p.feeRecipient;
+        _feeRecipient = p.feeRecipient;
         _fundingDeadline = p.fundingDeadline;
         _periodLength = p.periodLength;
         _periodCount = p.periodCount;
@@ -137,23 +137,25 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
         _trancheCount = count;
 
         uint8 decimals = IERC20Metadata(p.asset).decimals();
+        address[MAX_TRANCHES] memory notes;
         for (uint256 i; i < count; ++i) {
             TrancheParams memory t = tranches[i];
             bool residual = i == count - 1;
             if (
                 t.targetSize == 0 ||
+                t.targetSize > type(uint96).max ||
                 t.minSubscription > t.targetSize ||
+                t.amortizationPerPeriod > type(uint112).max ||
                 (residual && (t.couponBps != 0 || t.amortizationPerPeriod != 0))
             ) revert TrancheVaultInvalidTranche(i);
-            address note = address(new TrancheNote(t.name, t.symbol, decimals, i));
-            _noteTranche[note] = i + 1;
-            Tranche storage s = _tranches.push();
-            s.note = note;
-            s.targetSize = t.targetSize;
-            s.minSubscription = t.minSubscription;
+            notes[i] = address(new TrancheNote(t.name, t.symbol, decimals, i, _registry));
+            StoredTranche storage s = _tranches.push();
+            s.targetSize = uint128(t.targetSize);
+            s.minSubscription = uint128(t.minSubscription);
             s.couponBps = t.couponBps;
-            s.amortizationPerPeriod = t.amortizationPerPeriod;
+            s.amortizationPerPeriod = uint112(t.amortizationPerPeriod);
         }
+        (_note0, _note1, _note2, _note3, _note4) = (notes[0], notes[1], notes[2], notes[3], notes[4]);
 
         _grantRole(DEFAULT_ADMIN_ROLE, p.admin);
         _grantRole(OPERATOR_ROLE, p.admin);
@@ -188,13 +190,13 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
         bool full = true;
         uint256 raised;
         for (uint256 i; i < _trancheCount; ++i) {
-            Tranche storage t = _tranches[i];
+            StoredTranche storage t = _tranches[i];
             raised += t.raised;
             if (t.raised < t.targetSize) full = false;
         }
         if (full) {
             _status.state = VaultState.Active;
-            _startTime = block.timestamp;
+            _book.startTime = uint64(block.timestamp);
             emit FundingClosed(block.timestamp, raised);
         } else if (block.timestamp >= _fundingDeadline) {
             _status.state = VaultState.Failed;
@@ -207,15 +209,14 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
     /// @inheritdoc ITrancheVault
     function refund(uint256 trancheId, address receiver) external nonReentrant returns (uint256 amount) {
         _requireState(VaultState.Failed);
-        Tranche storage t = _trancheAt(trancheId);
+        ITrancheNote note = ITrancheNote(_noteAt(trancheId));
         _checkPayout(receiver);
-        ITrancheNote note = ITrancheNote(t.note);
-        uint256 notes = note.balanceOf(msg.sender);
-        // Nothing was drawn, so each note's face value is still held; the burn settles the holder first.
-        if (notes != 0) note.burn(msg.sender, notes);
-        amount = notes + _takeOwed(trancheId, t, msg.sender);
+        // Nothing was drawn, so each note's face value is still held.
+        (uint256 notes, uint256 owed) = note.cancel(msg.sender);
+        amount = notes + owed;
         if (amount == 0) revert TrancheVaultNothingToClaim(trancheId, msg.sender);
-        _totals.refunded += notes;
+        _flows.refunded += notes.toUint128();
+        _flows.claimed += owed.toUint128();
         emit Refunded(trancheId, msg.sender, receiver, notes, amount);
         _asset.safeTransfer(receiver, amount);
     }
@@ -224,11 +225,10 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
     function drawdown() external onlyRole(OPERATOR_ROLE) nonReentrant {
         _requireState(VaultState.Active);
         if (_status.drawn) revert TrancheVaultAlreadyDrawn();
-        uint256 deadline = _startTime + _periodLength;
+        uint256 deadline = _book.startTime + _periodLength;
         if (block.timestamp >= deadline) revert TrancheVaultDrawDeadlinePassed(deadline);
         _status.drawn = true;
-        uint256 amount = _totals.paidIn;
-        _totals.drawn = amount;
+        uint256 amount = _flows.paidIn;
         emit Drawn(_projectWallet, amount);
         _asset.safeTransfer(_projectWallet, amount);
     }
@@ -237,14 +237,16 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
     function unwind() external {
         _requireState(VaultState.Active);
         if (_status.drawn) revert TrancheVaultAlreadyDrawn();
-        uint256 deadline = _startTime + _periodLength;
+        uint256 deadline = _book.startTime + _periodLength;
         if (block.timestamp < deadline) revert TrancheVaultDrawDeadlineNotReached(deadline);
         _status.state = VaultState.Failed;
         // No period was distributed (that needs the drawdown), so the raise is whole and no fee or interest accrued;
         // revenue that already arrived is the residual tranche's, as it would have been after debt service.
-        uint256 revenue = _pendingRevenue;
-        _pendingRevenue = _allot(_trancheCount - 1, revenue);
-        emit RaiseUnwound(deadline, _totals.paidIn, revenue);
+        uint256 revenue = _pendingRevenue();
+        (uint256 dust, ) = _allot(_trancheCount - 1, revenue);
+        _reserve.carried = dust.toUint128();
+        _book.revenueDistributed = _status.revenue;
+        emit RaiseUnwound(deadline, _flows.paidIn, revenue);
     }
 
     // --- servicing ---
@@ -253,23 +255,23 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
     function receiveRevenue(RevenueSource source, uint256 amount) external nonReentrant {
         _requireState(VaultState.Active);
         if (amount == 0) revert TrancheVaultZeroAmount();
-        _periods[_lastPeriod + 1].revenueBySource[uint256(source)] += amount;
-        _pendingRevenue += amount;
-        _totals.revenue += amount;
+        _status.revenue += amount.toUint192();
         _pull(msg.sender, amount);
         emit RevenueReceived(source, msg.sender, amount);
     }
 
     /// @inheritdoc ITrancheVault
     function distribute(uint256 period) external {
-        _requireState(VaultState.Active);
-        uint256 expected = _lastPeriod + 1;
+        Status memory status = _status;
+        if (status.state != VaultState.Active) revert TrancheVaultUnexpectedState(status.state);
+        uint256 expected = uint256(status.lastPeriod) + 1;
         if (period < expected) revert TrancheVaultPeriodAlreadyDistributed(period);
         if (period > expected) revert TrancheVaultPeriodOutOfOrder(expected, period);
-        if (!_status.drawn) revert TrancheVaultNotDrawn();
-        uint256 endsAt = _startTime + period * _periodLength;
+        if (!status.drawn) revert TrancheVaultNotDrawn();
+        uint256 endsAt = _book.startTime + period * _periodLength;
         if (block.timestamp < endsAt) revert TrancheVaultPeriodNotEnded(period, endsAt);
-        _lastPeriod = period;
+        // period <= periodCount < 2^32: the vault is Matured after the last one.
+        _status.lastPeriod = uint32(period);
         _runWaterfall(period);
     }
 
@@ -291,9 +293,10 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
         for (uint256 i = count; i > 0; --i) {
             uint256 cut = cuts[i - 1];
             if (cut == 0) continue;
-            Tranche storage t = _tranches[i - 1];
-            t.principal -= cut;
-            t.writtenDown += cut;
+            StoredTranche storage t = _tranches[i - 1];
+            // cut <= principal <= raised < 2^96.
+            t.principal -= uint128(cut);
+            t.writtenDown += uint128(cut);
             if (i < count) _status.debtWrittenOff = true;
             emit PrincipalWrittenDown(i - 1, cut, t.principal);
         }
@@ -301,10 +304,11 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
 
     /// @inheritdoc ITrancheVault
     function claim(uint256 trancheId, address receiver) external nonReentrant returns (uint256 amount) {
-        Tranche storage t = _trancheAt(trancheId);
+        ITrancheNote note = ITrancheNote(_noteAt(trancheId));
         _checkPayout(receiver);
-        amount = _takeOwed(trancheId, t, msg.sender);
+        amount = note.take(msg.sender);
         if (amount == 0) revert TrancheVaultNothingToClaim(trancheId, msg.sender);
+        _flows.claimed += amount.toUint128();
         emit Claimed(trancheId, msg.sender, receiver, amount);
         _asset.safeTransfer(receiver, amount);
     }
@@ -312,13 +316,12 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
     /// @inheritdoc ITrancheVault
     function redeem(uint256 trancheId, address receiver) external nonReentrant returns (uint256 amount) {
         _requireState(VaultState.Matured);
-        Tranche storage t = _trancheAt(trancheId);
+        ITrancheNote note = ITrancheNote(_noteAt(trancheId));
         _checkPayout(receiver);
-        ITrancheNote note = ITrancheNote(t.note);
-        uint256 notes = note.balanceOf(msg.sender);
-        if (notes != 0) note.burn(msg.sender, notes); // settles the holder first
-        amount = _takeOwed(trancheId, t, msg.sender);
+        uint256 notes;
+        (notes, amount) = note.cancel(msg.sender);
         if (notes == 0 && amount == 0) revert TrancheVaultNothingToClaim(trancheId, msg.sender);
+        _flows.claimed += amount.toUint128();
         emit Redeemed(trancheId, msg.sender, receiver, notes, amount);
         if (amount != 0) _asset.safeTransfer(receiver, amount);
     }
@@ -328,16 +331,16 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
         uint256 amount = _fees.owed;
         if (amount == 0) revert TrancheVaultZeroAmount();
         _fees.owed = 0;
-        _totals.feesPaid += amount;
-        emit FeesPaid(_status.feeRecipient, amount);
-        _asset.safeTransfer(_status.feeRecipient, amount);
+        _flows.feesPaid += uint128(amount);
+        emit FeesPaid(_feeRecipient, amount);
+        _asset.safeTransfer(_feeRecipient, amount);
     }
 
     /// @inheritdoc ITrancheVault
     function setFeeRecipient(address recipient) external onlyRole(OPERATOR_ROLE) {
         if (recipient == address(0)) revert TrancheVaultZeroAddress();
-        emit FeeRecipientSet(_status.feeRecipient, recipient);
-        _status.feeRecipient = recipient;
+        emit FeeRecipientSet(_feeRecipient, recipient);
+        _feeRecipient = recipient;
     }
 
     /// @inheritdoc ITrancheVault
@@ -367,39 +370,10 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
         // The registry may have changed during the window: the replacement must still qualify.
         _checkRecovery(lost, replacement);
         delete _recoveries[lost];
-        _recovering = true;
         for (uint256 i; i < _trancheCount; ++i) {
-            Tranche storage t = _tranches[i];
-            ITrancheNote note = ITrancheNote(t.note);
-            uint256 notes = note.balanceOf(lost);
-            _settle(i, t, lost);
-            _settle(i, t, replacement);
-            uint256 owed = _holders[i][lost].owed;
-            _holders[i][lost].owed = 0;
-            _holders[i][replacement].owed += owed;
-            if (notes != 0) note.forcedTransfer(lost, replacement, notes);
+            (uint256 notes, uint256 owed) = ITrancheNote(_noteAt(i)).recover(lost, replacement);
             if (notes != 0 || owed != 0) emit NotesRecovered(i, lost, replacement, notes, owed);
         }
-        _recovering = false;
-    }
-
-    /// @inheritdoc ITrancheVault
-    function onNoteUpdate(address operator, address from, address to, uint256) external {
-        uint256 idPlusOne = _noteTranche[msg.sender];
-        if (idPlusOne == 0) revert TrancheVaultNotNote(msg.sender);
-        uint256 trancheId = idPlusOne - 1;
-        Tranche storage t = _tranches[trancheId];
-        // A spender acting through `transferFrom` must not be frozen either (the vault's own mints, burns and
-        // recoveries are checked where they are called).
-        if (operator != from && operator != address(this) && _registry.investor(operator).frozen) {
-            revert TrancheVaultAccountFrozen(operator);
-        }
-        if (to != address(0)) _requireVerified(to);
-        if (from != address(0)) {
-            if (!_recovering && _registry.investor(from).frozen) revert TrancheVaultAccountFrozen(from);
-            _settle(trancheId, t, from);
-        }
-        if (to != address(0)) _settle(trancheId, t, to);
     }
 
     // --- views ---
@@ -417,7 +391,7 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
                 registry: address(_registry),
                 admin: address(0),
                 projectWallet: _projectWallet,
-                feeRecipient: _status.feeRecipient,
+                feeRecipient: _feeRecipient,
                 fundingDeadline: uint64(_fundingDeadline),
                 periodLength: uint64(_periodLength),
                 periodCount: uint32(_periodCount),
@@ -439,33 +413,46 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
 
     /// @inheritdoc ITrancheVault
     function tranche(uint256 trancheId) external view returns (Tranche memory) {
-        return _trancheAt(trancheId);
+        address note = _noteAt(trancheId);
+        StoredTranche storage t = _tranches[trancheId];
+        return
+            Tranche({
+                note: note,
+                targetSize: t.targetSize,
+                minSubscription: t.minSubscription,
+                couponBps: t.couponBps,
+                amortizationPerPeriod: t.amortizationPerPeriod,
+                raised: t.raised,
+                principal: t.principal,
+                principalRepaid: t.principalRepaid,
+                interestArrears: t.interestArrears,
+                writtenDown: t.writtenDown,
+                cashPerNote: ITrancheNote(note).cashPerNote()
+            });
     }
 
     /// @inheritdoc ITrancheVault
     function claimableOf(uint256 trancheId, address account) external view returns (uint256) {
-        Tranche storage t = _trancheAt(trancheId);
-        Holder storage h = _holders[trancheId][account];
-        uint256 balance = IERC20(t.note).balanceOf(account);
-        return h.owed + NoteShareMath.accruedDown(balance, t.cashPerNote - h.cashPerNoteSettled);
+        return ITrancheNote(_noteAt(trancheId)).owedOf(account);
     }
 
     /// @inheritdoc ITrancheVault
     function principalOf(uint256 trancheId, address account) external view returns (uint256) {
-        Tranche storage t = _trancheAt(trancheId);
-        uint256 supply = IERC20(t.note).totalSupply();
+        IERC20 note = IERC20(_noteAt(trancheId));
+        uint256 supply = note.totalSupply();
         if (supply == 0) return 0;
-        return Math.mulDiv(IERC20(t.note).balanceOf(account), t.principal, supply);
+        return Math.mulDiv(note.balanceOf(account), _tranches[trancheId].principal, supply);
     }
 
     /// @inheritdoc ITrancheVault
     function startTime() external view returns (uint256) {
-        return _startTime;
+        return _book.startTime;
     }
 
     /// @inheritdoc ITrancheVault
     function drawDeadline() external view returns (uint256) {
-        return _startTime == 0 ? 0 : _startTime + _periodLength;
+        uint256 start = _book.startTime;
+        return start == 0 ? 0 : start + _periodLength;
     }
 
     /// @inheritdoc ITrancheVault
@@ -476,59 +463,28 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
 
     /// @inheritdoc ITrancheVault
     function lastDistributedPeriod() external view returns (uint256) {
-        return _lastPeriod;
+        return _status.lastPeriod;
     }
 
     /// @inheritdoc ITrancheVault
     function periodEnd(uint256 period) external view returns (uint256) {
-        return _startTime == 0 ? 0 : _startTime + period * _periodLength;
+        uint256 start = _book.startTime;
+        return start == 0 ? 0 : start + period * _periodLength;
     }
 
     /// @inheritdoc ITrancheVault
-    function periodRevenue(uint256 period, RevenueSource source) external view returns (uint256) {
-        return _periods[period].revenueBySource[uint256(source)];
-    }
-
-    /// @inheritdoc ITrancheVault
-    function periodReport(uint256 period) external view returns (PeriodReport memory) {
-        StoredPeriodReport storage s = _periods[period].report;
-        return
-            PeriodReport({
-                revenue: s.revenue,
-                cashAvailable: s.cashAvailable,
-                feeDue: s.feeDue,
-                feePaid: s.feePaid,
-                reserveDrawn: s.reserveDrawn,
-                reserveToppedUp: s.reserveToppedUp,
-                reserveReleased: s.reserveReleased,
-                swept: s.swept,
-                equityResidual: s.equityResidual,
-                coverageBps: s.coverageBps,
-                covenantBreached: s.covenantBreached
-            });
-    }
-
-    /// @inheritdoc ITrancheVault
-    function trancheReport(uint256 period, uint256 trancheId) external view returns (TrancheReport memory) {
-        StoredTrancheReport storage s = _periods[period].tranches[trancheId];
-        return
-            TrancheReport({
-                interestDue: s.interestDue,
-                interestPaid: s.interestPaid,
-                principalDue: s.principalDue,
-                principalPaid: s.principalPaid,
-                allotted: s.allotted
-            });
+    function openPeriodRevenue() external view returns (uint256) {
+        return _status.revenue - _book.revenueDistributed;
     }
 
     /// @inheritdoc ITrancheVault
     function reserve() external view returns (uint256) {
-        return _reserve;
+        return _reserve.balance;
     }
 
     /// @inheritdoc ITrancheVault
     function pendingRevenue() external view returns (uint256) {
-        return _pendingRevenue;
+        return _pendingRevenue();
     }
 
     /// @inheritdoc ITrancheVault
@@ -543,7 +499,17 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
 
     /// @inheritdoc ITrancheVault
     function totals() external view returns (Totals memory) {
-        return _totals;
+        Flows memory f = _flows;
+        uint256 paidIn = _flows.paidIn;
+        return
+            Totals({
+                paidIn: paidIn,
+                revenue: _status.revenue,
+                drawn: _status.drawn ? paidIn : 0,
+                refunded: f.refunded,
+                claimed: f.claimed,
+                feesPaid: f.feesPaid
+            });
     }
 
     // --- internal ---
@@ -571,22 +537,25 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
     function _subscribe(uint256 trancheId, uint256 amount) internal {
         _requireState(VaultState.Funding);
         if (block.timestamp >= _fundingDeadline) revert TrancheVaultFundingDeadlinePassed(_fundingDeadline);
-        Tranche storage t = _trancheAt(trancheId);
+        address note = _noteAt(trancheId);
+        StoredTranche storage t = _tranches[trancheId];
         uint256 total = t.raised + amount;
         if (total > t.targetSize) revert TrancheVaultOverSubscribed(trancheId, t.targetSize, total);
         if (amount == 0 || (amount < t.minSubscription && total != t.targetSize)) {
             revert TrancheVaultSubscriptionTooSmall(trancheId, t.minSubscription, amount);
         }
-        t.raised = total;
-        t.principal = total;
-        _totals.paidIn += amount;
-        // The note is this vault's own contract; its hook enforces the registry on the subscriber.
-        ITrancheNote(t.note).mint(msg.sender, amount);
+        // total <= targetSize < 2^96.
+        t.raised = uint128(total);
+        t.principal = uint128(total);
+        _flows.paidIn += uint128(amount);
+        // The note is this vault's own contract; it enforces the registry on the subscriber.
+        ITrancheNote(note).mint(msg.sender, amount);
         emit Subscribed(trancheId, msg.sender, amount);
         _pull(msg.sender, amount);
     }
 
-    /// @dev One period's waterfall. Every step takes from `cash` only what is left after the steps above it.
+    /// @dev One period's waterfall. Every step takes from `cash` only what is left after the steps above it. Its
+    /// reports go to events only: nothing on chain decides from them.
     function _runWaterfall(uint256 period) internal {
         bool last = period == _periodCount;
         PeriodReport memory r;
@@ -596,26 +565,33 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
         cash = _payPrincipal(r, tr, cash);
 
         // With no debt principal or arrears outstanding, the reserve has no purpose left: it is released below.
-        if (_reserve != 0 && _debtPrincipal() == 0 && _debtArrears() == 0) {
-            r.reserveReleased += _reserve;
-            cash += _reserve;
-            _reserve = 0;
+        uint256 reserveBalance = _reserve.balance;
+        if (reserveBalance != 0 && _debtPrincipal() == 0 && _debtArrears() == 0) {
+            r.reserveReleased += reserveBalance;
+            cash += reserveBalance;
+            _reserve.balance = 0;
         }
         cash = _recoverWrittenDown(tr, cash);
 
         // 6. Allot each tranche's payment to its holders; rounding dust joins the residual tranche, whose own dust
         // waits in pending revenue for the next period.
         uint256 equity = _trancheCount - 1;
+        uint256[] memory perNote = new uint256[](equity + 1);
         r.equityResidual = cash;
         for (uint256 i; i < equity; ++i) {
             tr[i].allotted = tr[i].interestPaid + tr[i].principalPaid;
-            cash += _allot(i, tr[i].allotted);
+            uint256 dust;
+            (dust, perNote[i]) = _allot(i, tr[i].allotted);
+            cash += dust;
         }
         tr[equity].allotted = cash;
-        _pendingRevenue = _allot(equity, cash);
+        (uint256 left, uint256 equityPerNote) = _allot(equity, cash);
+        perNote[equity] = equityPerNote;
+        _reserve.carried = left.toUint128();
+        _book.revenueDistributed = _status.revenue;
 
         _recordCovenant(period, r);
-        _bookReports(period, r, tr);
+        for (uint256 i; i <= equity; ++i) emit TrancheServiced(period, i, tr[i], perNote[i]);
         emit WaterfallDistributed(period, r);
         // The term decides maturity: repaying or writing off all debt early does not cut equity off.
         if (last) {
@@ -624,48 +600,19 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
         }
     }
 
-    /// @dev Stores a distributed period's reports for the views, packed, and emits each tranche's.
-    function _bookReports(uint256 period, PeriodReport memory r, TrancheReport[] memory tr) internal {
-        PeriodBook storage book = _periods[period];
-        uint256 count = tr.length;
-        book.report = StoredPeriodReport({
-            revenue: r.revenue.toUint128(),
-            cashAvailable: r.cashAvailable.toUint128(),
-            feeDue: r.feeDue.toUint128(),
-            feePaid: r.feePaid.toUint128(),
-            reserveDrawn: r.reserveDrawn.toUint128(),
-            reserveToppedUp: r.reserveToppedUp.toUint128(),
-            reserveReleased: r.reserveReleased.toUint128(),
-            swept: r.swept.toUint128(),
-            equityResidual: r.equityResidual.toUint128(),
-            covenantBreached: r.covenantBreached,
-            coverageBps: r.coverageBps
-        });
-        for (uint256 i; i < count; ++i) {
-            book.tranches[i] = StoredTrancheReport({
-                interestDue: tr[i].interestDue.toUint128(),
-                interestPaid: tr[i].interestPaid.toUint128(),
-                principalDue: tr[i].principalDue.toUint128(),
-                principalPaid: tr[i].principalPaid.toUint128(),
-                allotted: tr[i].allotted.toUint128()
-            });
-            emit TrancheServiced(period, i, tr[i], _tranches[i].cashPerNote);
-        }
-    }
-
     /// @dev What is due this period, and the coverage covenant: period revenue over all debt service due.
     function _assessDues(uint256 period, PeriodReport memory r) internal view returns (TrancheReport[] memory tr) {
         tr = new TrancheReport[](_trancheCount);
-        uint256[4] storage bySource = _periods[period].revenueBySource;
-        for (uint256 i; i < 4; ++i) r.revenue += bySource[i];
-        r.cashAvailable = _pendingRevenue;
+        r.revenue = _status.revenue - _book.revenueDistributed;
+        r.cashAvailable = _reserve.carried + r.revenue;
         r.feeDue = _fees.arrears + _servicingFee;
         uint256 debtService = r.feeDue;
         for (uint256 i; i + 1 < _trancheCount; ++i) {
-            Tranche storage t = _tranches[i];
-            tr[i].interestDue = t.interestArrears + WaterfallMath.couponDown(t.principal, t.couponBps, _periodLength);
+            StoredTranche storage t = _tranches[i];
+            uint256 principal = t.principal;
+            tr[i].interestDue = t.interestArrears + WaterfallMath.couponDown(principal, t.couponBps, _periodLength);
             tr[i].principalDue = WaterfallMath.principalDue(
-                t.principal,
+                principal,
                 t.principalRepaid,
                 t.amortizationPerPeriod,
                 period,
@@ -680,35 +627,36 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
     /// @dev Steps 1-2: the servicing fee, then interest by seniority. The reserve covers what revenue cannot, in the
     /// same order; what neither covers becomes arrears. Returns the cash left.
     function _payFeeAndInterest(PeriodReport memory r, TrancheReport[] memory tr) internal returns (uint256 cash) {
-        uint256 reserveBalance = _reserve;
+        uint256 reserveBalance = _reserve.balance;
         uint256 fromReserve;
         (r.feePaid, cash) = WaterfallMath.payUpTo(r.cashAvailable, r.feeDue);
         (fromReserve, reserveBalance) = WaterfallMath.payUpTo(reserveBalance, r.feeDue - r.feePaid);
         r.feePaid += fromReserve;
         r.reserveDrawn = fromReserve;
-        _fees.arrears = r.feeDue - r.feePaid;
-        _fees.owed += r.feePaid;
+        _fees.arrears = (r.feeDue - r.feePaid).toUint128();
+        _fees.owed += r.feePaid.toUint128();
         for (uint256 i; i + 1 < _trancheCount; ++i) {
             uint256 fromCash;
             (fromCash, cash) = WaterfallMath.payUpTo(cash, tr[i].interestDue);
             (fromReserve, reserveBalance) = WaterfallMath.payUpTo(reserveBalance, tr[i].interestDue - fromCash);
             r.reserveDrawn += fromReserve;
             tr[i].interestPaid = fromCash + fromReserve;
-            _tranches[i].interestArrears = tr[i].interestDue - tr[i].interestPaid;
+            _tranches[i].interestArrears = (tr[i].interestDue - tr[i].interestPaid).toUint128();
         }
-        _reserve = reserveBalance;
+        _reserve.balance = uint128(reserveBalance);
     }
 
     /// @dev Step 3: the reserve to its target (a share of debt principal; zero at maturity), releasing any excess.
     function _adjustReserve(PeriodReport memory r, uint256 cash, bool last) internal returns (uint256) {
-        uint256 reserveBalance = _reserve;
+        uint256 reserveBalance = _reserve.balance;
         uint256 target = last ? 0 : Math.mulDiv(_debtPrincipal(), _reserveTargetBps, WaterfallMath.BPS);
         if (reserveBalance < target) {
             (r.reserveToppedUp, cash) = WaterfallMath.payUpTo(cash, target - reserveBalance);
-            _reserve = reserveBalance + r.reserveToppedUp;
+            // The target is at most the debt principal, below 2^128.
+            _reserve.balance = uint128(reserveBalance + r.reserveToppedUp);
         } else {
             r.reserveReleased = reserveBalance - target;
-            _reserve = target;
+            _reserve.balance = uint128(target);
             cash += r.reserveReleased;
         }
         return cash;
@@ -738,13 +686,14 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
         if (!_status.debtWrittenOff || cash == 0) return cash;
         bool outstanding;
         for (uint256 i; i + 1 < _trancheCount; ++i) {
-            Tranche storage t = _tranches[i];
+            StoredTranche storage t = _tranches[i];
             uint256 lost = t.writtenDown;
             if (lost == 0) continue;
             uint256 recovered;
             (recovered, cash) = WaterfallMath.payUpTo(cash, lost);
-            t.writtenDown = lost - recovered;
-            t.principalRepaid += recovered;
+            // recovered <= lost < 2^96.
+            t.writtenDown = uint128(lost - recovered);
+            t.principalRepaid += uint128(recovered);
             tr[i].principalPaid += recovered;
             if (lost != recovered) outstanding = true;
         }
@@ -762,41 +711,21 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
         }
     }
 
-    function _repay(Tranche storage t, uint256 amount) internal {
-        t.principal -= amount;
-        t.principalRepaid += amount;
+    /// @dev Moves `amount` (at most the principal outstanding, below 2^96) from outstanding to repaid.
+    function _repay(StoredTranche storage t, uint256 amount) internal {
+        if (amount == 0) return;
+        t.principal -= uint128(amount);
+        t.principalRepaid += uint128(amount);
     }
 
-    /// @dev Raises the tranche's accumulator by `amount` over its notes; returns the rounding dust not allotted.
-    function _allot(uint256 trancheId, uint256 amount) internal returns (uint256 dust) {
-        if (amount == 0) return 0;
-        Tranche storage t = _tranches[trancheId];
-        uint256 supply = IERC20(t.note).totalSupply();
-        uint256 perNote = NoteShareMath.perNoteDown(amount, supply);
-        uint256 consumed = NoteShareMath.consumedUp(perNote, supply);
-        t.cashPerNote += perNote;
-        t.distributed += consumed;
-        return amount - consumed;
-    }
-
-    /// @dev Moves the accumulator growth since the holder's last settlement into what they are owed.
-    function _settle(uint256 trancheId, Tranche storage t, address account) internal {
-        Holder storage h = _holders[trancheId][account];
-        uint256 current = t.cashPerNote;
-        uint256 settled = h.cashPerNoteSettled;
-        if (settled == current) return;
-        uint256 balance = IERC20(t.note).balanceOf(account);
-        h.owed += NoteShareMath.accruedDown(balance, current - settled);
-        h.cashPerNoteSettled = current;
-    }
-
-    function _takeOwed(uint256 trancheId, Tranche storage t, address account) internal returns (uint256 amount) {
-        _settle(trancheId, t, account);
-        Holder storage h = _holders[trancheId][account];
-        amount = h.owed;
-        h.owed = 0;
-        t.claimed += amount;
-        _totals.claimed += amount;
+    /// @dev Raises the tranche's accumulator by `amount` over its notes; returns the rounding dust not allotted and
+    /// the accumulator after.
+    function _allot(uint256 trancheId, uint256 amount) internal returns (uint256 dust, uint256 perNote) {
+        ITrancheNote note = ITrancheNote(_noteAt(trancheId));
+        if (amount == 0) return (0, note.cashPerNote());
+        uint256 consumed;
+        (consumed, perNote) = note.allot(amount);
+        dust = amount - consumed;
     }
 
     /// @dev Frozen holders cannot take payouts; a third-party receiver must be verified.
@@ -826,9 +755,19 @@ contract TrancheVault is ITrancheVault, AccessControl, ReentrancyGuardTransient 
         if (_status.state != expected) revert TrancheVaultUnexpectedState(_status.state);
     }
 
-    function _trancheAt(uint256 trancheId) internal view returns (Tranche storage) {
+    /// @dev Revenue not yet allotted: the open period's, plus the dust carried from the last allotment.
+    function _pendingRevenue() internal view returns (uint256) {
+        return _reserve.carried + _status.revenue - _book.revenueDistributed;
+    }
+
+    /// @dev The note of a known tranche; the notes are immutables, so finding one reads no storage.
+    function _noteAt(uint256 trancheId) internal view returns (address) {
         if (trancheId >= _trancheCount) revert TrancheVaultUnknownTranche(trancheId);
-        return _tranches[trancheId];
+        if (trancheId == 0) return _note0;
+        if (trancheId == 1) return _note1;
+        if (trancheId == 2) return _note2;
+        if (trancheId == 3) return _note3;
+        return _note4;
     }
 
     function _debtPrincipal() internal view returns (uint256 total) {

@@ -88,9 +88,8 @@ interface ITrancheVault is IRevenueIntake {
     /// @param interestArrears Interest due but unpaid, carried to the next period.
     /// @param writtenDown The principal written off and not yet recovered (`raised = principal + principalRepaid +
     /// writtenDown`).
-    /// @param cashPerNote The accumulator: stablecoin distributed per note since issue, scaled by 1e27.
-    /// @param distributed What holders of this tranche were allotted in total.
-    /// @param claimed What holders of this tranche took out in total.
+    /// @param cashPerNote The accumulator: stablecoin allotted per note since issue, scaled by 1e18 (kept by the
+    /// note). What holders were allotted and took out in total is in the `TrancheServiced` and payout events.
     struct Tranche {
         address note;
         uint256 targetSize;
@@ -103,8 +102,6 @@ interface ITrancheVault is IRevenueIntake {
         uint256 interestArrears;
         uint256 writtenDown;
         uint256 cashPerNote;
-        uint256 distributed;
-        uint256 claimed;
     }
 
     /// @notice What the waterfall did for one tranche in one period.
@@ -275,10 +272,6 @@ interface ITrancheVault is IRevenueIntake {
     /// @param account The holder.
     error TrancheVaultNothingToClaim(uint256 trancheId, address account);
 
-    /// @notice Only the vault's own notes call the note hook.
-    /// @param caller The caller.
-    error TrancheVaultNotNote(address caller);
-
     /// @notice A recovery needs two different wallets.
     /// @param lost The lost wallet.
     /// @param replacement The replacement wallet.
@@ -352,14 +345,16 @@ interface ITrancheVault is IRevenueIntake {
     /// @param amount The amount drawn.
     event Drawn(address indexed projectWallet, uint256 amount);
 
-    /// @notice Emitted once per tranche per distribution, in priority order.
+    /// @notice Emitted once per tranche per distribution, in priority order: the only record of what the tranche
+    /// was due and received in the period.
     /// @param period The period.
     /// @param trancheId The tranche.
     /// @param report What the tranche was due and received.
     /// @param cashPerNote The tranche's accumulator after the distribution.
     event TrancheServiced(uint256 indexed period, uint256 indexed trancheId, TrancheReport report, uint256 cashPerNote);
 
-    /// @notice Emitted after each distribution with every step's amount.
+    /// @notice Emitted after each distribution (after its tranches' `TrancheServiced`) with every step's amount: the
+    /// only record of the period's waterfall.
     /// @param period The period.
     /// @param report The steps of the waterfall.
     event WaterfallDistributed(uint256 indexed period, PeriodReport report);
@@ -537,15 +532,6 @@ interface ITrancheVault is IRevenueIntake {
     /// @param lost The lost wallet.
     function recoverNotes(address lost) external;
 
-    /// @notice Called by the vault's notes before every balance change: checks compliance (a frozen account can
-    /// neither send, receive, nor move others' notes as a spender) and settles the holders' accrued payouts, so
-    /// notes carry no unclaimed entitlement when they move.
-    /// @param operator Who called the note (the holder, an approved spender, or the vault).
-    /// @param from The sender (zero on mint).
-    /// @param to The receiver (zero on burn).
-    /// @param amount The notes moved.
-    function onNoteUpdate(address operator, address from, address to, uint256 amount) external;
-
     // --- views ---
 
     /// @notice The vault's parameters. `admin` reads as zero: roles live in AccessControl and can change hands.
@@ -590,19 +576,10 @@ interface ITrancheVault is IRevenueIntake {
     /// @param period The period.
     function periodEnd(uint256 period) external view returns (uint256);
 
-    /// @notice Revenue booked to `period` from `source`.
-    /// @param period The period.
-    /// @param source The revenue source.
-    function periodRevenue(uint256 period, RevenueSource source) external view returns (uint256);
-
-    /// @notice The waterfall of a distributed `period`.
-    /// @param period The period.
-    function periodReport(uint256 period) external view returns (PeriodReport memory);
-
-    /// @notice What `trancheId` was due and received in a distributed `period`.
-    /// @param period The period.
-    /// @param trancheId The tranche.
-    function trancheReport(uint256 period, uint256 trancheId) external view returns (TrancheReport memory);
+    /// @notice Revenue booked to the open period (the next one to be distributed), all sources together. What each
+    /// distributed period received and paid is in its `RevenueReceived`, `WaterfallDistributed` and
+    /// `TrancheServiced` events.
+    function openPeriodRevenue() external view returns (uint256);
 
     /// @notice The reserve balance.
     function reserve() external view returns (uint256);

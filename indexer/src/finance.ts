@@ -142,7 +142,8 @@ on("TrancheVault:Drawn", async ({ event, context }: any) => {
   await flow(event, context, "drawn", { account: projectWallet, amountUsdc6: amount });
 });
 
-// Revenue counts towards the period after the last distributed one, as the vault's periodRevenue() does.
+// Revenue counts towards the period after the last distributed one (the vault's open period): the vault keeps no
+// per-period history, so these events are its only record.
 on("TrancheVault:RevenueReceived", async ({ event, context }: any) => {
   const current = await vaultOf(event, context);
   const { source, payer, amount } = event.args;

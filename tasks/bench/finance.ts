@@ -11,6 +11,7 @@ import {
 } from "../../typechain-types/index.js";
 import { signPermit } from "../../sdk/permit.js";
 import type { ITrancheVault } from "../../typechain-types/finance/TrancheVault.js";
+import { floorOf } from "./floor.js";
 import { BENCH_EPOCH, type Bench, type GasRow, deployGasOf, gasOf, worstCase } from "./types.js";
 
 const DAY = 86_400n;
@@ -175,6 +176,13 @@ export const financeBench: Bench = async ({ ethers, networkHelpers, baselines })
   const toNew = await gasOf(seniorNote.transfer(dave, USD(1_000n)));
   const toExisting = await gasOf(seniorNote.transfer(bob, USD(1_000n)));
 
+  // A steady period: the second one, with its revenue, after which both parties of a transfer have unsettled payouts.
+  await few.connect(producer).receiveRevenue(0, USD(80_000n));
+  await networkHelpers.time.increaseTo((await few.startTime()) + 2n * PERIOD);
+  const distributeSteady = await gasOf(few.distribute(2n));
+  if ((await few.claimableOf(0n, bob)) === 0n) throw new Error("the transfer after a distribution must be unsettled");
+  const toExistingAfterDistribution = await gasOf(seniorNote.transfer(bob, USD(1_000n)));
+
   // The remaining 5-tranche loops: recover a holder of all five notes to another wallet of the same investor once
   // the contest window is over, then write every tranche down to zero.
   const identity = ethers.id("bench investor alice");
@@ -201,6 +209,33 @@ export const financeBench: Bench = async ({ ethers, networkHelpers, baselines })
   const naive10 = await naivePush(10, 4);
   const naive100 = await naivePush(100, 5);
 
+  // Floors: what each operation must do. A transfer checks both parties in the registry (one cold call, two cold
+  // records) and moves the notes with their share of the tranche's accumulator (one cold read, two balance words).
+  const transferCalldata = seniorNote.interface.encodeFunctionData("transfer", [bob.address, USD(1_000n)]);
+  const transferFloor = (newHolder: boolean) =>
+    floorOf({
+      calldata: transferCalldata,
+      coldCalls: 1,
+      newSlots: newHolder ? 1 : 0,
+      changedSlots: newHolder ? 1 : 2,
+      coldReads: 3,
+      logs: [[3, 32]],
+    });
+  // The waterfall of a 3-tranche vault: state and period, revenue booked, reserve, fee owed, the amortizing senior's
+  // principal and each tranche's accumulator change (one cold call per note); the debt tranches' terms are read;
+  // the period and each tranche are reported in events.
+  const distributeFloor = floorOf({
+    calldata: few.interface.encodeFunctionData("distribute", [1n]),
+    coldCalls: 3,
+    changedSlots: 5 + 3,
+    coldReads: 3,
+    logs: [
+      [3, 192],
+      [3, 192],
+      [3, 192],
+      [2, 352],
+    ],
+  });
   const baseline = (name: string) => ({ name, gas: baselines.get(name)! });
   const transfer = baseline("ERC-20 transfer");
   const transferToNew = baseline("ERC-20 transfer to new holder");
@@ -213,17 +248,86 @@ export const financeBench: Bench = async ({ ethers, networkHelpers, baselines })
       gas: subscribeWithPermit,
       baseline: { name: "approve + subscribe (two txs)", gas: approve + subscribe },
     },
-    { group: "finance", operation: "receiveRevenue", gas: receiveRevenue, baseline: transfer },
+    {
+      group: "finance",
+      operation: "receiveRevenue",
+      gas: receiveRevenue,
+      baseline: transfer,
+      // The pull (payer's balance, the vault's first balance since the drawdown, the allowance read), the state
+      // check and the revenue total in one word, the token's and the vault's events.
+      floor: floorOf({
+        calldata: few.interface.encodeFunctionData("receiveRevenue", [0, USD(80_000n)]),
+        coldCalls: 1,
+        newSlots: 1,
+        changedSlots: 2,
+        coldReads: 1,
+        logs: [
+          [3, 32],
+          [3, 32],
+        ],
+      }),
+      target: 70_000n,
+    },
     {
       group: "finance",
       operation: "distribute (3 tranches, 10 holders)",
       gas: distributeFew,
       baseline: { name: "naive push to 10 holders", gas: naive10 },
+      floor: distributeFloor,
+      target: 300_000n,
+    },
+    {
+      group: "finance",
+      operation: "distribute (steady period)",
+      gas: distributeSteady,
+      baseline: { name: "naive push to 10 holders", gas: naive10 },
+      floor: distributeFloor,
+      target: 170_000n,
     },
     { group: "finance", operation: "claim (senior coupon, vault's first)", gas: firstClaim, baseline: transfer },
-    { group: "finance", operation: "claim (senior coupon)", gas: claim, baseline: transfer },
-    { group: "finance", operation: "note transfer (to existing holder)", gas: toExisting, baseline: transfer },
-    { group: "finance", operation: "note transfer (to new holder)", gas: toNew, baseline: transferToNew },
+    {
+      group: "finance",
+      operation: "claim (senior coupon)",
+      gas: claim,
+      baseline: transfer,
+      // The registry (a cold call and the claimant's record), the note (a cold call, the accumulator, the holder's
+      // word), the token (a cold call, the vault's and the receiver's balances) and the token's and vault's events.
+      floor: floorOf({
+        calldata: few.interface.encodeFunctionData("claim", [0n, bob.address]),
+        coldCalls: 3,
+        changedSlots: 3,
+        coldReads: 2,
+        logs: [
+          [3, 32],
+          [4, 32],
+        ],
+      }),
+      target: 65_000n,
+    },
+    {
+      group: "finance",
+      operation: "note transfer (to existing holder)",
+      gas: toExisting,
+      baseline: transfer,
+      floor: transferFloor(false),
+      target: 48_000n,
+    },
+    {
+      group: "finance",
+      operation: "note transfer (to existing holder, after a distribution)",
+      gas: toExistingAfterDistribution,
+      baseline: transfer,
+      floor: transferFloor(false),
+      target: 48_000n,
+    },
+    {
+      group: "finance",
+      operation: "note transfer (to new holder)",
+      gas: toNew,
+      baseline: transferToNew,
+      floor: transferFloor(true),
+      target: 65_000n,
+    },
     {
       group: "scaling",
       operation: "distribute, 10 holders",

@@ -18,6 +18,7 @@ import {
 import { readLineage } from "../../sdk/lineage.js";
 import { signPermit } from "../../sdk/permit.js";
 import { formatAmount, formatEnergy } from "../../sdk/units.js";
+import { readVaultPeriod } from "../../sdk/vault.js";
 import {
   ComputeMarket__factory,
   DeviceRegistry__factory,
@@ -791,10 +792,9 @@ export async function runScenario(
     const blockTag = distributed.blockNumber;
     const report = distributed.args.report;
     const names = ["senior", "mezzanine", "equity"];
+    const booked = await readVaultPeriod(ethers.provider, await vault.getAddress(), BigInt(period));
     const revenueBySource: Record<string, bigint> = {};
-    for (const [index, name] of SOURCES.entries()) {
-      revenueBySource[name] = await vault.periodRevenue(period, index, { blockTag });
-    }
+    for (const [index, name] of SOURCES.entries()) revenueBySource[name] = booked.revenueBySource[index] ?? 0n;
     return {
       period,
       revenue: report.revenue,

@@ -114,6 +114,28 @@ describe("TrancheVault gas", function () {
     gas["note transfer (to new holder)"] = await gasOf(note.transfer(bob.address, USD("1000")));
     gas["note transfer (to existing holder)"] = await gasOf(note.transfer(bob.address, USD("1000")));
 
+    // A steady period, then a transfer between two holders who both have payouts unsettled, then a claim.
+    await stablecoin.mint(producer.address, USD("80000"));
+    await few.connect(producer).receiveRevenue(0, USD("80000"));
+    const secondEnd = await few.periodEnd(2);
+    if (BigInt(await networkHelpers.time.latest()) < secondEnd) await networkHelpers.time.increaseTo(secondEnd);
+    gas["distribute (steady period)"] = await gasOf(few.distribute(2));
+    expect(await few.claimableOf(0, bob.address)).to.be.greaterThan(0n);
+    gas["note transfer (after a distribution)"] = await gasOf(note.transfer(bob.address, USD("1000")));
+    // Bob already holds the stablecoin, as the bench's claimant does: the claim changes his balance, not creates it.
+    await stablecoin.mint(bob.address, 1n);
+    gas["claim (senior, not the vault's first)"] = await gasOf(few.connect(bob).claim(0, bob.address));
+
+    // The budgets of issue #16: a note moves for what an allow-listed ERC-20 transfer costs, and the waterfall's
+    // history lives in events, not storage.
+    expect(gas["receiveRevenue"]).to.be.at.most(70_000n);
+    expect(fewGas).to.be.at.most(300_000n);
+    expect(gas["distribute (steady period)"]).to.be.at.most(170_000n);
+    expect(gas["note transfer (to existing holder)"]).to.be.at.most(48_000n);
+    expect(gas["note transfer (after a distribution)"]).to.be.at.most(48_000n);
+    expect(gas["note transfer (to new holder)"]).to.be.at.most(65_000n);
+    expect(gas["claim (senior, not the vault's first)"]).to.be.at.most(65_000n);
+
     const plain = await ethers.deployContract("PlainToken");
     await plain.mint(alice.address, USD("1000000"));
     gas["OZ ERC-20 transfer (to new holder)"] = await gasOf(plain.connect(alice).transfer(bob.address, USD("1000")));

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { network } from "hardhat";
 
 import type { ITrancheVault } from "../../typechain-types/finance/TrancheVault.js";
+import { readVaultPeriod } from "../../sdk/vault.js";
 import { deployFinance } from "../helpers/finance.js";
 
 const { ethers, networkHelpers, provider } = await network.create();
@@ -91,6 +92,17 @@ describe("TrancheVault", function () {
       await expect(factory.deploy(p, couponOnEquity))
         .to.be.revertedWithCustomError(factory, "TrancheVaultInvalidTranche")
         .withArgs(1n);
+      // Notes pack balances in 96 bits and the vault packs the schedule in 112: a tranche beyond them is refused.
+      const oversized = tranches();
+      oversized[0].targetSize = 2n ** 96n;
+      await expect(factory.deploy(p, oversized))
+        .to.be.revertedWithCustomError(factory, "TrancheVaultInvalidTranche")
+        .withArgs(0n);
+      const overAmortized = tranches();
+      overAmortized[0].amortizationPerPeriod = 2n ** 112n;
+      await expect(factory.deploy(p, overAmortized))
+        .to.be.revertedWithCustomError(factory, "TrancheVaultInvalidTranche")
+        .withArgs(0n);
       await expect(
         factory.deploy({ ...p, projectWallet: ethers.ZeroAddress }, tranches()),
       ).to.be.revertedWithCustomError(factory, "TrancheVaultZeroAddress");
@@ -256,7 +268,9 @@ describe("TrancheVault", function () {
       const f = await networkHelpers.loadFixture(activeFixture);
       await f.vault.connect(f.producer).receiveRevenue(2, USD("7"));
       await f.vault.connect(f.producer).receiveRevenue(2, USD("3"));
-      expect(await f.vault.periodRevenue(1, 2)).to.equal(USD("10"));
+      expect(await f.vault.openPeriodRevenue()).to.equal(USD("10"));
+      const { revenueBySource } = await readVaultPeriod(ethers.provider, await f.vault.getAddress(), 1n);
+      expect(revenueBySource).to.deep.equal([0n, 0n, USD("10"), 0n]);
       expect(await f.vault.pendingRevenue()).to.equal(USD("10"));
       expect(await f.vault.revenueAsset()).to.equal(ethers.getAddress(await f.stablecoin.getAddress()));
     });
@@ -339,21 +353,25 @@ describe("TrancheVault", function () {
         .withArgs(f.alice.address);
     });
 
-    it("reverts when anyone but the vault mints, burns, force-transfers or calls the hook", async function () {
+    it("reverts when anyone but the vault mints, allots, pays out, cancels or recovers notes", async function () {
       const f = await networkHelpers.loadFixture(activeFixture);
       await expect(f.notes[0].connect(f.alice).mint(f.alice.address, 1n))
         .to.be.revertedWithCustomError(f.notes[0], "TrancheNoteUnauthorized")
         .withArgs(f.alice.address);
-      await expect(f.notes[0].connect(f.alice).burn(f.alice.address, 1n))
+      await expect(f.notes[0].connect(f.alice).allot(1n))
         .to.be.revertedWithCustomError(f.notes[0], "TrancheNoteUnauthorized")
         .withArgs(f.alice.address);
-      await expect(f.notes[0].forcedTransfer(f.alice.address, f.bob.address, 1n))
+      await expect(f.notes[0].connect(f.alice).take(f.alice.address))
+        .to.be.revertedWithCustomError(f.notes[0], "TrancheNoteUnauthorized")
+        .withArgs(f.alice.address);
+      await expect(f.notes[0].connect(f.alice).cancel(f.alice.address))
+        .to.be.revertedWithCustomError(f.notes[0], "TrancheNoteUnauthorized")
+        .withArgs(f.alice.address);
+      await expect(f.notes[0].recover(f.alice.address, f.bob.address))
         .to.be.revertedWithCustomError(f.notes[0], "TrancheNoteUnauthorized")
         .withArgs(f.deployer.address);
       expect(await f.notes[0].balanceOf(f.alice.address)).to.equal(USD("600000"));
-      await expect(f.vault.connect(f.alice).onNoteUpdate(f.alice.address, f.alice.address, f.bob.address, 1n))
-        .to.be.revertedWithCustomError(f.vault, "TrancheVaultNotNote")
-        .withArgs(f.alice.address);
+      expect(await f.notes[0].cashPerNote()).to.equal(0n);
     });
   });
 

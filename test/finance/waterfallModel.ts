@@ -2,7 +2,8 @@
  * An independent, plain-TypeScript model of the vault's documented waterfall, used by the journey test to compute
  * every expected amount to the unit. It follows the written rules, not the Solidity code.
  */
-export const RAY = 10n ** 27n;
+/** The notes' accumulator scale. */
+export const SCALE = 10n ** 18n;
 const BPS = 10_000n;
 const YEAR = 365n * 24n * 60n * 60n;
 
@@ -19,8 +20,8 @@ export interface ModelTranche {
   arrears: bigint;
   acc: bigint;
   balances: Map<string, bigint>;
-  settled: Map<string, bigint>;
-  owed: Map<string, bigint>;
+  /** Per holder: what was moved out of `balance * acc` by transfers and payouts taken, scaled by SCALE. */
+  correction: Map<string, bigint>;
 }
 
 export class WaterfallModel {
@@ -49,21 +50,18 @@ export class WaterfallModel {
       arrears: 0n,
       acc: 0n,
       balances: new Map(),
-      settled: new Map(),
-      owed: new Map(),
+      correction: new Map(),
     }));
   }
 
-  private settle(t: ModelTranche, who: string) {
-    const bal = t.balances.get(who) ?? 0n;
-    const growth = t.acc - (t.settled.get(who) ?? 0n);
-    t.owed.set(who, (t.owed.get(who) ?? 0n) + (bal * growth) / RAY);
-    t.settled.set(who, t.acc);
+  /** Notes arriving at `who` bring none of what accrued before; notes leaving take none of it away. */
+  private correct(t: ModelTranche, who: string, delta: bigint) {
+    t.correction.set(who, (t.correction.get(who) ?? 0n) + delta);
   }
 
   subscribe(id: number, who: string, amount: bigint) {
     const t = this.tranches[id];
-    this.settle(t, who);
+    this.correct(t, who, -t.acc * amount);
     t.balances.set(who, (t.balances.get(who) ?? 0n) + amount);
     t.supply += amount;
     t.principal += amount;
@@ -71,8 +69,8 @@ export class WaterfallModel {
 
   transfer(id: number, from: string, to: string, amount: bigint) {
     const t = this.tranches[id];
-    this.settle(t, from);
-    this.settle(t, to);
+    this.correct(t, from, t.acc * amount);
+    this.correct(t, to, -t.acc * amount);
     t.balances.set(from, t.balances.get(from)! - amount);
     t.balances.set(to, (t.balances.get(to) ?? 0n) + amount);
   }
@@ -94,13 +92,12 @@ export class WaterfallModel {
   /** Claimable of `who` in tranche `id` now. */
   claimable(id: number, who: string): bigint {
     const t = this.tranches[id];
-    this.settle(t, who);
-    return t.owed.get(who)!;
+    return ((t.balances.get(who) ?? 0n) * t.acc + (t.correction.get(who) ?? 0n)) / SCALE;
   }
 
   take(id: number, who: string): bigint {
     const amount = this.claimable(id, who);
-    this.tranches[id].owed.set(who, 0n);
+    this.correct(this.tranches[id], who, -amount * SCALE);
     return amount;
   }
 
@@ -187,9 +184,9 @@ export class WaterfallModel {
 
     const allot = (t: ModelTranche, amount: bigint) => {
       if (amount === 0n) return 0n;
-      const perNote = (amount * RAY) / t.supply;
+      const perNote = (amount * SCALE) / t.supply;
       t.acc += perNote;
-      return amount - ceilDiv(perNote * t.supply, RAY);
+      return amount - ceilDiv(perNote * t.supply, SCALE);
     };
     debt.forEach((t, i) => (cash += allot(t, pay[i])));
     this.pending = allot(this.tranches[this.tranches.length - 1], cash);

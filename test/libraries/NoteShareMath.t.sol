@@ -32,7 +32,7 @@ contract NoteShareMathTest is Test {
         for (uint256 i; i < 4; ++i) paid += NoteShareMath.accruedDown(balances[i], perNote);
         assertLe(paid, consumed, "holders <= consumed");
         assertLe(consumed, amount, "consumed <= distributed");
-        assertLe(amount - paid, 4 + supply / 1e27 + 1, "dust is a few units");
+        assertLe(amount - paid, 4 + supply / NoteShareMath.SCALE + 1, "dust is a few units");
     }
 
     /// Settling in two steps never pays more than settling once.

@@ -11,6 +11,7 @@ import {
   type TrancheVault,
 } from "../../typechain-types/index.js";
 import { DEV_MNEMONIC, type LocalNode, PROJECT_ROOT, runHardhat, startLocalNode } from "../helpers/node.js";
+import { readVaultPeriod } from "../../sdk/vault.js";
 
 const DAY = 86_400n;
 const usd = (whole: bigint) => whole * 10n ** 6n;
@@ -188,7 +189,7 @@ describe("finance and compliance tasks on a local node", function () {
     expect(await stablecoin.balanceOf(vaultAddress)).to.equal(usd(40_000n));
     await travelTo(await vault.periodEnd(1n));
     const distributed = await task("vault", "distribute");
-    const coverage = (await vault.periodReport(1n)).coverageBps;
+    const coverage = (await readVaultPeriod(provider, vaultAddress, 1n)).report!.coverageBps;
     expect(distributed).to.include(`${(Number(coverage) / 10_000).toFixed(2)}x`);
     expect(distributed).to.not.match(/\d%/);
 

@@ -17,6 +17,7 @@ import {
   TrancheVault__factory,
 } from "../../typechain-types/index.js";
 import { DEV_MNEMONIC, type LocalNode, PROJECT_ROOT, runHardhat, startLocalNode } from "../helpers/node.js";
+import { readVaultPeriod } from "../../sdk/vault.js";
 
 const HOUR = 3_600n;
 const DAY = 86_400n;
@@ -307,12 +308,14 @@ describe("operator tasks on a local node", function () {
     await (await vault.drawdown()).wait();
     const deposited = await task("vault", "deposit", "40000", "--source", "energy");
     expect(deposited).to.match(/Pending revenue for period 1: 40,000\.00 tUSD/);
-    expect(await vault.periodRevenue(1n, 1n)).to.equal(usd(40_000n));
+    expect(await vault.openPeriodRevenue()).to.equal(usd(40_000n));
     await travel(31n * 86_400n);
     const distributed = await task("vault", "distribute");
     expect(distributed).to.match(/^1\s+40,000\.00 tUSD/m);
     expect(await vault.lastDistributedPeriod()).to.equal(1n);
-    expect((await vault.periodReport(1n)).revenue).to.equal(usd(40_000n));
+    const recorded = await readVaultPeriod(provider, await vault.getAddress(), 1n);
+    expect(recorded.report!.revenue).to.equal(usd(40_000n));
+    expect(recorded.revenueBySource[1]).to.equal(usd(40_000n));
   });
   it("refuses to relay across an outage and lets the device's owner resume metering", async function () {
     const meterKey = Wallet.createRandom();

@@ -1,4 +1,5 @@
 import { type TrancheVault, TrancheNote__factory } from "../../../typechain-types/index.js";
+import { readVaultPeriod } from "../../../sdk/vault.js";
 import { renderTable } from "../../common/table.js";
 import { formatCoverage, REVENUE_SOURCES } from "../parse.js";
 
@@ -12,7 +13,8 @@ export async function printPeriods(vault: TrancheVault, format: (value: bigint) 
   const waterfall: string[][] = [];
   const service: string[][] = [];
   for (const period of periods) {
-    const report = await vault.periodReport(period);
+    const { report, tranches } = await readVaultPeriod(vault.runner!.provider!, await vault.getAddress(), period);
+    if (report === undefined) throw new Error(`period ${period} was not distributed`);
     waterfall.push([
       period.toString(),
       format(report.revenue),
@@ -26,7 +28,7 @@ export async function printPeriods(vault: TrancheVault, format: (value: bigint) 
       report.covenantBreached ? "breached" : "ok",
     ]);
     for (let id = 0n; id < trancheCount; id++) {
-      const tranche = await vault.trancheReport(period, id);
+      const tranche = tranches[Number(id)];
       service.push([
         period.toString(),
         names[Number(id)],
@@ -72,9 +74,8 @@ export async function trancheSymbol(vault: TrancheVault, trancheId: bigint): Pro
   return TrancheNote__factory.connect(note, vault.runner).symbol();
 }
 
-/** The revenue received for a (not yet distributed) period, per source. */
+/** The revenue received for a period, per source, as the vault's events record it. */
 export async function revenueBySource(vault: TrancheVault, period: bigint): Promise<[string, bigint][]> {
-  return Promise.all(
-    REVENUE_SOURCES.map(async (name, source) => [name, await vault.periodRevenue(period, source)] as [string, bigint]),
-  );
+  const { revenueBySource } = await readVaultPeriod(vault.runner!.provider!, await vault.getAddress(), period);
+  return REVENUE_SOURCES.map((name, source) => [name, revenueBySource[source]] as [string, bigint]);
 }
