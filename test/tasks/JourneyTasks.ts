@@ -456,9 +456,9 @@ describe("every role's journey through the operator tasks on a local node", func
     expect(delivered).to.match(/Approved the compute market on the kWh token/);
     expect(delivered).to.match(/4 of 5 redeemed GPU-hours delivered, 2\.8 kWh used/);
     expect(delivered).to.match(/2 kWh matched hourly from 2 kWh batch\(es\), 0 Wh by RECs; 71\.42% carbon-free/);
-    const lot = await compute.getDeliveryLot(credit);
-    expect(lot.whHourlyMatched).to.equal(2_000n);
-    expect(lot.carbonFreeBps).to.equal(7_142n);
+    const [recorded] = await compute.queryFilter(compute.filters.DeliveryRecorded(credit));
+    expect(recorded.args.whHourlyMatched).to.equal(2_000n);
+    expect(recorded.args.carbonFreeBps).to.equal(7_142n);
 
     // one undelivered GPU-hour (2.50) is refunded pro rata: alice 3/5, bob (sent by anyone) the rest
     expect(await task("compute", "refund", creditArg, "--key-env", "ALICE_KEY")).to.match(
