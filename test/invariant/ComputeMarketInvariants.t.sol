@@ -314,7 +314,8 @@ contract ComputeMarketHandler {
         uint256 id = _pick(windowSeed, _DELIVERABLE, address(0));
         IComputeMarket.Window memory window = market.getWindow(id);
         if (window.settled || block.timestamp > window.end + DELIVERY_PERIOD) return;
-        if (block.timestamp < window.end) VM.warp(window.end); // the provider waits for the window to end
+        bool early = block.timestamp < window.end; // then the provider tries one second early, and waits
+        if (early) VM.warp(window.end - 1);
         IComputeMarket.Cluster memory cluster = market.getCluster(id >> 64);
         IComputeMarket.DeliveryReport memory report;
         report.gpuHoursDelivered = uint64(deliveredSeed % (uint256(window.redeemed) + 1));
@@ -347,19 +348,8 @@ contract ComputeMarketHandler {
             report.recIds[0] = recId;
             report.recAmounts[0] = recCount;
         }
-        VM.prank(ADVERSARY);
-        try market.recordDelivery(id, report) {
-            _forbidden("a third party recorded delivery");
-        } catch {}
-        if (block.timestamp > window.end + DELIVERY_PERIOD - 1) {
-            // The last second of the delivery period: still in time. One second later it must fail.
-            VM.warp(window.end + DELIVERY_PERIOD + 1);
-            VM.prank(providers[_clusterIndex(id)]);
-            try market.recordDelivery(id, report) {
-                _forbidden("delivery recorded after the delivery period");
-            } catch {}
-            VM.warp(window.end + DELIVERY_PERIOD);
-        }
+        _tryForbiddenReports(id, window.end, early, report);
+        if (block.timestamp == window.end + DELIVERY_PERIOD) _tryOneSecondLate(id, window.end, report);
         VM.prank(providers[_clusterIndex(id)]);
         try market.recordDelivery(id, report) {
             ghostWhHourly += whKwh;
@@ -368,6 +358,36 @@ contract ComputeMarketHandler {
         } catch {
             _stuck("deliver");
         }
+    }
+
+    /// @dev A third party's report must fail, and so must the provider's one second before the window ends (then the
+    /// clock moves to the end, where the report is in time).
+    function _tryForbiddenReports(
+        uint256 id,
+        uint64 end,
+        bool early,
+        IComputeMarket.DeliveryReport memory report
+    ) private {
+        VM.prank(ADVERSARY);
+        try market.recordDelivery(id, report) {
+            _forbidden("a third party recorded delivery");
+        } catch {}
+        if (!early) return;
+        VM.prank(providers[_clusterIndex(id)]);
+        try market.recordDelivery(id, report) {
+            _forbidden("delivery recorded before the window ended");
+        } catch {}
+        VM.warp(end);
+    }
+
+    /// @dev At the last second of the delivery period the report is still in time; one second later it must fail.
+    function _tryOneSecondLate(uint256 id, uint64 end, IComputeMarket.DeliveryReport memory report) private {
+        VM.warp(end + DELIVERY_PERIOD + 1);
+        VM.prank(providers[_clusterIndex(id)]);
+        try market.recordDelivery(id, report) {
+            _forbidden("delivery recorded after the delivery period");
+        } catch {}
+        VM.warp(end + DELIVERY_PERIOD);
     }
 
     function lapse(uint256 windowSeed) external {
