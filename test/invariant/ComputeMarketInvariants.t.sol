@@ -9,6 +9,7 @@ import {IDeviceRegistry} from "../../contracts/interfaces/IDeviceRegistry.sol";
 import {IMeteredEnergy} from "../../contracts/interfaces/IMeteredEnergy.sol";
 import {IRenewableCertificates} from "../../contracts/interfaces/IRenewableCertificates.sol";
 import {EnergyIds} from "../../contracts/libraries/EnergyIds.sol";
+import {ReentrantReceiver} from "../../contracts/mocks/ReentrantReceiver.sol";
 import {SwitchableFeeToken} from "../../contracts/mocks/SwitchableFeeToken.sol";
 import {Test} from "../utils/Test.sol";
 import {Vm} from "../utils/Vm.sol";
@@ -18,7 +19,11 @@ import {MockKwh, MockRecs, ToggleIntake} from "../compute/ComputeMocks.sol";
 /// windows' edges, deliveries with kWh and RECs, lapses, refunds and proceeds, over a stablecoin whose transfer fee
 /// can be switched on mid-life and a payee that can close its revenue intake. A third party calls every permissionless
 /// function and tries every guarded one; each attempt that must fail is made with `try`, and a success is counted in
-/// `ghostForbidden`, which must stay zero. `successes` counts what each action achieved, for the reachability test.
+/// `ghostForbidden`, which must stay zero. A contract buyer re-enters the market from its ERC-1155 receipt hook, and a
+/// purchase for a contract without the hook must fail. Money ghosts are the balance changes measured on each party
+/// (payer's decrease in; recipient's increase plus the fee burned out), never the market's return values; a call the
+/// handler only makes when it must succeed counts a failure in `ghostStuck`, which must stay zero. `successes`
+/// counts what each action achieved, for the reachability checks.
 // solhint-disable-next-line max-states-count
 contract ComputeMarketHandler {
     Vm private constant VM = Vm(address(uint160(uint256(keccak256("hevm cheat code")))));
@@ -58,7 +63,14 @@ contract ComputeMarketHandler {
     /// @notice Successes of calls that must fail. Must stay zero.
     uint256 public ghostForbidden;
     string public lastForbidden;
+    /// @notice Failures of calls whose conditions were all met. Must stay zero.
+    uint256 public ghostStuck;
+    string public lastStuck;
     mapping(string action => uint256) public successes;
+    /// @notice The price each window was offered at, from the handler's own input.
+    mapping(uint256 creditId => uint256) public offeredPrice;
+    /// @notice A buyer that is a contract and re-enters `buy` from its ERC-1155 receipt hook.
+    ReentrantReceiver public immutable contractBuyer = new ReentrantReceiver();
 
     constructor(
         ComputeMarket market_,
@@ -80,6 +92,7 @@ contract ComputeMarketHandler {
         }
         VM.prank(ADVERSARY);
         usd.approve(address(market), type(uint256).max);
+        contractBuyer.execute(address(usd), abi.encodeCall(usd.approve, (address(market), type(uint256).max)));
         for (uint256 c; c < 2; ++c) {
             VM.startPrank(providers[c]);
             usd.approve(address(market), type(uint256).max);
@@ -104,12 +117,16 @@ contract ComputeMarketHandler {
         uint256 clusterId = clusterIds[clusterSeed % 2];
         amount = 1 + (amount % 1e10);
         address from = byThirdParty ? ADVERSARY : providers[clusterSeed % 2];
+        uint256 before = usd.balanceOf(from);
         VM.prank(from);
         try market.postBond(clusterId, amount) {
             if (_feeOf(amount) != 0) _forbidden("bond credited though less arrived");
-            ghostBondPosted[clusterId] += amount;
+            if (before - usd.balanceOf(from) != amount) _forbidden("bond took other than the amount");
+            ghostBondPosted[clusterId] += before - usd.balanceOf(from);
             ++successes["postBond"];
-        } catch {}
+        } catch {
+            if (_feeOf(amount) == 0) _stuck("postBond");
+        }
     }
 
     function withdrawBond(uint256 clusterSeed, uint256 amount) external {
@@ -121,10 +138,17 @@ contract ComputeMarketHandler {
         try market.withdrawBond(clusterId, amount, ADVERSARY) {
             _forbidden("a third party withdrew bond");
         } catch {}
-        VM.prank(providers[clusterSeed % 2]);
-        market.withdrawBond(clusterId, amount, providers[clusterSeed % 2]);
-        ghostBondWithdrawn[clusterId] += amount;
-        ++successes["withdrawBond"];
+        address provider = providers[clusterSeed % 2];
+        (uint256 gained, uint256 burned) = (usd.balanceOf(provider), usd.totalSupply());
+        VM.prank(provider);
+        try market.withdrawBond(clusterId, amount, provider) {
+            (gained, burned) = (usd.balanceOf(provider) - gained, burned - usd.totalSupply());
+            if (gained + burned != amount) _forbidden("bond paid other than the amount");
+            ghostBondWithdrawn[clusterId] += gained + burned;
+            ++successes["withdrawBond"];
+        } catch {
+            _stuck("withdrawBond");
+        }
     }
 
     // --- windows and credits ---
@@ -139,9 +163,15 @@ contract ComputeMarketHandler {
         try market.offerWindow(clusterId, start, 1, 1) {
             _forbidden("a third party offered a window");
         } catch {}
+        uint128 price = uint128(1 + (priceSeed % 5e6));
         VM.prank(providers[clusterSeed % 2]);
-        windows.push(market.offerWindow(clusterId, start, uint64(1 + (hoursSeed % 3)), uint128(1 + (priceSeed % 5e6))));
-        ++successes["offer"];
+        try market.offerWindow(clusterId, start, uint64(1 + (hoursSeed % 3)), price) returns (uint256 id) {
+            windows.push(id);
+            offeredPrice[id] = price;
+            ++successes["offer"];
+        } catch {
+            _stuck("offer");
+        }
     }
 
     function buy(uint256 buyerSeed, uint256 windowSeed, uint256 amount, bool withPermit) external {
@@ -162,22 +192,60 @@ contract ComputeMarketHandler {
         if (affordable < room) room = affordable;
         if (room == 0) return;
         amount = 1 + (amount % room);
+        uint256 cost = amount * offeredPrice[id];
+        uint256 before = usd.balanceOf(buyer);
         VM.prank(buyer);
         if (withPermit) {
             // An empty permit fails inside the market, which then uses the buyer's allowance.
-            try market.buyWithPermit(id, uint64(amount), buyer, block.timestamp, 0, 0, 0) returns (uint256 cost) {
-                _sold(cost, "buyWithPermit");
-            } catch {}
+            try market.buyWithPermit(id, uint64(amount), buyer, block.timestamp, 0, 0, 0) {
+                _sold(cost, before - usd.balanceOf(buyer), "buyWithPermit");
+            } catch {
+                if (_feeOf(cost) == 0) _stuck("buyWithPermit");
+            }
         } else {
-            try market.buy(id, uint64(amount), buyer) returns (uint256 cost) {
-                _sold(cost, "buy");
-            } catch {}
+            try market.buy(id, uint64(amount), buyer) {
+                _sold(cost, before - usd.balanceOf(buyer), "buy");
+            } catch {
+                if (_feeOf(cost) == 0) _stuck("buy");
+            }
+        }
+        // Credits for a contract that cannot take ERC-1155 tokens must not be sold.
+        VM.prank(buyer);
+        try market.buy(id, 1, address(intake)) {
+            _forbidden("sold credits to a contract without the receipt hook");
+        } catch {}
+    }
+
+    /// A contract buyer whose receipt hook buys one more credit of the same window while the first purchase is
+    /// being delivered: it pays the window price for every credit it holds, no more and no less.
+    function buyReentrant(uint256 windowSeed, uint256 amount) external {
+        if (windows.length == 0) return;
+        uint256 id = _pick(windowSeed, _ON_SALE, address(0));
+        IComputeMarket.Window memory window = market.getWindow(id);
+        if (block.timestamp >= window.start) return;
+        uint256 room = _min(window.capacity - window.sold, market.getCluster(id >> 64).bondFree / offeredPrice[id]);
+        if (room < 2) return;
+        amount = 1 + (amount % (room - 1));
+        address self = address(contractBuyer);
+        usd.mint(self, (amount + 1) * offeredPrice[id]);
+        uint256 before = usd.balanceOf(self);
+        uint256 heldBefore = market.balanceOf(self, id);
+        uint256 reentered = contractBuyer.successes();
+        contractBuyer.arm(address(market), abi.encodeCall(market.buy, (id, 1, self)));
+        try contractBuyer.execute(address(market), abi.encodeCall(market.buy, (id, uint64(amount), self))) {
+            uint256 bought = market.balanceOf(self, id) - heldBefore;
+            if (bought != amount + contractBuyer.successes() - reentered) _forbidden("credits without a sale");
+            _sold(bought * offeredPrice[id], before - usd.balanceOf(self), "buyReentrant");
+        } catch {
+            if (_feeOf(amount * offeredPrice[id]) == 0) _stuck("buyReentrant");
         }
     }
 
-    function _sold(uint256 cost, string memory action) private {
+    /// @dev `cost` is what the handler expects from its inputs, `paid` the buyer's measured decrease.
+    function _sold(uint256 cost, uint256 paid, string memory action) private {
         if (_feeOf(cost) != 0) _forbidden("sale credited though less arrived");
-        ghostSalesValue += cost;
+        if (paid != cost) _forbidden("charged other than price x amount");
+        ghostSalesValue += paid;
         ++successes[action];
     }
 
@@ -223,14 +291,20 @@ contract ComputeMarketHandler {
 
     // --- the clock ---
 
-    /// Mostly to the next window edge (a start or an end, -1, 0 or +1 second), sometimes a short step or past a
-    /// delivery period.
+    /// Mostly to the next window edge (a start, an end or a delivery deadline, -1, 0 or +1 second), sometimes a short
+    /// step or past a delivery period.
     function warp(uint256 seed) external {
         uint256 mode = seed % 16;
         uint256 next = type(uint256).max;
         for (uint256 i; i < windows.length; ++i) {
             IComputeMarket.Window memory window = market.getWindow(windows[i]);
-            uint256 target = (mode % 2 == 0 ? window.start : window.end) - 1 + ((seed >> 16) % 3);
+            uint256 edge =
+                mode % 3 == 0
+                    ? window.start
+                    : mode % 3 == 1
+                        ? window.end
+                        : window.end + DELIVERY_PERIOD;
+            uint256 target = edge - 1 + ((seed >> 16) % 3);
             if (target > block.timestamp && target < next) next = target;
         }
         if (mode == 0) VM.warp(block.timestamp + DELIVERY_PERIOD + 1 hours);
@@ -249,7 +323,8 @@ contract ComputeMarketHandler {
         uint256 id = _pick(windowSeed, _DELIVERABLE, address(0));
         IComputeMarket.Window memory window = market.getWindow(id);
         if (window.settled || block.timestamp > window.end + DELIVERY_PERIOD) return;
-        if (block.timestamp < window.end) VM.warp(window.end); // the provider waits for the window to end
+        bool early = block.timestamp < window.end; // then the provider tries one second early, and waits
+        if (early) VM.warp(window.end - 1);
         IComputeMarket.Cluster memory cluster = market.getCluster(id >> 64);
         IComputeMarket.DeliveryReport memory report;
         report.gpuHoursDelivered = uint64(deliveredSeed % (uint256(window.redeemed) + 1));
@@ -282,16 +357,47 @@ contract ComputeMarketHandler {
             report.recIds[0] = recId;
             report.recAmounts[0] = recCount;
         }
+        _tryForbiddenReports(id, window.end, early, report);
+        if (block.timestamp == window.end + DELIVERY_PERIOD) _tryOneSecondLate(id, window.end, report);
+        VM.prank(providers[_clusterIndex(id)]);
+        try market.recordDelivery(id, report) {
+            lots[id] = Lot(report.gpuHoursDelivered, report.whUsed, whKwh, recCount * 1e6);
+            ghostWhHourly += whKwh;
+            ghostWhRec += recCount * 1e6;
+            ++successes["deliver"];
+        } catch {
+            _stuck("deliver");
+        }
+    }
+
+    /// @dev A third party's report must fail, and so must the provider's one second before the window ends (then the
+    /// clock moves to the end, where the report is in time).
+    function _tryForbiddenReports(
+        uint256 id,
+        uint64 end,
+        bool early,
+        IComputeMarket.DeliveryReport memory report
+    ) private {
         VM.prank(ADVERSARY);
         try market.recordDelivery(id, report) {
             _forbidden("a third party recorded delivery");
         } catch {}
+        if (!early) return;
         VM.prank(providers[_clusterIndex(id)]);
-        market.recordDelivery(id, report);
-        lots[id] = Lot(report.gpuHoursDelivered, report.whUsed, whKwh, recCount * 1e6);
-        ghostWhHourly += whKwh;
-        ghostWhRec += recCount * 1e6;
-        ++successes["deliver"];
+        try market.recordDelivery(id, report) {
+            _forbidden("delivery recorded before the window ended");
+        } catch {}
+        VM.warp(end);
+    }
+
+    /// @dev At the last second of the delivery period the report is still in time; one second later it must fail.
+    function _tryOneSecondLate(uint256 id, uint64 end, IComputeMarket.DeliveryReport memory report) private {
+        VM.warp(end + DELIVERY_PERIOD + 1);
+        VM.prank(providers[_clusterIndex(id)]);
+        try market.recordDelivery(id, report) {
+            _forbidden("delivery recorded after the delivery period");
+        } catch {}
+        VM.warp(end + DELIVERY_PERIOD);
     }
 
     function lapse(uint256 windowSeed) external {
@@ -311,12 +417,14 @@ contract ComputeMarketHandler {
         if (windows.length == 0) return;
         uint256 id = _pick(windowSeed, _SETTLED, address(0));
         for (uint256 i; i < 3; ++i) {
-            uint256 before = usd.balanceOf(buyers[i]);
+            (uint256 gained, uint256 burned) = (usd.balanceOf(buyers[i]), usd.totalSupply());
+            uint256 adversaryBefore = usd.balanceOf(ADVERSARY);
             VM.prank(ADVERSARY);
-            try market.claimRefund(id, buyers[i]) returns (uint256 amount) {
-                if (usd.balanceOf(buyers[i]) < before) _forbidden("a refund took from the redeemer");
-                ghostRefundsPaid[id >> 64] += amount;
-                ghostWindowRefunds[id] += amount;
+            try market.claimRefund(id, buyers[i]) {
+                (gained, burned) = (usd.balanceOf(buyers[i]) - gained, burned - usd.totalSupply());
+                if (usd.balanceOf(ADVERSARY) != adversaryBefore) _forbidden("a refund paid the caller");
+                ghostRefundsPaid[id >> 64] += gained + burned;
+                ghostWindowRefunds[id] += gained + burned;
                 ++successes["claimRefund"];
             } catch {}
         }
@@ -325,9 +433,10 @@ contract ComputeMarketHandler {
     // --- proceeds ---
 
     function pushProceeds(bool toIntake) external {
+        uint256 before = _payeesAndBurned();
         VM.prank(ADVERSARY);
-        try market.pushProceeds(toIntake ? address(intake) : PAYOUT) returns (uint256 amount) {
-            ghostProceedsPaid += amount;
+        try market.pushProceeds(toIntake ? address(intake) : PAYOUT) {
+            ghostProceedsPaid += _payeesAndBurned() - before;
             ++successes["pushProceeds"];
         } catch {}
     }
@@ -337,9 +446,10 @@ contract ComputeMarketHandler {
         try market.claimProceeds(ADVERSARY) {
             _forbidden("a third party claimed proceeds");
         } catch {}
+        uint256 before = _payeesAndBurned();
         VM.prank(PAYOUT);
-        try market.claimProceeds(PAYOUT) returns (uint256 amount) {
-            ghostProceedsPaid += amount;
+        try market.claimProceeds(PAYOUT) {
+            ghostProceedsPaid += _payeesAndBurned() - before;
             ++successes["claimProceeds"];
         } catch {}
     }
@@ -363,8 +473,11 @@ contract ComputeMarketHandler {
             _forbidden("a third party redirected proceeds");
         } catch {}
         VM.prank(providers[clusterSeed % 2]);
-        market.setPayout(clusterId, toIntake ? address(intake) : PAYOUT, toIntake);
-        ++successes["setPayout"];
+        try market.setPayout(clusterId, toIntake ? address(intake) : PAYOUT, toIntake) {
+            ++successes["setPayout"];
+        } catch {
+            _stuck("setPayout");
+        }
     }
 
     // --- helpers ---
@@ -409,6 +522,16 @@ contract ComputeMarketHandler {
 
     function _feeOf(uint256 amount) private view returns (uint256) {
         return (amount * usd.feeBps()) / 10_000;
+    }
+
+    /// @dev What the payees hold plus what the fee burned: a payout's measured size.
+    function _payeesAndBurned() private view returns (uint256) {
+        return usd.balanceOf(PAYOUT) + usd.balanceOf(address(intake)) + (type(uint128).max - usd.totalSupply());
+    }
+
+    function _stuck(string memory what) private {
+        ++ghostStuck;
+        lastStuck = what;
     }
 
     function _forbidden(string memory what) private {
@@ -477,6 +600,44 @@ abstract contract ComputeMarketWorld is Test {
             );
     }
 
+    /// Every terminal or stuck state has a way out: past every delivery period anyone lapses the windows and claims
+    /// every refund, proceeds are pushed (or pulled by the payee while its intake refuses), and the providers withdraw
+    /// their free bonds. Afterwards the market holds nothing.
+    function _drainEverything() internal {
+        vm.warp(block.timestamp + 40 days);
+        for (uint256 i; i < handler.windowCount(); ++i) {
+            uint256 id = handler.windows(i);
+            if (!market.getWindow(id).settled) market.lapseDelivery(id);
+            for (uint256 b; b < 3; ++b) {
+                address holder = handler.buyers(b);
+                if (market.redeemedBy(id, holder) != 0 && market.getWindow(id).unclaimedRedeemed != 0) {
+                    market.claimRefund(id, holder);
+                }
+            }
+            assertEq(market.getWindow(id).bondHeld, 0, "bond left in a window");
+        }
+        address[2] memory payees = handler.payees();
+        for (uint256 p; p < 2; ++p) {
+            (uint256 direct, uint256 viaIntake) = market.proceedsOf(payees[p]);
+            if (direct + viaIntake == 0) continue;
+            // A closed intake, or one paid in a coin that burns a fee, cannot take its share: the payee pulls it.
+            if ((intake.closed() || usd.feeBps() != 0) && viaIntake != 0) {
+                vm.prank(payees[p]);
+                market.claimProceeds(payees[p]);
+            } else {
+                market.pushProceeds(payees[p]);
+            }
+        }
+        for (uint256 c; c < 2; ++c) {
+            uint256 clusterId = handler.clusterIds(c);
+            uint256 free = market.getCluster(clusterId).bondFree;
+            address provider = handler.providers(c);
+            vm.prank(provider);
+            if (free != 0) market.withdrawBond(clusterId, free, provider);
+        }
+        assertEq(usd.balanceOf(address(market)), 0, "the market kept something");
+    }
+
     /// @dev What the market owes: free bonds, bond held for windows, accrued proceeds.
     function _owed() internal view returns (uint256 owed) {
         for (uint256 c; c < 2; ++c) owed += market.getCluster(handler.clusterIds(c)).bondFree;
@@ -495,9 +656,16 @@ contract ComputeMarketInvariantTest is ComputeMarketWorld {
         targetContract(address(handler));
     }
 
-    /// No call that must fail ever succeeded (third parties, late or oversized redemptions, short deposits).
+    /// No call that must fail ever succeeded (third parties, late or oversized redemptions, short deposits), and no
+    /// call whose conditions were all met failed.
     function invariant_forbiddenActionsNeverSucceed() public view {
         assertEq(handler.ghostForbidden(), 0, handler.lastForbidden());
+        assertEq(handler.ghostStuck(), 0, handler.lastStuck());
+    }
+
+    /// After every run, from wherever it stopped, every unit the market holds reaches its owner.
+    function afterInvariant() public {
+        _drainEverything();
     }
 
     /// held == Σ withdrawable: the market's balance is exactly free bonds + bond held + accrued proceeds, and it is
@@ -572,6 +740,7 @@ contract ComputeMarketInvariantTest is ComputeMarketWorld {
             uint256 heldByBuyers;
             for (uint256 b; b < 3; ++b) heldByBuyers += market.balanceOf(handler.buyers(b), id);
             heldByBuyers += market.balanceOf(handler.ADVERSARY(), id);
+            heldByBuyers += market.balanceOf(address(handler.contractBuyer()), id);
             assertEq(uint256(window.redeemed) + expired + held, window.sold, "redeemed + expired + held != sold");
             assertEq(heldByBuyers, market.totalSupply(id), "supply outside the buyers");
         }
@@ -635,12 +804,13 @@ contract ComputeMarketReachabilityTest is ComputeMarketWorld {
             seed = uint256(keccak256(abi.encode(seed)));
             _act(seed);
         }
-        string[15] memory actions = [
+        string[16] memory actions = [
             "postBond",
             "withdrawBond",
             "offer",
             "buy",
             "buyWithPermit",
+            "buyReentrant",
             "transfer",
             "redeem",
             "warp",
@@ -656,6 +826,7 @@ contract ComputeMarketReachabilityTest is ComputeMarketWorld {
             assertGe(handler.successes(actions[i]), MIN_SUCCESSES, actions[i]);
         }
         assertEq(handler.ghostForbidden(), 0, handler.lastForbidden());
+        assertEq(handler.ghostStuck(), 0, handler.lastStuck());
         _drainEverything();
     }
 
@@ -667,7 +838,8 @@ contract ComputeMarketReachabilityTest is ComputeMarketWorld {
         if (action == 0) handler.postBond(a, b, c % 2 == 0);
         else if (action == 1) handler.withdrawBond(a, b);
         else if (action <= 3) handler.offer(a, b, c);
-        else if (action <= 6) handler.buy(a, b, c, action == 6);
+        else if (action <= 5) handler.buy(a, b, c, action == 5);
+        else if (action == 6) handler.buyReentrant(a, b);
         else if (action == 7) handler.transfer(a, b, c, seed >> 200);
         else if (action <= 10) handler.redeem(a, b, c);
         else if (action <= 12) handler.warp(a);
@@ -679,42 +851,5 @@ contract ComputeMarketReachabilityTest is ComputeMarketWorld {
         else if (action == 18) handler.switchFee(a % 4 == 0);
         else if (a % 2 == 0) handler.setPayout(b, c % 2 == 0);
         else handler.closeIntake(b % 3 == 0);
-    }
-
-    /// Every terminal or stuck state has a way out: past every delivery period anyone lapses the windows and claims
-    /// every refund, proceeds are pushed (or pulled by the payee while its intake refuses), and the providers withdraw
-    /// their free bonds. Afterwards the market holds nothing.
-    function _drainEverything() private {
-        vm.warp(block.timestamp + 40 days);
-        for (uint256 i; i < handler.windowCount(); ++i) {
-            uint256 id = handler.windows(i);
-            if (!market.getWindow(id).settled) market.lapseDelivery(id);
-            for (uint256 b; b < 3; ++b) {
-                address holder = handler.buyers(b);
-                if (market.redeemedBy(id, holder) != 0 && market.getWindow(id).unclaimedRedeemed != 0) {
-                    market.claimRefund(id, holder);
-                }
-            }
-            assertEq(market.getWindow(id).bondHeld, 0, "bond left in a window");
-        }
-        address[2] memory payees = handler.payees();
-        for (uint256 p; p < 2; ++p) {
-            (uint256 direct, uint256 viaIntake) = market.proceedsOf(payees[p]);
-            if (direct + viaIntake == 0) continue;
-            if (intake.closed() && viaIntake != 0) {
-                vm.prank(payees[p]);
-                market.claimProceeds(payees[p]);
-            } else {
-                market.pushProceeds(payees[p]);
-            }
-        }
-        for (uint256 c; c < 2; ++c) {
-            uint256 clusterId = handler.clusterIds(c);
-            uint256 free = market.getCluster(clusterId).bondFree;
-            address provider = handler.providers(c);
-            vm.prank(provider);
-            if (free != 0) market.withdrawBond(clusterId, free, provider);
-        }
-        assertEq(usd.balanceOf(address(market)), 0, "the market kept something");
     }
 }
