@@ -5,6 +5,7 @@ import { ITrancheVault__factory } from "../typechain-types/factories/interfaces/
 /** What the waterfall did in one period, in step order (the `WaterfallDistributed` event's report). */
 export interface VaultPeriodReport {
   readonly revenue: bigint;
+  /** Revenue plus the rounding remainder carried from the previous period. */
   readonly cashAvailable: bigint;
   readonly feeDue: bigint;
   readonly feePaid: bigint;

@@ -1,5 +1,7 @@
 /** What the demo measures and reports. Amounts are integers: stablecoin base units, Wh, GPU-hours, gas. */
 
+import type { VaultPeriodReport } from "../../sdk/vault.js";
+
 export interface Party {
   readonly name: string;
   readonly role: string;
@@ -25,21 +27,9 @@ export interface TrancheFigures {
 }
 
 /** A distributed period as the vault reported it on chain (stablecoin base units; coverage in basis points). */
-export interface PeriodFigures {
+export interface PeriodFigures extends VaultPeriodReport {
   readonly period: number;
-  readonly revenue: bigint;
   readonly revenueBySource: Record<string, bigint>;
-  /** Revenue plus the rounding remainder carried from the previous period. */
-  readonly cashAvailable: bigint;
-  readonly feeDue: bigint;
-  readonly feePaid: bigint;
-  readonly reserveDrawn: bigint;
-  readonly reserveToppedUp: bigint;
-  readonly reserveReleased: bigint;
-  readonly swept: bigint;
-  readonly equityResidual: bigint;
-  readonly coverageBps: bigint;
-  readonly covenantBreached: boolean;
   /** Debt tranches first, the residual (equity) tranche last. */
   readonly tranches: readonly TrancheFigures[];
   /** The reserve's balance right after the distribution. */

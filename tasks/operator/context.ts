@@ -5,21 +5,13 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
+import type { DeploymentName } from "../../sdk/deployments.js";
 import { JOULESTACK_ABIS, decodeRevert, describeError } from "../../sdk/errors.js";
 import { formatAmount, parseAmount } from "../../sdk/units.js";
 import { TestStablecoin__factory } from "../../typechain-types/index.js";
 
 /** The deployed contracts an operator task can address, by their deployment record names. */
-export type DeploymentName =
-  | "DeviceRegistry"
-  | "MeteredEnergy"
-  | "RenewableCertificates"
-  | "FlexibilityMarket"
-  | "ComputeMarket"
-  | "TrancheVault"
-  | "InvestorRegistry"
-  | "TestStablecoin"
-  | "Stablecoin";
+export type { DeploymentName } from "../../sdk/deployments.js";
 
 /** What every operator task works with: the selected network, its first account and its deployment records. */
 export interface Operator {
