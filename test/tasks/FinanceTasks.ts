@@ -11,28 +11,11 @@ import {
   type TrancheVault,
 } from "../../typechain-types/index.js";
 import { DEV_MNEMONIC, type LocalNode, PROJECT_ROOT, runHardhat, startLocalNode } from "../helpers/node.js";
+import { attempt, expectOneLineFailure } from "../helpers/tasks.js";
 import { readVaultPeriod } from "../../sdk/vault.js";
 
 const DAY = 86_400n;
 const usd = (whole: bigint) => whole * 10n ** 6n;
-
-/** Runs a task and returns its output and exit status instead of throwing, so failures can be inspected. */
-async function attempt(args: string[], env: NodeJS.ProcessEnv): Promise<{ ok: boolean; output: string }> {
-  try {
-    return { ok: true, output: await runHardhat(args, env) };
-  } catch (error) {
-    return { ok: false, output: (error as Error).message };
-  }
-}
-
-/** A failed task: exit 1 and one `Error: …` line, with no stack trace and no hex. */
-function expectOneLineFailure(result: { ok: boolean; output: string }, line: string) {
-  expect(result.ok, result.output).to.equal(false);
-  expect(result.output).to.match(/exited 1/);
-  const errors = result.output.split("\n").filter((text) => text.startsWith("Error"));
-  expect(errors, result.output).to.deep.equal([`Error: ${line}`]);
-  expect(result.output, "no stack trace").to.not.match(/^\s+at /m);
-}
 
 /**
  * The finance and compliance roles' journeys on a real node, every step a separate `npx hardhat` process: the

@@ -17,19 +17,11 @@ import {
   TrancheVault__factory,
 } from "../../typechain-types/index.js";
 import { DEV_MNEMONIC, type LocalNode, PROJECT_ROOT, runHardhat, startLocalNode } from "../helpers/node.js";
+import { attempt } from "../helpers/tasks.js";
 import { readVaultPeriod } from "../../sdk/vault.js";
 
 const HOUR = 3_600n;
 const DAY = 86_400n;
-
-/** Runs a task and returns its output and exit status instead of throwing, so failures can be inspected. */
-async function attempt(args: string[], env: NodeJS.ProcessEnv): Promise<{ ok: boolean; output: string }> {
-  try {
-    return { ok: true, output: await runHardhat(args, env) };
-  } catch (error) {
-    return { ok: false, output: (error as Error).message };
-  }
-}
 
 /** The operator's command line against a real node: every call is a separate `npx hardhat` process over HTTP. */
 describe("operator tasks on a local node", function () {
