@@ -6,6 +6,8 @@
  */
 import { Interface, toBeHex, zeroPadValue, type Log, type Provider } from "ethers";
 
+import { ENUM_MEMBERS } from "./enums.js";
+
 /** The contracts a lineage is read from. */
 export interface LineageAddresses {
   market: string;
@@ -70,18 +72,10 @@ export interface Lineage {
   revenue: LotRevenue;
 }
 
-const SOURCES = [
-  "solar",
-  "wind",
-  "hydro",
-  "geothermal",
-  "biomass",
-  "nuclear",
-  "battery",
-  "flexible-load",
-  "grid-import",
-  "fossil",
-];
+/** Device kinds as lineage names them: the Solidity enum's members in kebab case ("flexible-load"). */
+const SOURCES = ENUM_MEMBERS["enum IDeviceRegistry.DeviceKind"].map((kind) =>
+  kind.replace(/(?<=[a-z])(?=[A-Z])/g, "-").toLowerCase(),
+);
 
 const MARKET = new Interface([
   "event WindowOffered(uint256 indexed creditId, uint256 indexed clusterId, uint64 start, uint64 end, uint64 capacity, uint128 pricePerGpuHour)",
