@@ -21,4 +21,6 @@ interface Vm {
     function assume(bool condition) external pure;
     function label(address account, string calldata name) external;
     function deal(address account, uint256 balance) external;
+    function snapshotState() external returns (uint256 snapshotId);
+    function revertToState(uint256 snapshotId) external returns (bool success);
 }
