@@ -258,10 +258,11 @@ describe("ComputeMarket", function () {
 
     it("reverts once the window ended: unredeemed credits expire", async function () {
       const { market, bob, creditId, end } = await networkHelpers.loadFixture(soldAndRedeemedFixture);
-      await networkHelpers.time.increaseTo(end);
+      // The window is [start, end): its end is the first second of expiry.
+      await networkHelpers.time.setNextBlockTimestamp(end);
       await expect(market.connect(bob).redeem(bob.address, creditId, 500, JOB))
         .to.be.revertedWithCustomError(market, "ComputeCreditsExpired")
-        .withArgs(creditId, end, end + 1n);
+        .withArgs(creditId, end, end);
       expect(await market.expiredCredits(creditId)).to.equal(500n);
       expect((await market.getWindow(creditId)).redeemed).to.equal(1500n);
     });

@@ -187,15 +187,15 @@ describe("TrancheVault lifecycle", function () {
       // Nothing was lent, so nothing can be written off.
       await expect(f.vault.writeDown(USD("1"))).to.be.revertedWithCustomError(f.vault, "TrancheVaultNotDrawn");
 
-      // The exact boundary (t - 1, t, t + 1) is swept in TrancheVault.t.sol.
+      // The exact boundary (t - 1, t, t + 1) is swept in test/finance/Boundaries.t.sol.
       await expect(f.vault.connect(f.outsider).unwind())
         .to.be.revertedWithCustomError(f.vault, "TrancheVaultDrawDeadlineNotReached")
         .withArgs(deadline);
-      await networkHelpers.time.increaseTo(deadline);
-      await expect(f.vault.distribute(1)).to.be.revertedWithCustomError(f.vault, "TrancheVaultNotDrawn");
+      await networkHelpers.time.setNextBlockTimestamp(deadline);
       await expect(f.vault.drawdown())
         .to.be.revertedWithCustomError(f.vault, "TrancheVaultDrawDeadlinePassed")
         .withArgs(deadline);
+      await expect(f.vault.distribute(1)).to.be.revertedWithCustomError(f.vault, "TrancheVaultNotDrawn");
 
       // Anyone unwinds; revenue that arrived belongs to the residual tranche.
       await expect(f.vault.connect(f.outsider).unwind())

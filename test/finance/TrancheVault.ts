@@ -181,7 +181,8 @@ describe("TrancheVault", function () {
         .to.be.revertedWithCustomError(g.vault, "TrancheVaultUnknownTranche")
         .withArgs(3n);
       const deadline = (await g.vault.params()).fundingDeadline;
-      await networkHelpers.time.increaseTo(deadline);
+      // Subscriptions close at the deadline itself.
+      await networkHelpers.time.setNextBlockTimestamp(deadline);
       await expect(g.vault.connect(g.alice).subscribe(0, USD("10000")))
         .to.be.revertedWithCustomError(g.vault, "TrancheVaultFundingDeadlinePassed")
         .withArgs(deadline);
