@@ -9,6 +9,23 @@ contract ComputeMathTest is Test {
         assertEq(ComputeMath.creditId(1, 3600), (uint256(1) << 64) | 3600, "id");
     }
 
+    function test_cost_isGpuHoursTimesThePrice() public pure {
+        // 1,500 GPU-hours at 2.000000 USD = 3,000.000000 USD.
+        assertEq(ComputeMath.cost(1_500, 2e6), 3_000e6, "cost");
+    }
+
+    function test_capacityGpuHours_isGpusTimesHours() public pure {
+        // 1,024 GPUs for 3 hours = 3,072 GPU-hours.
+        assertEq(ComputeMath.capacityGpuHours(1_024, 3), 3_072, "capacity");
+    }
+
+    function test_refundShareDown_roundsTheHoldersShareDown() public pure {
+        // 10.000000 USD held for 3 unclaimed GPU-hours, 1 of them the holder's: 10,000,000 / 3 = 3,333,333.33 → 3,333,333.
+        assertEq(ComputeMath.refundShareDown(10e6, 1, 3), 3_333_333, "a third, rounded down");
+        // The last claimant takes what is left: 6,666,667 for the last 2 of 2.
+        assertEq(ComputeMath.refundShareDown(6_666_667, 2, 2), 6_666_667, "the rest");
+    }
+
     function test_refundShareDown_isZeroWithoutRedemptions() public pure {
         assertEq(ComputeMath.refundShareDown(5e6, 0, 0), 0, "refund");
     }
@@ -49,7 +66,8 @@ contract ComputeMathTest is Test {
         uint256 total = uint256(first) + second + third;
         vm.assume(total > 0);
         delivered = bound(delivered, 0, total);
-        uint256 held = ComputeMath.cost(total - delivered, price);
+        // Undelivered GPU-hours are worth their price each.
+        uint256 held = (total - delivered) * price;
         uint256 unclaimed = total;
         uint256 paid;
         uint64[3] memory shares = [first, second, third];
@@ -70,7 +88,7 @@ contract ComputeMathTest is Test {
     ) public pure {
         uint256 total = uint256(holder) + others;
         vm.assume(total > 0);
-        uint256 held = ComputeMath.cost(total, price);
+        uint256 held = total * uint256(price);
         assertEq(ComputeMath.refundShareDown(held, holder, total), uint256(holder) * price, "refund");
     }
 
@@ -83,7 +101,4 @@ contract ComputeMathTest is Test {
         assertGe((bps + 1) * used, matched * ComputeMath.BPS + 1, "rounded down by more than one bp");
     }
 
-    function testFuzz_capacityGpuHours_isGpusTimesHours(uint32 gpus, uint16 hoursLong) public pure {
-        assertEq(ComputeMath.capacityGpuHours(gpus, hoursLong), uint256(gpus) * hoursLong, "capacity");
-    }
 }

@@ -42,23 +42,43 @@ contract MeteredEnergyTest is Test {
         energy.resumeMetering(first, signature);
     }
 
+    /// @dev The device's first hour is hour 486,468 (START / 3,600); its kWh batch id is the device above the hour.
+    uint256 private constant FIRST_HOUR = 486_468;
+
+    function test_submitReading_capacityBoundsInLiterals() public {
+        // 250,000 W for 900 s = 250,000 × 900 / 3,600 = 62,500 Wh, all of it allowed, none more.
+        vm.warp(START + 900);
+        IMeteredEnergy.MeterReading memory over = IMeteredEnergy.MeterReading(deviceId, BASELINE_WH + 62_501, START + 900);
+        bytes memory overSignature = _sign(over);
+        vm.expectRevert(
+            abi.encodeWithSelector(IMeteredEnergy.MeteredEnergyExceedsCapacity.selector, deviceId, 62_501, 62_500)
+        );
+        energy.submitReading(over, overSignature);
+        assertEq(_submit(BASELINE_WH + 62_500, START + 900), 62_500, "a quarter hour at nameplate");
+        // 250,000 W for 1 s = 69.44 Wh → 69 (rounded down).
+        vm.warp(START + 901);
+        assertEq(_submit(BASELINE_WH + 62_569, START + 901), 69, "one second at nameplate");
+        assertEq(energy.balanceOf(owner, (deviceId << 64) | FIRST_HOUR), 62_569, "both in the first hour's batch");
+    }
+
     function testFuzz_submitReading_mintsExactlyTheDeltaWithinCapacity(uint256 elapsed, uint256 deltaWh) public {
-        elapsed = bound(elapsed, 1, EnergyIds.BATCH_PERIOD);
-        uint256 maxWh = (uint256(CAPACITY_W) * elapsed) / EnergyIds.BATCH_PERIOD;
+        elapsed = bound(elapsed, 1, 3_600);
+        // 250,000 W × elapsed s / 3,600 s per hour = 625 × elapsed / 9 Wh, rounded down.
+        uint256 maxWh = (625 * elapsed) / 9;
         deltaWh = bound(deltaWh, 0, maxWh);
         uint64 timestamp = uint64(START + elapsed);
         vm.warp(timestamp);
 
         assertEq(_submit(BASELINE_WH + deltaWh, timestamp), deltaWh, "returned");
 
-        uint256 id = EnergyIds.batchId(deviceId, EnergyIds.hourOfReading(timestamp));
-        assertEq(energy.balanceOf(owner, id), deltaWh, "owner balance");
+        // Every reading in (START, START + 1 hour] closes the first hour.
+        assertEq(energy.balanceOf(owner, (deviceId << 64) | FIRST_HOUR), deltaWh, "owner balance");
         assertEq(energy.mintedWh(deviceId), deltaWh, "minted");
     }
 
     function testFuzz_submitReading_rejectsMoreThanCapacityAllows(uint256 elapsed, uint256 excessWh) public {
-        elapsed = bound(elapsed, 1, EnergyIds.BATCH_PERIOD);
-        uint256 maxWh = (uint256(CAPACITY_W) * elapsed) / EnergyIds.BATCH_PERIOD;
+        elapsed = bound(elapsed, 1, 3_600);
+        uint256 maxWh = (625 * elapsed) / 9; // 250,000 W × elapsed / 3,600, rounded down
         excessWh = bound(excessWh, 1, 1e18);
         uint64 timestamp = uint64(START + elapsed);
         vm.warp(timestamp);
@@ -78,8 +98,6 @@ contract MeteredEnergyTest is Test {
             )
         );
         energy.submitReading(reading, signature);
-        assertEq(energy.mintedWh(deviceId), 0, "minted");
-        assertEq(energy.meterState(deviceId).timestamp, START, "time did not move");
     }
 
     function testFuzz_submitReadings_neverAppliesAReadingTwice(uint256 copies, uint256 deltaWh) public {
@@ -100,11 +118,7 @@ contract MeteredEnergyTest is Test {
         assertEq(energy.submitReadings(readings, signatures), 1, "applied once");
         assertEq(energy.submitReadings(readings, signatures), 0, "applied again");
         assertEq(energy.mintedWh(deviceId), deltaWh, "minted once");
-        assertEq(
-            energy.balanceOf(owner, EnergyIds.batchId(deviceId, EnergyIds.hourOfReading(timestamp))),
-            deltaWh,
-            "bal"
-        );
+        assertEq(energy.balanceOf(owner, (deviceId << 64) | FIRST_HOUR), deltaWh, "bal");
     }
 
     function testFuzz_submitReading_rejectsAnyOtherSigner(uint256 key) public {
@@ -168,7 +182,6 @@ contract MeteredEnergyTest is Test {
             )
         );
         energy.submitReading(reading, signature);
-        assertEq(energy.meterState(deviceId).timestamp, last, "time did not move");
     }
 
     function testFuzz_resumeMetering_isOnlyTheOwners(address caller, uint256 gap) public {
@@ -184,7 +197,6 @@ contract MeteredEnergyTest is Test {
         );
         vm.prank(caller);
         energy.resumeMetering(reading, signature);
-        assertEq(energy.meterState(deviceId).timestamp, START, "baseline did not move");
 
         vm.prank(owner);
         energy.resumeMetering(reading, signature);
