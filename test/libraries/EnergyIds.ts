@@ -61,13 +61,18 @@ describe("energy ids (SDK vs Solidity)", function () {
     }
     expect(vintageOfHour(boundaries[0])).to.equal(202402n);
     expect(vintageOfHour(boundaries[1])).to.equal(202403n);
-    expect(certificateId(7n, 202601n)).to.equal(certificateIdOfBatch(batchId(7n, boundaries[3])));
+    // Device 7 above vintage 2026-01: 7 × 2^64 + 202,601, and the contract maps January 2026's first hour there.
+    expect(certificateId(7n, 202601n)).to.equal(129_127_208_515_967_063_913n);
+    expect(await certificates.certificateIdOfBatch(batchId(7n, boundaries[3]))).to.equal(129_127_208_515_967_063_913n);
   });
 
-  it("put a reading at the top of the hour into the hour it closes", function () {
-    const tenOClock = BigInt(Date.UTC(2025, 5, 1, 10) / 1000);
-    expect(hourOfReading(tenOClock)).to.equal(tenOClock / 3600n - 1n);
-    expect(batchIdOfReading(1n, tenOClock + 1n)).to.equal(batchId(1n, tenOClock / 3600n));
+  it("put a reading at the top of the hour into the hour it closes", async function () {
+    const { energy } = await networkHelpers.loadFixture(idsFixture);
+    const tenOClock = 1_748_772_000n; // 2025-06-01 10:00 UTC, the end of hour 485,769 (09:00 to 10:00)
+    expect(hourOfReading(tenOClock)).to.equal(485_769n);
+    // Device 1 above hour 485,770 (10:00 to 11:00): 2^64 + 485,770.
+    expect(batchIdOfReading(1n, tenOClock + 1n)).to.equal(18_446_744_073_710_037_386n);
+    expect(await energy.batchId(1n, 485_770n)).to.equal(18_446_744_073_710_037_386n);
     expect(() => hourOfReading(0n)).to.throw(RangeError);
   });
 
