@@ -199,8 +199,6 @@ describe("RenewableCertificates", function () {
       await expect(certificates.connect(producer).requestIssuance([batteryBatch], [MWH]))
         .to.be.revertedWithCustomError(certificates, "RenewableCertificatesNotRenewable")
         .withArgs(ids[2], DeviceKind.Battery);
-      expect(await energy.balanceOf(producer.address, batteryBatch)).to.equal(1_500_000n);
-      expect(await energy.balanceOf(await certificates.getAddress(), batteryBatch)).to.equal(0n);
     });
 
     it("reverts when a request would lock more than it can record", async function () {
@@ -211,8 +209,6 @@ describe("RenewableCertificates", function () {
       await expect(certificates.connect(producer).requestIssuance([solarBatch], [tooMuch]))
         .to.be.revertedWithCustomError(certificates, "RenewableCertificatesRequestTooLarge")
         .withArgs(tooMuch, max);
-      expect(await certificates.receiptCount()).to.equal(0n);
-      expect(await energy.balanceOf(producer.address, solarBatch)).to.equal(2n * MWH);
     });
 
     it("reverts when the energy is not a whole number of MWh", async function () {
@@ -223,7 +219,6 @@ describe("RenewableCertificates", function () {
       await expect(certificates.connect(producer).requestIssuance([solarBatch], [0n]))
         .to.be.revertedWithCustomError(certificates, "RenewableCertificatesNotWholeMWh")
         .withArgs(0n);
-      expect(await energy.balanceOf(producer.address, solarBatch)).to.equal(2n * MWH);
     });
 
     it("reverts when no batch is given", async function () {
@@ -232,7 +227,6 @@ describe("RenewableCertificates", function () {
         certificates,
         "RenewableCertificatesEmptyRequest",
       );
-      expect((await certificates.getRequest(1n)).status).to.equal(RequestStatus.None);
     });
 
     it("reverts when ids and amounts differ in length", async function () {
@@ -248,7 +242,6 @@ describe("RenewableCertificates", function () {
       await expect(certificates.connect(producer).requestIssuance([solarBatch, windBatch], [MWH, MWH]))
         .to.be.revertedWithCustomError(certificates, "RenewableCertificatesMixedCertificate")
         .withArgs(solarRec, windBatch);
-      expect(await energy.balanceOf(producer.address, windBatch)).to.equal(MWH);
     });
 
     it("reverts when the holder did not approve the REC contract", async function () {
@@ -257,7 +250,6 @@ describe("RenewableCertificates", function () {
       await expect(certificates.connect(producer).requestIssuance([solarBatch], [MWH]))
         .to.be.revertedWithCustomError(energy, "ERC1155MissingApprovalForAll")
         .withArgs(await certificates.getAddress(), producer.address);
-      expect(await energy.balanceOf(producer.address, solarBatch)).to.equal(2n * MWH);
     });
 
     it("reverts when the requester holds less than asked", async function () {
@@ -274,7 +266,6 @@ describe("RenewableCertificates", function () {
       await expect(energy.connect(producer).safeTransferFrom(producer.address, custody, solarBatch, MWH, "0x"))
         .to.be.revertedWithCustomError(certificates, "RenewableCertificatesUnexpectedTransfer")
         .withArgs(await energy.getAddress(), producer.address);
-      expect(await energy.balanceOf(custody, solarBatch)).to.equal(0n);
     });
 
     it("reverts for a revoked REC id", async function () {
@@ -284,7 +275,6 @@ describe("RenewableCertificates", function () {
       await expect(certificates.connect(producer).requestIssuance([solarBatch], [MWH]))
         .to.be.revertedWithCustomError(certificates, "RenewableCertificatesRevoked")
         .withArgs(solarRec);
-      expect(await energy.balanceOf(producer.address, solarBatch)).to.equal(0n);
     });
   });
 
@@ -300,8 +290,6 @@ describe("RenewableCertificates", function () {
       await expect(certificates.connect(producer).certify(1n, [solarBatch], [MWH], EVIDENCE))
         .to.be.revertedWithCustomError(certificates, "AccessControlUnauthorizedAccount")
         .withArgs(producer.address, await certificates.ISSUER_ROLE());
-      expect(await energy.balanceOf(await certificates.getAddress(), solarBatch)).to.equal(MWH);
-      expect(await certificates.balanceOf(producer.address, solarRec)).to.equal(0n);
     });
 
     it("reverts when the batches differ from those locked", async function () {
@@ -314,7 +302,6 @@ describe("RenewableCertificates", function () {
         certificates,
         "RenewableCertificatesBatchesMismatch",
       );
-      expect((await certificates.getRequest(1n)).status).to.equal(RequestStatus.Pending);
     });
 
     it("issues a request only once", async function () {
@@ -326,7 +313,6 @@ describe("RenewableCertificates", function () {
       await expect(certificates.reject(1n, [solarBatch], [MWH], "late"))
         .to.be.revertedWithCustomError(certificates, "RenewableCertificatesRequestNotPending")
         .withArgs(1n, RequestStatus.Certified);
-      expect(await certificates.balanceOf(producer.address, solarRec)).to.equal(1n);
     });
 
     it("reverts for an unknown request", async function () {
@@ -368,7 +354,6 @@ describe("RenewableCertificates", function () {
       await expect(certificates.connect(producer).reject(1n, [solarBatch], [MWH], "mine"))
         .to.be.revertedWithCustomError(certificates, "AccessControlUnauthorizedAccount")
         .withArgs(producer.address, await certificates.ISSUER_ROLE());
-      expect(await energy.balanceOf(await certificates.getAddress(), solarBatch)).to.equal(MWH);
     });
   });
 
@@ -406,7 +391,6 @@ describe("RenewableCertificates", function () {
       await expect(certificates.revoke(windRec, "fraud"))
         .to.be.revertedWithCustomError(certificates, "RenewableCertificatesNotIssued")
         .withArgs(windRec);
-      expect((await certificates.certificateTotals(windRec)).revoked).to.equal(false);
     });
 
     it("reverts when the caller is not an issuer", async function () {
@@ -414,7 +398,6 @@ describe("RenewableCertificates", function () {
       await expect(certificates.connect(producer).revoke(solarRec, "mine"))
         .to.be.revertedWithCustomError(certificates, "AccessControlUnauthorizedAccount")
         .withArgs(producer.address, await certificates.ISSUER_ROLE());
-      expect((await certificates.certificateTotals(solarRec)).revoked).to.equal(false);
     });
   });
 
@@ -433,8 +416,6 @@ describe("RenewableCertificates", function () {
       await expect(certificates.connect(stranger).retire(producer.address, solarRec, 1n, stranger.address, "Me", "x"))
         .to.be.revertedWithCustomError(certificates, "ERC1155MissingApprovalForAll")
         .withArgs(stranger.address, producer.address);
-      expect(await certificates.balanceOf(producer.address, solarRec)).to.equal(2n);
-      expect(await certificates.receiptCount()).to.equal(0n);
     });
 
     it("reverts for a zero amount", async function () {
@@ -442,7 +423,6 @@ describe("RenewableCertificates", function () {
       await expect(
         certificates.connect(producer).retire(producer.address, solarRec, 0n, producer.address, "Me", "x"),
       ).to.be.revertedWithCustomError(certificates, "RenewableCertificatesZeroAmount");
-      expect(await certificates.receiptCount()).to.equal(0n);
     });
 
     it("reverts for the zero beneficiary", async function () {
@@ -452,7 +432,6 @@ describe("RenewableCertificates", function () {
       )
         .to.be.revertedWithCustomError(certificates, "RenewableCertificatesInvalidBeneficiary")
         .withArgs(ethers.ZeroAddress);
-      expect(await certificates.balanceOf(producer.address, solarRec)).to.equal(2n);
     });
 
     it("reverts when the holder has fewer RECs than asked", async function () {
@@ -460,7 +439,6 @@ describe("RenewableCertificates", function () {
       await expect(certificates.connect(producer).retire(producer.address, solarRec, 3n, producer.address, "Me", "x"))
         .to.be.revertedWithCustomError(certificates, "ERC1155InsufficientBalance")
         .withArgs(producer.address, 2n, 3n, solarRec);
-      expect((await certificates.certificateTotals(solarRec)).retired).to.equal(0n);
     });
 
     it("has no receipt for an unknown id", async function () {
@@ -514,7 +492,6 @@ describe("RenewableCertificates", function () {
       await expect(certificates.connect(stranger).unpause())
         .to.be.revertedWithCustomError(certificates, "AccessControlUnauthorizedAccount")
         .withArgs(stranger.address, role);
-      expect(await certificates.paused()).to.equal(true);
     });
   });
 

@@ -40,7 +40,6 @@ contract InvestorRegistryTest is Test {
             )
         );
         registry.listInvestor(alice, uint64(block.timestamp), 840);
-        assertEq(registry.investor(alice).expiry, 0, "unchanged");
     }
 
     function test_listInvestors_listsEveryAccount() public {
@@ -61,7 +60,6 @@ contract InvestorRegistryTest is Test {
         accounts[0] = alice;
         vm.expectRevert(IInvestorRegistry.InvestorRegistryZeroAddress.selector);
         registry.listInvestors(accounts, uint64(block.timestamp + 1), 840);
-        assertFalse(registry.isVerified(alice), "batch reverted as a whole");
     }
 
     function test_setFrozen_blocksVerificationAndSurvivesDelisting() public {

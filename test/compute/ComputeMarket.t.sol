@@ -201,7 +201,6 @@ contract ComputeMarketTest is ComputeMarketBase {
         r.payout = address(market);
         vm.expectRevert(abi.encodeWithSelector(IComputeMarket.ComputeInvalidPayout.selector, address(market)));
         market.registerCluster(r);
-        assertEq(market.clusterCount(), 1, "count");
     }
 
     function test_registerCluster_revertsWhenTheIntakeTakesAnotherAsset() public {
@@ -329,8 +328,6 @@ contract ComputeMarketTest is ComputeMarketBase {
         vm.prank(bob);
         vm.expectRevert(abi.encodeWithSelector(IComputeMarket.ComputeWindowOversold.selector, id, 8, 6, 3));
         market.buy(id, 3, bob);
-        assertEq(usd.balanceOf(bob), 100e6, "bob paid nothing");
-        assertEq(market.getWindow(id).sold, 6, "sold");
     }
 
     function test_buy_revertsAfterTheWindowStarts() public {
@@ -338,7 +335,6 @@ contract ComputeMarketTest is ComputeMarketBase {
         vm.prank(alice);
         vm.expectRevert(abi.encodeWithSelector(IComputeMarket.ComputeWindowStarted.selector, id, start, start));
         market.buy(id, 1, alice);
-        assertEq(usd.balanceOf(alice), 100e6, "alice paid nothing");
     }
 
     function test_buy_revertsOnZeroUnknownOrUnbonded() public {
@@ -353,7 +349,6 @@ contract ComputeMarketTest is ComputeMarketBase {
         vm.prank(alice);
         vm.expectRevert(abi.encodeWithSelector(IComputeMarket.ComputeBondInsufficient.selector, clusterId, 5e6, 6e6));
         market.buy(id, 2, alice);
-        assertEq(usd.balanceOf(alice), 100e6, "alice paid nothing");
     }
 
     // --- redeem and expiry ---
@@ -377,7 +372,6 @@ contract ComputeMarketTest is ComputeMarketBase {
         vm.prank(alice);
         vm.expectRevert(IComputeMarket.ComputeZeroAmount.selector);
         market.redeem(alice, id, 0, bytes32(0));
-        assertEq(market.balanceOf(alice, id), 3, "untouched");
     }
 
     function test_redeem_revertsWhenExpired() public {
@@ -394,7 +388,6 @@ contract ComputeMarketTest is ComputeMarketBase {
             abi.encodeWithSelector(IComputeMarket.ComputeCreditsExpired.selector, id, start + 7200, start + 7200)
         );
         market.safeTransferFrom(alice, bob, id, 1, "");
-        assertEq(market.balanceOf(alice, id), 3, "untouched");
     }
 
     // --- recordDelivery ---
@@ -432,7 +425,6 @@ contract ComputeMarketTest is ComputeMarketBase {
             abi.encodeWithSelector(IComputeMarket.ComputeWindowNotEnded.selector, id, start + 7200, block.timestamp)
         );
         market.recordDelivery(id, _report(0, 0));
-        assertFalse(market.getWindow(id).settled, "settled");
     }
 
     function test_recordDelivery_revertsOnBadReports() public {
@@ -557,7 +549,6 @@ contract ComputeMarketTest is ComputeMarketBase {
         vm.prank(operator);
         vm.expectRevert(abi.encodeWithSelector(IComputeMarket.ComputeDeliveryAlreadyRecorded.selector, id));
         market.recordDelivery(id, _report(1, 700));
-        assertEq(market.getWindow(id).delivered, 2, "first record stands");
 
         vm.prank(provider);
         uint256 next = market.offerWindow(clusterId, start + 3 * 3600, 1, PRICE);
@@ -658,7 +649,6 @@ contract ComputeMarketTest is ComputeMarketBase {
         market.recordDelivery(id, _report(2, 1_400));
         vm.expectRevert(abi.encodeWithSelector(IComputeMarket.ComputeNothingToRefund.selector, id, alice));
         market.claimRefund(id, alice);
-        assertEq(market.refundOf(id, alice), 0, "no refund");
     }
 }
 
@@ -706,7 +696,6 @@ contract ComputeMarketLifecycleTest is ComputeMarketBase {
             abi.encodeWithSelector(IComputeMarket.ComputeRecVintageMismatch.selector, 8, nextYear, vintage, vintage)
         );
         market.recordDelivery(bigId, _withRec(_report(1_500, 1_500_000), 8, 1));
-        assertEq(recs.totalRetired(), 0, "nothing retired");
         market.recordDelivery(bigId, _withRec(_report(1_500, 1_500_000), 9, 1));
         vm.stopPrank();
         assertEq(recs.totalRetired(), 1, "the matching REC was retired");

@@ -199,8 +199,6 @@ describe("ComputeMarket", function () {
       await expect(market.connect(carol).buy(creditId, 1073, carol.address))
         .to.be.revertedWithCustomError(market, "ComputeWindowOversold")
         .withArgs(creditId, 3072n, 2000n, 1073n);
-      expect(await stablecoin.balanceOf(carol.address)).to.equal(USD("1000"));
-      expect(await market.balanceOf(carol.address, creditId)).to.equal(2000n);
     });
 
     it("reverts when the window has started", async function () {
@@ -210,9 +208,6 @@ describe("ComputeMarket", function () {
         market,
         "ComputeWindowStarted",
       );
-      expect(await stablecoin.balanceOf(carol.address)).to.equal(USD("5000"));
-      expect((await market.getWindow(creditId)).sold).to.equal(2000n);
-      expect(await networkHelpers.time.latest()).to.be.greaterThanOrEqual(Number(start));
     });
   });
 
@@ -231,7 +226,6 @@ describe("ComputeMarket", function () {
       await expect(market.connect(alice).redeem(bob.address, creditId, 1, JOB))
         .to.be.revertedWithCustomError(market, "ERC1155MissingApprovalForAll")
         .withArgs(alice.address, bob.address);
-      expect(await market.balanceOf(bob.address, creditId)).to.equal(500n);
     });
 
     it("reverts one second before the end: nothing can be served, so the credits expire unrefunded", async function () {
@@ -240,7 +234,6 @@ describe("ComputeMarket", function () {
       await expect(market.connect(bob).redeem(bob.address, creditId, 500, JOB))
         .to.be.revertedWithCustomError(market, "ComputeRedemptionExceedsServable")
         .withArgs(creditId, 500n, 0n, end - 1n);
-      expect(await market.balanceOf(bob.address, creditId)).to.equal(500n);
     });
 
     it("lets a holder redeem what the remaining whole hours can serve", async function () {
@@ -263,8 +256,6 @@ describe("ComputeMarket", function () {
       await expect(market.connect(bob).redeem(bob.address, creditId, 500, JOB))
         .to.be.revertedWithCustomError(market, "ComputeCreditsExpired")
         .withArgs(creditId, end, end);
-      expect(await market.expiredCredits(creditId)).to.equal(500n);
-      expect((await market.getWindow(creditId)).redeemed).to.equal(1500n);
     });
   });
 
@@ -387,8 +378,6 @@ describe("ComputeMarket", function () {
       )
         .to.be.revertedWithCustomError(f.market, "ComputeAttributionExceedsUsage")
         .withArgs(f.creditId, 1_449_999n, 1_450_000n);
-      expect(await f.energy.balanceOf(f.providerSigner.address, f.solarBatches[0])).to.equal(200_000n);
-      expect(await f.certificates.balanceOf(f.providerSigner.address, f.recId)).to.equal(1n);
     });
 
     it("reverts when the energy reported is outside the cluster's physical bounds", async function () {
@@ -413,7 +402,6 @@ describe("ComputeMarket", function () {
       )
         .to.be.revertedWithCustomError(f.market, "ComputeRecZoneMismatch")
         .withArgs(caisoRec, ZONE, OTHER_ZONE);
-      expect(await f.certificates.balanceOf(f.providerSigner.address, caisoRec)).to.equal(1n);
     });
 
     it("reverts when delivery is recorded twice", async function () {
@@ -428,7 +416,6 @@ describe("ComputeMarket", function () {
       )
         .to.be.revertedWithCustomError(f.market, "ComputeDeliveryAlreadyRecorded")
         .withArgs(f.creditId);
-      expect(await f.energy.balanceOf(f.providerSigner.address, f.solarBatches[0])).to.equal(100_000n);
     });
 
     it("reverts for an account that is neither provider nor operator", async function () {
@@ -462,7 +449,6 @@ describe("ComputeMarket", function () {
       await expect(f.market.connect(f.alice).setPayout(f.clusterId, f.alice.address, false))
         .to.be.revertedWithCustomError(f.market, "ComputeNotProvider")
         .withArgs(f.clusterId, f.alice.address);
-      expect((await f.market.getCluster(f.clusterId)).payout).to.equal(f.payout.address);
     });
   });
 });

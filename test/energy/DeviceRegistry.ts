@@ -70,7 +70,6 @@ describe("DeviceRegistry", function () {
         await expect(registry.connect(stranger).registerDevice(solar))
           .to.be.revertedWithCustomError(registry, "AccessControlUnauthorizedAccount")
           .withArgs(stranger.address, await registry.REGISTRAR_ROLE());
-        expect(await registry.deviceCount()).to.equal(1n);
       });
 
       it("reverts when the signer is the zero address", async function () {
@@ -78,7 +77,6 @@ describe("DeviceRegistry", function () {
         await expect(registry.connect(registrar).registerDevice({ ...solar, signer: ethers.ZeroAddress }))
           .to.be.revertedWithCustomError(registry, "DeviceRegistryInvalidSigner")
           .withArgs(ethers.ZeroAddress);
-        expect(await registry.deviceCount()).to.equal(1n);
       });
 
       it("reverts when the owner is the zero address", async function () {
@@ -86,7 +84,6 @@ describe("DeviceRegistry", function () {
         await expect(registry.connect(registrar).registerDevice({ ...solar, owner: ethers.ZeroAddress }))
           .to.be.revertedWithCustomError(registry, "DeviceRegistryInvalidOwner")
           .withArgs(ethers.ZeroAddress);
-        expect(await registry.deviceCount()).to.equal(1n);
       });
 
       it("reverts when the capacity is zero", async function () {
@@ -94,7 +91,6 @@ describe("DeviceRegistry", function () {
         await expect(
           registry.connect(registrar).registerDevice({ ...solar, capacityW: 0n }),
         ).to.be.revertedWithCustomError(registry, "DeviceRegistryZeroCapacity");
-        expect(await registry.deviceCount()).to.equal(1n);
       });
 
       for (const [label, zone] of [
@@ -109,7 +105,6 @@ describe("DeviceRegistry", function () {
           await expect(registry.connect(registrar).registerDevice({ ...solar, gridZone: zone }))
             .to.be.revertedWithCustomError(registry, "DeviceRegistryInvalidGridZone")
             .withArgs(zone);
-          expect(await registry.deviceCount()).to.equal(1n);
         });
       }
 
@@ -120,7 +115,6 @@ describe("DeviceRegistry", function () {
         await expect(registry.connect(registrar).registerDevice({ ...solar, commissionedAt: later }))
           .to.be.revertedWithCustomError(registry, "DeviceRegistryCommissionedInFuture")
           .withArgs(later, later - 500n);
-        expect(await registry.deviceCount()).to.equal(1n);
       });
     });
   });
@@ -170,7 +164,6 @@ describe("DeviceRegistry", function () {
       await expect(registry.connect(registrar).decommissionDevice(deviceId, REASON))
         .to.be.revertedWithCustomError(registry, "DeviceRegistryInvalidStatusTransition")
         .withArgs(deviceId, DeviceStatus.Decommissioned, DeviceStatus.Decommissioned);
-      expect((await registry.getDevice(deviceId)).status).to.equal(DeviceStatus.Decommissioned);
     });
 
     it("reverts for an unknown device", async function () {
@@ -182,7 +175,6 @@ describe("DeviceRegistry", function () {
         .to.be.revertedWithCustomError(registry, "DeviceRegistryUnknownDevice")
         .withArgs(9n);
       await expect(registry.getDevice(9n)).to.be.revertedWithCustomError(registry, "DeviceRegistryUnknownDevice");
-      expect((await registry.meteringProfile(9n)).status).to.equal(DeviceStatus.Unregistered);
     });
 
     it("reads a device's source and signer start as its full record has them", async function () {
@@ -241,7 +233,6 @@ describe("DeviceRegistry", function () {
       await expect(registry.connect(registrar).rotateSigner(deviceId, registrar.address))
         .to.be.revertedWithCustomError(registry, "DeviceRegistryNotDeviceOwner")
         .withArgs(deviceId, registrar.address);
-      expect((await registry.getDevice(deviceId)).signer).to.equal(meter.address);
     });
 
     it("reverts when the new key is the zero address", async function () {
@@ -249,7 +240,6 @@ describe("DeviceRegistry", function () {
       await expect(registry.connect(owner).rotateSigner(deviceId, ethers.ZeroAddress))
         .to.be.revertedWithCustomError(registry, "DeviceRegistryInvalidSigner")
         .withArgs(ethers.ZeroAddress);
-      expect((await registry.getDevice(deviceId)).signer).to.equal(meter.address);
     });
 
     it("reverts for an unknown device", async function () {
@@ -278,7 +268,6 @@ describe("DeviceRegistry", function () {
       await expect(registry.connect(stranger).setOwner(deviceId, stranger.address))
         .to.be.revertedWithCustomError(registry, "DeviceRegistryNotDeviceOwner")
         .withArgs(deviceId, stranger.address);
-      expect((await registry.getDevice(deviceId)).owner).to.equal(owner.address);
     });
 
     it("reverts when the new owner is the zero address", async function () {
@@ -286,7 +275,6 @@ describe("DeviceRegistry", function () {
       await expect(registry.connect(owner).setOwner(deviceId, ethers.ZeroAddress))
         .to.be.revertedWithCustomError(registry, "DeviceRegistryInvalidOwner")
         .withArgs(ethers.ZeroAddress);
-      expect((await registry.getDevice(deviceId)).owner).to.equal(owner.address);
     });
   });
 
@@ -298,7 +286,6 @@ describe("DeviceRegistry", function () {
       await expect(registry.connect(stranger).grantRole(role, stranger.address))
         .to.be.revertedWithCustomError(registry, "AccessControlUnauthorizedAccount")
         .withArgs(stranger.address, await registry.DEFAULT_ADMIN_ROLE());
-      expect(await registry.hasRole(role, stranger.address)).to.equal(false);
     });
   });
 

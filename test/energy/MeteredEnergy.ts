@@ -136,7 +136,6 @@ describe("MeteredEnergy", function () {
         await expect(energy.resumeMetering(reading, signature))
           .to.be.revertedWithCustomError(energy, "MeteredEnergyUnknownDevice")
           .withArgs(99n);
-        expect((await energy.meterState(99n)).timestamp).to.equal(0n);
       });
 
       it("reverts when the device is suspended", async function () {
@@ -231,8 +230,6 @@ describe("MeteredEnergy", function () {
         await expect(energy.submitReading(...signed))
           .to.be.revertedWithCustomError(energy, "MeteredEnergyReadingNotAfterLast")
           .withArgs(solarId, start + 60n, start + 60n);
-        expect(await energy.balanceOf(producer.address, batchIdOfReading(solarId, start + 60n))).to.equal(100n);
-        expect(await energy.mintedWh(solarId)).to.equal(100n);
       });
 
       it("reverts when the reading is older than the last one", async function () {
@@ -301,7 +298,6 @@ describe("MeteredEnergy", function () {
         await expect(energy.submitReadings([reading], [signature]))
           .to.be.revertedWithCustomError(energy, "MeteredEnergyMeteringNotStarted")
           .withArgs(deviceId);
-        expect((await energy.meterState(deviceId)).timestamp).to.equal(0n);
       });
 
       it("reverts after a suspension until the owner resumes", async function () {
@@ -393,8 +389,6 @@ describe("MeteredEnergy", function () {
       await expect(energy.submitReadings([solar[0], wind[0]], [solar[1], wind[1]]))
         .to.be.revertedWithCustomError(energy, "MeteredEnergyCounterDecreased")
         .withArgs(windId, BASELINE_WH, BASELINE_WH - 1n);
-      expect(await energy.balanceOf(producer.address, batchIdOfReading(solarId, timestamp))).to.equal(0n);
-      expect(await energy.mintedWh(solarId)).to.equal(0n);
     });
 
     it("reverts when the signatures do not match the readings one to one", async function () {
@@ -404,7 +398,6 @@ describe("MeteredEnergy", function () {
       await expect(energy.submitReadings([solar[0]], [solar[1], solar[1]]))
         .to.be.revertedWithCustomError(energy, "MeteredEnergyLengthMismatch")
         .withArgs(1n, 2n);
-      expect(await energy.mintedWh(solarId)).to.equal(0n);
     });
   });
 
@@ -442,7 +435,6 @@ describe("MeteredEnergy", function () {
       await expect(energy.connect(producer).resumeMetering(...(await read(solarId, BASELINE_WH + 1n, start + HOUR))))
         .to.be.revertedWithCustomError(energy, "MeteredEnergyNoGap")
         .withArgs(solarId, start, start + HOUR);
-      expect((await energy.meterState(solarId)).timestamp).to.equal(start);
     });
 
     it("reverts when the caller is not the device's owner", async function () {
@@ -452,7 +444,6 @@ describe("MeteredEnergy", function () {
       await expect(energy.connect(stranger).resumeMetering(...(await read(solarId, BASELINE_WH, start + 3n * HOUR))))
         .to.be.revertedWithCustomError(energy, "MeteredEnergyNotDeviceOwner")
         .withArgs(solarId, producer.address, stranger.address);
-      expect((await energy.meterState(solarId)).timestamp).to.equal(start);
     });
 
     it("reverts when the counter went down over the outage", async function () {
@@ -463,7 +454,6 @@ describe("MeteredEnergy", function () {
       )
         .to.be.revertedWithCustomError(energy, "MeteredEnergyCounterDecreased")
         .withArgs(solarId, BASELINE_WH, BASELINE_WH - 1n);
-      expect((await energy.meterState(solarId)).baselineWh).to.equal(BASELINE_WH);
     });
 
     it("reverts when the reading is not newer than the last one", async function () {
@@ -481,7 +471,6 @@ describe("MeteredEnergy", function () {
       await expect(energy.connect(producer).resumeMetering(reading, await signReading(windMeter, domain, reading)))
         .to.be.revertedWithCustomError(energy, "MeteredEnergyInvalidSigner")
         .withArgs(solarId, windMeter.address, solarMeter.address);
-      expect((await energy.meterState(solarId)).timestamp).to.equal(start);
     });
 
     it("resumes after a suspension from a reading taken since the reactivation", async function () {
@@ -538,7 +527,6 @@ describe("MeteredEnergy", function () {
         await expect(energy.connect(stranger).resumeMetering(...(await sign(7_000n, start))))
           .to.be.revertedWithCustomError(energy, "MeteredEnergyNotDeviceOwner")
           .withArgs(deviceId, producer.address, stranger.address);
-        expect((await energy.meterState(deviceId)).timestamp).to.equal(0n);
       });
 
       it("reverts when the reading is from before the device was commissioned", async function () {
@@ -547,7 +535,6 @@ describe("MeteredEnergy", function () {
         await expect(energy.connect(producer).resumeMetering(...(await sign(7_000n, commissionedAt - 3n * HOUR))))
           .to.be.revertedWithCustomError(energy, "MeteredEnergyReadingBeforeActive")
           .withArgs(deviceId, commissionedAt - 3n * HOUR, commissionedAt);
-        expect((await energy.meterState(deviceId)).timestamp).to.equal(0n);
       });
 
       it("reverts at unix time zero", async function () {
@@ -781,7 +768,6 @@ describe("MeteredEnergy", function () {
       await expect(energy.connect(stranger).consume(producer.address, [id], [1n], ethers.ZeroHash))
         .to.be.revertedWithCustomError(energy, "ERC1155MissingApprovalForAll")
         .withArgs(stranger.address, producer.address);
-      expect(await energy.balanceOf(producer.address, id)).to.equal(50_000n);
     });
 
     it("reverts when the holder has less than asked", async function () {
@@ -789,7 +775,6 @@ describe("MeteredEnergy", function () {
       await expect(energy.connect(producer).consume(producer.address, [id], [50_001n], ethers.ZeroHash))
         .to.be.revertedWithCustomError(energy, "ERC1155InsufficientBalance")
         .withArgs(producer.address, 50_000n, 50_001n, id);
-      expect(await energy.balanceOf(producer.address, id)).to.equal(50_000n);
     });
 
     it("reverts while paused, and works again after unpausing", async function () {
@@ -813,12 +798,10 @@ describe("MeteredEnergy", function () {
       await expect(energy.connect(stranger).pause())
         .to.be.revertedWithCustomError(energy, "AccessControlUnauthorizedAccount")
         .withArgs(stranger.address, await energy.PAUSER_ROLE());
-      expect(await energy.paused()).to.equal(false);
       await energy.pause();
       await expect(energy.connect(stranger).unpause())
         .to.be.revertedWithCustomError(energy, "AccessControlUnauthorizedAccount")
         .withArgs(stranger.address, await energy.PAUSER_ROLE());
-      expect(await energy.paused()).to.equal(true);
     });
   });
 

@@ -138,8 +138,6 @@ describe("TrancheVault", function () {
         await expect(f.vault.connect(investor).subscribe(0, USD("10000")))
           .to.be.revertedWithCustomError(f.vault, error)
           .withArgs(investor.address);
-        expect(await f.stablecoin.balanceOf(f.vaultAddress)).to.equal(0n);
-        expect(await f.notes[0].totalSupply()).to.equal(0n);
       });
     }
 
@@ -150,7 +148,6 @@ describe("TrancheVault", function () {
       )
         .to.be.revertedWithCustomError(f.vault, "TrancheVaultInvestorNotVerified")
         .withArgs(f.outsider.address);
-      expect(await f.stablecoin.balanceOf(f.vaultAddress)).to.equal(0n);
     });
 
     it("reverts when the subscription would exceed the target", async function () {
@@ -159,7 +156,6 @@ describe("TrancheVault", function () {
       await expect(vault.connect(bob).subscribe(0, USD("100001")))
         .to.be.revertedWithCustomError(vault, "TrancheVaultOverSubscribed")
         .withArgs(0n, USD("600000"), USD("600001"));
-      expect(await stablecoin.balanceOf(vaultAddress)).to.equal(USD("500000"));
     });
 
     it("reverts below the minimum unless the subscription fills the target", async function () {
@@ -200,7 +196,6 @@ describe("TrancheVault", function () {
       await expect(vault.connect(alice).subscribe(0, USD("100")))
         .to.be.revertedWithCustomError(vault, "TrancheVaultTransferFeeDetected")
         .withArgs(USD("100"), USD("99"));
-      expect(await token.balanceOf(alice.address)).to.equal(USD("100"));
     });
   });
 
@@ -210,7 +205,6 @@ describe("TrancheVault", function () {
       await expect(vault.closeFunding())
         .to.be.revertedWithCustomError(vault, "TrancheVaultFundingStillOpen")
         .withArgs((await vault.params()).fundingDeadline);
-      expect(await vault.state()).to.equal(0n);
     });
 
     it("fails after the deadline and gives every investor exactly what they paid", async function () {
@@ -240,7 +234,6 @@ describe("TrancheVault", function () {
       const { vault, alice, stablecoin, vaultAddress } = await networkHelpers.loadFixture(baseFixture);
       await vault.connect(alice).subscribe(0, USD("600000"));
       await expect(vault.drawdown()).to.be.revertedWithCustomError(vault, "TrancheVaultUnexpectedState").withArgs(0n);
-      expect(await stablecoin.balanceOf(vaultAddress)).to.equal(USD("600000"));
     });
 
     it("reverts for a non-operator and when repeated", async function () {
@@ -285,20 +278,16 @@ describe("TrancheVault", function () {
       await expect(f.vault.distribute(1))
         .to.be.revertedWithCustomError(f.vault, "TrancheVaultPeriodNotEnded")
         .withArgs(1n, endsAt);
-      expect(await f.vault.pendingRevenue()).to.equal(USD("80000"));
-      expect(await f.vault.lastDistributedPeriod()).to.equal(0n);
     });
 
     it("reverts when repeated or out of order", async function () {
       const f = await networkHelpers.loadFixture(distributedFixture);
-      const before = await f.vault.tranche(0);
       await expect(f.vault.distribute(1))
         .to.be.revertedWithCustomError(f.vault, "TrancheVaultPeriodAlreadyDistributed")
         .withArgs(1n);
       await expect(f.vault.distribute(3))
         .to.be.revertedWithCustomError(f.vault, "TrancheVaultPeriodOutOfOrder")
         .withArgs(2n, 3n);
-      expect((await f.vault.tranche(0)).cashPerNote).to.equal(before.cashPerNote);
     });
   });
 
@@ -312,7 +301,6 @@ describe("TrancheVault", function () {
       await expect(f.vault.connect(f.alice).writeDown(1n))
         .to.be.revertedWithCustomError(f.vault, "AccessControlUnauthorizedAccount")
         .withArgs(f.alice.address, await f.vault.LOSS_ASSESSOR_ROLE());
-      expect((await f.vault.tranche(2)).principal).to.equal(USD("100000"));
     });
 
     it("reaches the senior tranche only once the juniors are gone", async function () {
@@ -342,7 +330,6 @@ describe("TrancheVault", function () {
         await expect(f.notes[0].connect(f.bob).transferFrom(f.alice.address, to, 1n))
           .to.be.revertedWithCustomError(f.vault, error)
           .withArgs(to);
-        expect(await f.notes[0].balanceOf(f.alice.address)).to.equal(USD("600000"));
       });
     }
 
@@ -371,8 +358,6 @@ describe("TrancheVault", function () {
       await expect(f.notes[0].recover(f.alice.address, f.bob.address))
         .to.be.revertedWithCustomError(f.notes[0], "TrancheNoteUnauthorized")
         .withArgs(f.deployer.address);
-      expect(await f.notes[0].balanceOf(f.alice.address)).to.equal(USD("600000"));
-      expect(await f.notes[0].cashPerNote()).to.equal(0n);
     });
   });
 
@@ -385,11 +370,9 @@ describe("TrancheVault", function () {
       it(`reverts when claiming to a ${who} receiver`, async function () {
         const f = await networkHelpers.loadFixture(distributedFixture);
         const receiver = f[who].address;
-        const claimable = await f.vault.claimableOf(0, f.alice.address);
         await expect(f.vault.connect(f.alice).claim(0, receiver))
           .to.be.revertedWithCustomError(f.vault, error)
           .withArgs(receiver);
-        expect(await f.vault.claimableOf(0, f.alice.address)).to.equal(claimable);
       });
     }
 
@@ -439,7 +422,8 @@ describe("TrancheVault", function () {
         token,
         "BlocklistTokenBlocked",
       );
-      const coupon = (USD("300") * 800n * PERIOD) / (10_000n * 365n * DAY);
+      // Each holds half of senior: 300 × 8% × 30/365 = 1.972602 (rounded down from 1.9726027...).
+      const coupon = USD("1.972602");
       await expect(vault.connect(bob).claim(0, bob.address)).to.changeTokenBalance(ethers, token, bob, coupon);
       await expect(vault.connect(alice).claim(0, carol.address)).to.changeTokenBalance(ethers, token, carol, coupon);
     });

@@ -201,13 +201,11 @@ contract FlexibilityMarketTest is Test, FlexibilitySetup {
         uint256 commitmentId = _commit(requestId, 0, 500_000);
         vm.warp(market.getRequest(requestId).windowEnd);
         _settle(commitmentId, 1_000_000);
-        uint256 credited = market.totalClaimable();
         IFlexibilityMarket.Request memory request = market.getRequest(requestId);
         (IMeteredEnergy.MeterReading memory a, bytes memory sa) = _reading(batteries[0], 5_000, request.windowStart);
         (IMeteredEnergy.MeterReading memory b, bytes memory sb) = _reading(batteries[0], 9_000, request.windowEnd);
         vm.expectRevert(abi.encodeWithSelector(IFlexibilityMarket.FlexibilityAlreadySettled.selector, commitmentId));
         market.settleWithReadings(commitmentId, a, sa, b, sb);
-        assertEq(market.totalClaimable(), credited, "nothing moved");
     }
 
     function test_commit_revertsOverDeviceCapacity() public {
@@ -221,7 +219,6 @@ contract FlexibilityMarketTest is Test, FlexibilitySetup {
             )
         );
         _commit(requestId, 0, BATTERY_W + 1);
-        assertEq(token.balanceOf(address(market)), 400_000_000, "only the escrow");
     }
 
     function test_commit_revertsWhenDeviceBusyInAnotherRequest() public {
@@ -233,7 +230,6 @@ contract FlexibilityMarketTest is Test, FlexibilitySetup {
             abi.encodeWithSelector(IFlexibilityMarket.FlexibilityDeviceBusy.selector, batteries[0], hourIndex)
         );
         _commit(second, 0, 500_000);
-        assertEq(market.getRequest(second).committedW, 0, "nothing committed");
     }
 
     /// Booked hours are kept 256 to a word: two windows of one device clash exactly when their hour ranges overlap,

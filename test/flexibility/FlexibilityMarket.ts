@@ -251,7 +251,6 @@ describe("FlexibilityMarket", function () {
       await expect(market.connect(buyer).openRequest({ ...terms, capacityW, pricePerWh }))
         .to.be.revertedWithCustomError(market, "FlexibilityEscrowTooLarge")
         .withArgs(capacityW * hours * pricePerWh, max);
-      expect(await market.requestCount()).to.equal(0n);
     });
     it("reverts when the stake ratio is above 100%", async function () {
       const { market, buyer, terms } = await loadFixture();
@@ -274,7 +273,6 @@ describe("FlexibilityMarket", function () {
       await expect(market.connect(buyer).openRequest(terms))
         .to.be.revertedWithCustomError(market, "FlexibilityTransferShortfall")
         .withArgs(600n * USDC, 594n * USDC);
-      expect(await fot.balanceOf(buyer.address)).to.equal(1_000n * USDC);
     });
   });
 
@@ -304,7 +302,6 @@ describe("FlexibilityMarket", function () {
       await expect(market.connect(alice).commit(maxRequest, batteries[0], MW, alice.address))
         .to.be.revertedWithCustomError(market, "FlexibilityUnknownRequest")
         .withArgs(maxRequest);
-      expect(await market.commitmentCount()).to.equal(0n);
     });
     it("reverts one second after the commitment deadline", async function () {
       const { market, alice, batteries, terms } = await opened();
@@ -467,7 +464,6 @@ describe("FlexibilityMarket", function () {
         await expect(f.market.settleWithReadings(1n, ...(await f.readings(f.batteries[0], 0n, 2n * MW))))
           .to.be.revertedWithCustomError(f.market, "FlexibilityDeviceInactive")
           .withArgs(f.batteries[0]);
-        expect(await f.market.totalClaimable()).to.equal(0n);
       });
       it("reverts for a device reactivated after the window started", async function () {
         const f = await over();
@@ -486,7 +482,6 @@ describe("FlexibilityMarket", function () {
         await expect(
           f.market.settleWithReadings(1n, ...(await f.readings(f.batteries[0], 0n, 2n * MW))),
         ).to.be.revertedWithCustomError(f.energy, "EnforcedPause");
-        expect(await f.market.totalClaimable()).to.equal(0n);
       });
       it("reverts when the counter goes down", async function () {
         const f = await over();
@@ -501,7 +496,6 @@ describe("FlexibilityMarket", function () {
           f.energy,
           "MeteredEnergyInvalidSigner",
         );
-        expect(await f.market.totalClaimable()).to.equal(0n);
       });
       it("reverts for readings signed for another contract", async function () {
         const f = await over();

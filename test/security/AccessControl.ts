@@ -368,7 +368,6 @@ describe("access-control matrix", function () {
             await expect(call(f, name, fragmentOf(f), caller))
               .to.be.revertedWithCustomError(contract, "AccessControlUnauthorizedAccount")
               .withArgs(caller.address, required);
-            expect(await contract.getFunction("hasRole")(required, caller.address)).to.equal(false);
           };
 
           it("reverts for an account with no role", async function () {
@@ -503,7 +502,6 @@ describe("access-control matrix", function () {
         await expect(contract.connect(stranger).getFunction("renounceRole")(ZeroHash, deployer.address))
           .to.be.revertedWithCustomError(contract, "AccessControlBadConfirmation")
           .withArgs();
-        expect(await contract.getFunction("hasRole")(ZeroHash, deployer.address)).to.equal(true);
       }
     });
   });

@@ -226,8 +226,6 @@ describe("adversarial tokens and receivers", function () {
       await expect(vault.connect(f.investor).subscribe(0n, USD(1_000n)))
         .to.be.revertedWithCustomError(vault, "TrancheVaultTransferFeeDetected")
         .withArgs(USD(1_000n), USD(990n));
-      expect(await token.balanceOf(f.investor.address)).to.equal(USD(1_000n));
-      expect(await market.requestCount()).to.equal(0n);
     });
   });
 
@@ -239,8 +237,6 @@ describe("adversarial tokens and receivers", function () {
       await expect(market.connect(f.provider1).postBond(1n, 100n))
         .to.be.revertedWithCustomError(market, "ComputeTransferShortfall")
         .withArgs(100n, 99n);
-      expect((await market.getCluster(1n)).bondFree).to.equal(0n);
-      expect(await token.balanceOf(await market.getAddress())).to.equal(0n);
     });
   });
 

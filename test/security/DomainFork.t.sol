@@ -55,7 +55,6 @@ contract DomainForkTest is Test {
         vm.chainId(block.chainid + 1);
         vm.expectPartialRevert(IMeteredEnergy.MeteredEnergyInvalidSigner.selector);
         energy.submitReading(reading, signature);
-        assertEq(energy.meterState(1).timestamp, start, "nothing applied");
 
         bytes memory resigned = _sign(METER_KEY, energy.readingDigest(reading));
         energy.submitReading(reading, resigned);
@@ -92,8 +91,6 @@ contract DomainForkTest is Test {
         vm.chainId(block.chainid + 1);
         vm.expectPartialRevert(ERC20Permit.ERC2612InvalidSigner.selector);
         stablecoin.permit(holder, address(this), 1e6, deadline, v, r, s);
-        assertEq(stablecoin.allowance(holder, address(this)), 0, "no allowance");
-        assertEq(stablecoin.nonces(holder), 0, "nonce unused");
     }
 
     function _sign(uint256 key, bytes32 digest) private pure returns (bytes memory) {

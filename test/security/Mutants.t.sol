@@ -102,7 +102,6 @@ contract MutantsTest is Test {
 
         vm.expectRevert(Pausable.EnforcedPause.selector);
         energy.submitReading(reading, signature);
-        assertEq(energy.meterState(deviceId).timestamp, START, "meter did not move");
     }
 
     function test_submitReadings_revertsWhilePausedWithoutMinting() public {
@@ -112,7 +111,6 @@ contract MutantsTest is Test {
 
         vm.expectRevert(Pausable.EnforcedPause.selector);
         energy.submitReadings(readings, signatures);
-        assertEq(energy.meterState(deviceId).timestamp, START, "meter did not move");
     }
 
     function test_resumeMetering_revertsWhilePaused() public {
@@ -124,8 +122,6 @@ contract MutantsTest is Test {
         vm.expectRevert(Pausable.EnforcedPause.selector);
         vm.prank(address(owner));
         energy.resumeMetering(reading, signature);
-        assertEq(energy.meterState(deviceId).timestamp, START, "meter did not move");
-        assertEq(energy.meterState(deviceId).baselineWh, BASELINE_WH, "baseline did not move");
 
         energy.unpause();
         vm.prank(address(owner));
@@ -143,7 +139,6 @@ contract MutantsTest is Test {
 
         vm.expectRevert(ReentrancyGuardTransient.ReentrancyGuardReentrantCall.selector);
         energy.submitReading(first, firstSig);
-        assertEq(energy.mintedWh(deviceId), 0, "nothing minted");
     }
 
     function test_submitReadings_rejectsReentryFromTheOwnersHook() public {
@@ -154,7 +149,6 @@ contract MutantsTest is Test {
 
         vm.expectRevert(ReentrancyGuardTransient.ReentrancyGuardReentrantCall.selector);
         energy.submitReadings(firsts, firstSigs);
-        assertEq(energy.mintedWh(deviceId), 0, "nothing minted");
     }
 
     function test_consume_rejectsReentryFromAMintHook() public {
@@ -168,7 +162,6 @@ contract MutantsTest is Test {
 
         vm.expectRevert(ReentrancyGuardTransient.ReentrancyGuardReentrantCall.selector);
         energy.submitReading(reading, signature);
-        assertEq(energy.balanceOf(address(owner), id), 0, "nothing minted or burnt");
     }
 
     // --- callers that are contracts: authorization is by `msg.sender`, never `tx.origin`
@@ -193,7 +186,6 @@ contract MutantsTest is Test {
             abi.encodeWithSelector(IERC1155Errors.ERC1155MissingApprovalForAll.selector, address(this), address(owner))
         );
         energy.consume(address(owner), _one(id), _one(10), PURPOSE);
-        assertEq(energy.balanceOf(address(owner), id), 30, "nothing burnt");
     }
 
     function test_rotateSigner_authorizesTheOwnerContract() public {
@@ -206,7 +198,6 @@ contract MutantsTest is Test {
             abi.encodeWithSelector(IDeviceRegistry.DeviceRegistryNotDeviceOwner.selector, deviceId, stranger)
         );
         registry.rotateSigner(deviceId, stranger);
-        assertEq(registry.getDevice(deviceId).signer, address(0xC0FFEE), "stranger changed nothing");
     }
 
     function test_setOwner_authorizesTheOwnerContract() public {
@@ -259,13 +250,11 @@ contract MutantsTest is Test {
         vm.prank(stranger);
         vm.expectRevert(err);
         energy.pause();
-        assertFalse(energy.paused(), "not paused");
 
         energy.pause();
         vm.prank(stranger);
         vm.expectRevert(err);
         energy.unpause();
-        assertTrue(energy.paused(), "still paused");
     }
 
     function test_balances_freezeWhilePaused() public {

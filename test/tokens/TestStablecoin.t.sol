@@ -38,7 +38,6 @@ contract TestStablecoinTest is Test {
         vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, holder));
         vm.prank(holder);
         token.mint(holder, 1);
-        assertEq(token.totalSupply(), 0, "supply");
     }
 
     function test_permit_setsAllowanceFromSignature() public {
@@ -64,7 +63,6 @@ contract TestStablecoinTest is Test {
         vm.warp(deadline + 1);
         vm.expectRevert(abi.encodeWithSelector(ERC20Permit.ERC2612ExpiredSignature.selector, deadline));
         token.permit(holder, owner, 7e6, deadline, v, r, s);
-        assertEq(token.allowance(holder, owner), 0, "allowance");
     }
 
     function testFuzz_transfer_conservesSupply(uint256 minted, uint256 sent, address to) public {
