@@ -76,40 +76,70 @@ async function params(asset: string, registry: string, admin: string): Promise<I
 
 describe("TrancheVault", function () {
   describe("constructor", function () {
-    it("reverts on a bad tranche count, tranche, address or schedule", async function () {
-      const { stablecoin, registry, deployer } = await networkHelpers.loadFixture(baseFixture);
-      const factory = await ethers.getContractFactory("TrancheVault");
-      const p = await params(await stablecoin.getAddress(), await registry.getAddress(), deployer.address);
-      await expect(factory.deploy(p, []))
-        .to.be.revertedWithCustomError(factory, "TrancheVaultInvalidTrancheCount")
-        .withArgs(0n);
-      const six = Array.from({ length: 6 }, () => tranches()[1]);
-      await expect(factory.deploy(p, six))
-        .to.be.revertedWithCustomError(factory, "TrancheVaultInvalidTrancheCount")
-        .withArgs(6n);
-      const couponOnEquity = tranches();
-      couponOnEquity[1].couponBps = 100;
-      await expect(factory.deploy(p, couponOnEquity))
-        .to.be.revertedWithCustomError(factory, "TrancheVaultInvalidTranche")
-        .withArgs(1n);
+    type Params = Awaited<ReturnType<typeof params>>;
+    type Tranches = ReturnType<typeof tranches>;
+    const withTranche = (edit: (t: Tranches) => void) => {
+      const t = tranches();
+      edit(t);
+      return t;
+    };
+    // Each bad constructor input, on its own: [case, params, tranches, error, args (undefined: not checked)].
+    const badInputs: [string, (p: Params) => Params, () => Tranches, string, (p: Params) => unknown[] | undefined][] = [
+      ["no tranche", (p) => p, () => [], "TrancheVaultInvalidTrancheCount", () => [0n]],
+      [
+        "six tranches",
+        (p) => p,
+        () => Array.from({ length: 6 }, () => tranches()[1]),
+        "TrancheVaultInvalidTrancheCount",
+        () => [6n],
+      ],
+      [
+        "a coupon on the residual tranche",
+        (p) => p,
+        () => withTranche((t) => (t[1].couponBps = 100)),
+        "TrancheVaultInvalidTranche",
+        () => [1n],
+      ],
       // Notes pack balances in 96 bits and the vault packs the schedule in 112: a tranche beyond them is refused.
-      const oversized = tranches();
-      oversized[0].targetSize = 2n ** 96n;
-      await expect(factory.deploy(p, oversized))
-        .to.be.revertedWithCustomError(factory, "TrancheVaultInvalidTranche")
-        .withArgs(0n);
-      const overAmortized = tranches();
-      overAmortized[0].amortizationPerPeriod = 2n ** 112n;
-      await expect(factory.deploy(p, overAmortized))
-        .to.be.revertedWithCustomError(factory, "TrancheVaultInvalidTranche")
-        .withArgs(0n);
-      await expect(
-        factory.deploy({ ...p, projectWallet: ethers.ZeroAddress }, tranches()),
-      ).to.be.revertedWithCustomError(factory, "TrancheVaultZeroAddress");
-      await expect(factory.deploy({ ...p, periodCount: 0 }, tranches()))
-        .to.be.revertedWithCustomError(factory, "TrancheVaultInvalidSchedule")
-        .withArgs(p.fundingDeadline, PERIOD, 0);
-    });
+      [
+        "a target beyond 96 bits",
+        (p) => p,
+        () => withTranche((t) => (t[0].targetSize = 2n ** 96n)),
+        "TrancheVaultInvalidTranche",
+        () => [0n],
+      ],
+      [
+        "an amortization beyond 112 bits",
+        (p) => p,
+        () => withTranche((t) => (t[0].amortizationPerPeriod = 2n ** 112n)),
+        "TrancheVaultInvalidTranche",
+        () => [0n],
+      ],
+      [
+        "a zero project wallet",
+        (p) => ({ ...p, projectWallet: ethers.ZeroAddress }),
+        tranches,
+        "TrancheVaultZeroAddress",
+        () => undefined,
+      ],
+      [
+        "no period",
+        (p) => ({ ...p, periodCount: 0 }),
+        tranches,
+        "TrancheVaultInvalidSchedule",
+        (p) => [p.fundingDeadline, PERIOD, 0],
+      ],
+    ];
+    for (const [name, edit, trancheList, error, args] of badInputs) {
+      it(`reverts for ${name}`, async function () {
+        const { stablecoin, registry, deployer } = await networkHelpers.loadFixture(baseFixture);
+        const factory = await ethers.getContractFactory("TrancheVault");
+        const p = await params(await stablecoin.getAddress(), await registry.getAddress(), deployer.address);
+        const reverted = expect(factory.deploy(edit(p), trancheList())).to.be.revertedWithCustomError(factory, error);
+        const expected = args(p);
+        await (expected === undefined ? reverted : reverted.withArgs(...expected));
+      });
+    }
 
     it("issues notes in the stablecoin's decimals and grants the admin every role", async function () {
       const { vault, notes, deployer } = await networkHelpers.loadFixture(baseFixture);
@@ -167,15 +197,22 @@ describe("TrancheVault", function () {
       await expect(vault.connect(bob).subscribe(0, USD("5000"))).to.emit(vault, "Subscribed");
     });
 
-    it("reverts for an unknown tranche, after the deadline, and once funding closed", async function () {
+    it("reverts once funding closed", async function () {
       const f = await networkHelpers.loadFixture(activeFixture);
       await expect(f.vault.connect(f.alice).subscribe(3, USD("10000")))
         .to.be.revertedWithCustomError(f.vault, "TrancheVaultUnexpectedState")
         .withArgs(2n);
+    });
+
+    it("reverts for an unknown tranche", async function () {
       const g = await networkHelpers.loadFixture(baseFixture);
       await expect(g.vault.connect(g.alice).subscribe(3, USD("10000")))
         .to.be.revertedWithCustomError(g.vault, "TrancheVaultUnknownTranche")
         .withArgs(3n);
+    });
+
+    it("reverts from the funding deadline on", async function () {
+      const g = await networkHelpers.loadFixture(baseFixture);
       const deadline = (await g.vault.params()).fundingDeadline;
       // Subscriptions close at the deadline itself.
       await networkHelpers.time.setNextBlockTimestamp(deadline);
@@ -236,21 +273,28 @@ describe("TrancheVault", function () {
       await expect(vault.drawdown()).to.be.revertedWithCustomError(vault, "TrancheVaultUnexpectedState").withArgs(0n);
     });
 
-    it("reverts for a non-operator and when repeated", async function () {
+    it("reverts for a non-operator", async function () {
       const f = await networkHelpers.loadFixture(activeFixture);
       await expect(f.vault.connect(f.alice).drawdown())
         .to.be.revertedWithCustomError(f.vault, "AccessControlUnauthorizedAccount")
         .withArgs(f.alice.address, await f.vault.OPERATOR_ROLE());
+    });
+
+    it("reverts when repeated", async function () {
+      const f = await networkHelpers.loadFixture(activeFixture);
       await expect(f.vault.drawdown()).to.be.revertedWithCustomError(f.vault, "TrancheVaultAlreadyDrawn");
     });
   });
 
   describe("receiveRevenue", function () {
-    it("reverts before funding closes and for a zero amount", async function () {
+    it("reverts before funding closes", async function () {
       const g = await networkHelpers.loadFixture(baseFixture);
       await expect(g.vault.connect(g.producer).receiveRevenue(0, 1n))
         .to.be.revertedWithCustomError(g.vault, "TrancheVaultUnexpectedState")
         .withArgs(0n);
+    });
+
+    it("reverts for a zero amount", async function () {
       const f = await networkHelpers.loadFixture(activeFixture);
       await expect(f.vault.connect(f.producer).receiveRevenue(1, 0n)).to.be.revertedWithCustomError(
         f.vault,
@@ -292,12 +336,20 @@ describe("TrancheVault", function () {
   });
 
   describe("writeDown", function () {
-    it("reverts above total principal, for zero, and for a non-assessor", async function () {
+    it("reverts above total principal", async function () {
       const f = await networkHelpers.loadFixture(activeFixture);
       await expect(f.vault.writeDown(USD("1000000") + 1n))
         .to.be.revertedWithCustomError(f.vault, "TrancheVaultWriteDownExceedsPrincipal")
         .withArgs(USD("1000000") + 1n, USD("1000000"));
+    });
+
+    it("reverts for zero", async function () {
+      const f = await networkHelpers.loadFixture(activeFixture);
       await expect(f.vault.writeDown(0n)).to.be.revertedWithCustomError(f.vault, "TrancheVaultZeroAmount");
+    });
+
+    it("reverts for a non-assessor", async function () {
+      const f = await networkHelpers.loadFixture(activeFixture);
       await expect(f.vault.connect(f.alice).writeDown(1n))
         .to.be.revertedWithCustomError(f.vault, "AccessControlUnauthorizedAccount")
         .withArgs(f.alice.address, await f.vault.LOSS_ASSESSOR_ROLE());
