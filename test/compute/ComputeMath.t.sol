@@ -20,7 +20,8 @@ contract ComputeMathTest is Test {
     }
 
     function test_refundShareDown_roundsTheHoldersShareDown() public pure {
-        // 10.000000 USD held for 3 unclaimed GPU-hours, 1 of them the holder's: 10,000,000 / 3 = 3,333,333.33 → 3,333,333.
+        // 10.000000 USD held for 3 unclaimed GPU-hours, 1 of them the holder's:
+        // 10,000,000 / 3 = 3,333,333.33 → 3,333,333.
         assertEq(ComputeMath.refundShareDown(10e6, 1, 3), 3_333_333, "a third, rounded down");
         // The last claimant takes what is left: 6,666,667 for the last 2 of 2.
         assertEq(ComputeMath.refundShareDown(6_666_667, 2, 2), 6_666_667, "the rest");
@@ -100,5 +101,4 @@ contract ComputeMathTest is Test {
         assertLe(bps * used, matched * ComputeMath.BPS, "rounded up");
         assertGe((bps + 1) * used, matched * ComputeMath.BPS + 1, "rounded down by more than one bp");
     }
-
 }

@@ -5,7 +5,6 @@ import {InvestorRegistry} from "../../contracts/compliance/InvestorRegistry.sol"
 
 import {TrancheVault} from "../../contracts/finance/TrancheVault.sol";
 import {IRevenueIntake} from "../../contracts/interfaces/IRevenueIntake.sol";
-import {ITrancheVault} from "../../contracts/interfaces/ITrancheVault.sol";
 import {TestStablecoin} from "../../contracts/tokens/TestStablecoin.sol";
 import {Test} from "../utils/Test.sol";
 import {VaultSetup} from "../utils/VaultSetup.sol";
