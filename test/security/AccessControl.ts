@@ -108,6 +108,7 @@ const MATRIX: Record<string, Record<string, Guard>> = {
     postBond: open("the caller's own funds, locked for the cluster's buyers"),
     buy: open("the caller's own funds"),
     buyWithPermit: open("the caller's own permit"),
+    buyWithAuthorization: open("the buyer's EIP-3009 receive-authorization, bound to the purchase by its nonce"),
     redeem: open("holder or approved operator"),
     lapseDelivery: open("only after the delivery period; refunds every redeemer"),
     claimRefund: open("pays the redeemer only"),
