@@ -8,6 +8,7 @@ import {
   TestStablecoin__factory,
 } from "../../typechain-types/index.js";
 import { meteredEnergyDomain, signReading } from "../../sdk/energy.js";
+import { signPurchaseAuthorization } from "../../sdk/authorization.js";
 import { signPermit } from "../../sdk/permit.js";
 import { floorOfMeasured, measure } from "./energy.js";
 import { BENCH_EPOCH, type Bench, gasOf } from "./types.js";
@@ -15,11 +16,12 @@ import { BENCH_EPOCH, type Bench, gasOf } from "./types.js";
 const HOUR = 3600n;
 
 /**
- * The compute market: buying credits (approve-then-buy and permit), redeeming them for a job, and recording a
+ * The compute market: buying credits (approve-then-buy, permit, and a relayed EIP-3009 authorization of a buyer who
+ * holds only the stablecoin), redeeming them for a job, and recording a
  * three-hour window's delivery that burns three same-hour solar kWh batches and retires one REC.
  */
 export const computeBench: Bench = async ({ ethers, networkHelpers, baselines }) => {
-  const [deployer, provider, alice, bob] = await ethers.getSigners();
+  const [deployer, provider, alice, bob, relayer] = await ethers.getSigners();
   const usd = await new TestStablecoin__factory(deployer).deploy(deployer.address);
   const registry = await new DeviceRegistry__factory(deployer).deploy(deployer.address);
   const energy = await new MeteredEnergy__factory(deployer).deploy(await registry.getAddress(), deployer.address);
@@ -80,6 +82,18 @@ export const computeBench: Bench = async ({ ethers, networkHelpers, baselines })
   const permitBuy = await gasOf(
     market.connect(bob).buyWithPermit(creditId, 500n, bob.address, deadline, signature.v, signature.r, signature.s),
   );
+
+  // A new holder with no ETH signs; a relayer submits. A fixed key and salt keep the signature (and calldata) fixed.
+  const agent = new Wallet(id("joulestack bench agent"), ethers.provider);
+  await usd.mint(agent.address, 10_000_000_000n);
+  const purchase = await signPurchaseAuthorization(agent, {
+    market: marketAddress,
+    creditId,
+    gpuHours: 500n,
+    validBefore: start,
+    salt: id("joulestack bench purchase"),
+  });
+  const authorizationBuy = await gasOf(market.connect(relayer).buyWithAuthorization(...purchase.args));
 
   await networkHelpers.time.increaseTo(start);
   const redeem = await gasOf(market.connect(alice).redeem(alice.address, creditId, 1500n, id("job")));
@@ -146,6 +160,7 @@ export const computeBench: Bench = async ({ ethers, networkHelpers, baselines })
       floor: buyFloor,
     },
     { group: "compute", operation: "buyWithPermit (new holder)", gas: permitBuy },
+    { group: "compute", operation: "buyWithAuthorization (new holder, relayed)", gas: authorizationBuy },
     { group: "compute", operation: "redeem", gas: redeem },
     {
       group: "compute",

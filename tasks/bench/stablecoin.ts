@@ -1,8 +1,12 @@
+import { signTransferAuthorization } from "../../sdk/authorization.js";
 import { signPermit } from "../../sdk/permit.js";
 import { TestStablecoin__factory } from "../../typechain-types/index.js";
 import { BENCH_EPOCH, type Bench, gasOf } from "./types.js";
 
-/** The settlement token: transfers cost what a plain OpenZeppelin ERC-20 costs; permit adds one signature check. */
+/**
+ * The settlement token: transfers cost what a plain OpenZeppelin ERC-20 costs; permit and an EIP-3009 transfer with
+ * authorization add one signature check (and the authorization a used-nonce word).
+ */
 export const stablecoinBench: Bench = async ({ ethers, networkHelpers, baselines }) => {
   const [deployer, alice, bob] = await ethers.getSigners();
   const stablecoin = await new TestStablecoin__factory(deployer).deploy(deployer.address);
@@ -18,6 +22,25 @@ export const stablecoinBench: Bench = async ({ ethers, networkHelpers, baselines
   const permit = await gasOf(
     stablecoin.permit(alice.address, bob.address, 5_000n, deadline, signature.v, signature.r, signature.s),
   );
+  const authorization = await signTransferAuthorization(alice, {
+    token: await stablecoin.getAddress(),
+    to: bob.address,
+    value: 1_000n,
+    validBefore: deadline,
+    nonce: ethers.id("joulestack bench authorization"),
+  });
+  const { from, to, value, validAfter, validBefore, nonce } = authorization.authorization;
+  const transferWithAuthorization = await gasOf(
+    stablecoin["transferWithAuthorization(address,address,uint256,uint256,uint256,bytes32,bytes)"](
+      from,
+      to,
+      value,
+      validAfter,
+      validBefore,
+      nonce,
+      authorization.signature,
+    ),
+  );
   const erc20Transfer = baselines.get("ERC-20 transfer")!;
   return [
     {
@@ -27,5 +50,11 @@ export const stablecoinBench: Bench = async ({ ethers, networkHelpers, baselines
       baseline: { name: "ERC-20 transfer", gas: erc20Transfer },
     },
     { group: "stablecoin", operation: "permit", gas: permit },
+    {
+      group: "stablecoin",
+      operation: "transferWithAuthorization (relayed)",
+      gas: transferWithAuthorization,
+      baseline: { name: "ERC-20 transfer", gas: erc20Transfer },
+    },
   ];
 };
