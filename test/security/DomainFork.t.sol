@@ -67,7 +67,7 @@ contract DomainForkTest is Test {
     }
 
     function test_attestationDigest_followsTheChain() public {
-        IFlexibilityMarket.DeliveryAttestation memory attestation = IFlexibilityMarket.DeliveryAttestation(1, 600);
+        IFlexibilityMarket.DeliveryAttestation memory attestation = IFlexibilityMarket.DeliveryAttestation(1, 600, address(this));
         bytes32 before = market.attestationDigest(attestation);
         vm.chainId(block.chainid + 1);
         assertTrue(market.attestationDigest(attestation) != before, "digest moved with the chain");

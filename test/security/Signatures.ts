@@ -454,7 +454,7 @@ describe("signature suite", function () {
       async function expectInvalidSigner(f: Fixture, p: Awaited<ReturnType<typeof signPermit>>) {
         const stablecoin = f.contracts.TestStablecoin;
         const nonce = await stablecoin.nonces(f.investor.address);
-        await expect(stablecoin.permit(...permitArgs(p)))
+        await expect(stablecoin["permit(address,address,uint256,uint256,uint8,bytes32,bytes32)"](...permitArgs(p)))
           .to.be.revertedWithCustomError(stablecoin, "ERC2612InvalidSigner")
           .withArgs(await recoveredBy(f, p), f.investor.address);
         expect(await stablecoin.allowance(p.value.owner, p.value.spender)).to.equal(0n);
@@ -465,9 +465,9 @@ describe("signature suite", function () {
         const f = await load();
         const stablecoin = f.contracts.TestStablecoin;
         const p = await signPermit(f);
-        await stablecoin.permit(...permitArgs(p));
+        await stablecoin["permit(address,address,uint256,uint256,uint8,bytes32,bytes32)"](...permitArgs(p));
         expect(await stablecoin.allowance(p.value.owner, p.value.spender)).to.equal(AMOUNT);
-        await expect(stablecoin.permit(...permitArgs(p)))
+        await expect(stablecoin["permit(address,address,uint256,uint256,uint8,bytes32,bytes32)"](...permitArgs(p)))
           .to.be.revertedWithCustomError(stablecoin, "ERC2612InvalidSigner")
           .withArgs(await recoveredBy(f, p), f.investor.address);
         expect(await stablecoin.nonces(f.investor.address)).to.equal(1n);
@@ -488,7 +488,7 @@ describe("signature suite", function () {
         const f = await load();
         const stablecoin = f.contracts.TestStablecoin;
         const deadline = BigInt(await networkHelpers.time.latest()) - 1n;
-        await expect(stablecoin.permit(...permitArgs(await signPermit(f, { deadline }))))
+        await expect(stablecoin["permit(address,address,uint256,uint256,uint8,bytes32,bytes32)"](...permitArgs(await signPermit(f, { deadline }))))
           .to.be.revertedWithCustomError(stablecoin, "ERC2612ExpiredSignature")
           .withArgs(deadline);
       });
@@ -498,7 +498,7 @@ describe("signature suite", function () {
         const stablecoin = f.contracts.TestStablecoin;
         const p = await signPermit(f);
         const s = toBeHex(SECP256K1_N - BigInt(p.s), 32);
-        await expect(stablecoin.permit(...permitArgs(p, s, p.v === 27 ? 28 : 27)))
+        await expect(stablecoin["permit(address,address,uint256,uint256,uint8,bytes32,bytes32)"](...permitArgs(p, s, p.v === 27 ? 28 : 27)))
           .to.be.revertedWithCustomError(stablecoin, "ECDSAInvalidSignatureS")
           .withArgs(s);
         expect(await stablecoin.nonces(f.investor.address)).to.equal(0n);
@@ -509,7 +509,7 @@ describe("signature suite", function () {
         const stablecoin = f.contracts.TestStablecoin;
         const p = await signPermit(f);
         const forged = Signature.from(await f.other.signTypedData(await permitDomain(f), PERMIT_TYPES, p.value));
-        await expect(stablecoin.permit(...permitArgs({ ...p, r: forged.r }, forged.s, forged.v)))
+        await expect(stablecoin["permit(address,address,uint256,uint256,uint8,bytes32,bytes32)"](...permitArgs({ ...p, r: forged.r }, forged.s, forged.v)))
           .to.be.revertedWithCustomError(stablecoin, "ERC2612InvalidSigner")
           .withArgs(f.other.address, f.investor.address);
       });
@@ -561,7 +561,7 @@ describe("signature suite", function () {
         const f = await load();
         const { TrancheVault: vault, TestStablecoin: stablecoin } = f.contracts;
         const p = await signPermit(f);
-        await stablecoin.connect(f.other).permit(...permitArgs(p));
+        await stablecoin.connect(f.other)["permit(address,address,uint256,uint256,uint8,bytes32,bytes32)"](...permitArgs(p));
         await vault.connect(f.investor).subscribeWithPermit(0n, AMOUNT, p.value.deadline, p.v, p.r, p.s);
         expect((await vault.tranche(0n)).raised).to.equal(AMOUNT);
       });
@@ -662,7 +662,7 @@ describe("signature suite", function () {
         const market = f.contracts.ComputeMarket;
         const creditId = await computeWindow(f);
         const p = await signPermit(f, { spender: await market.getAddress() });
-        await f.contracts.TestStablecoin.connect(f.other).permit(...permitArgs(p));
+        await f.contracts.TestStablecoin.connect(f.other)["permit(address,address,uint256,uint256,uint8,bytes32,bytes32)"](...permitArgs(p));
         await buy(f, creditId, p);
         expect(await market.balanceOf(f.investor.address, creditId)).to.equal(10n);
       });
