@@ -6,9 +6,11 @@
  */
 export * from "./contracts.js";
 export * from "./deployments.js";
+export * from "./eip712.js";
 export * from "./energy.js";
 export * from "./enums.js";
 export * from "./errors.js";
+export * from "./flexibility.js";
 export * from "./lineage.js";
 export * from "./permit.js";
 export * from "./readings.js";
