@@ -55,7 +55,9 @@ export interface RenderContext {
 /** Every descriptor file in `clear-signing/`, parsed, by file name. */
 export function loadDescriptors(folder = DESCRIPTOR_FOLDER): Map<string, Descriptor> {
   const descriptors = new Map<string, Descriptor>();
-  for (const file of readdirSync(folder).filter((name) => name.endsWith(".json")).sort()) {
+  for (const file of readdirSync(folder)
+    .filter((name) => name.endsWith(".json"))
+    .sort()) {
     descriptors.set(file, JSON.parse(readFileSync(join(folder, file), "utf8")) as Descriptor);
   }
   return descriptors;
@@ -131,7 +133,10 @@ export function formatValue(field: Field, value: unknown, context: RenderContext
     }
     case "date": {
       const seconds = Number(BigInt(value as bigint));
-      return new Date(seconds * 1000).toISOString().replace("T", " ").replace(/\.000Z$/, " UTC");
+      return new Date(seconds * 1000)
+        .toISOString()
+        .replace("T", " ")
+        .replace(/\.000Z$/, " UTC");
     }
     default:
       throw new Error(`${field.path}: unsupported format ${field.format}`);
