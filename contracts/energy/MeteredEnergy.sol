@@ -341,7 +341,10 @@ contract MeteredEnergy is IMeteredEnergy, ERC1155, EIP712, AccessControl, Bounde
         bytes32 digest = readingDigest(reading);
         (address recovered, ECDSA.RecoverError error, ) = ECDSA.tryRecoverCalldata(digest, signature);
         if (error == ECDSA.RecoverError.NoError && recovered == expected) return;
-        if (expected.code.length == 0 || !SignatureChecker.isValidERC1271SignatureNowCalldata(expected, digest, signature)) {
+        if (
+            expected.code.length == 0 ||
+            !SignatureChecker.isValidERC1271SignatureNowCalldata(expected, digest, signature)
+        ) {
             revert MeteredEnergyInvalidSigner(reading.deviceId, recovered, expected);
         }
     }
