@@ -15,6 +15,7 @@ import {
   renderReadmeSection,
   sampleData,
 } from "../../scripts/clear-signing/render.js";
+import { bindToChain } from "../../scripts/clear-signing/with-deployments.js";
 import { METER_READING_TYPES } from "../../sdk/energy.js";
 import { readEip712Domain } from "../../sdk/eip712.js";
 import { DELIVERY_ATTESTATION_TYPES } from "../../sdk/flexibility.js";
@@ -401,6 +402,41 @@ describe("clear-signing descriptors (ERC-7730)", function () {
       `${key} amount: unit without base`,
       `${key} amount: constant usd is not defined`,
     ]);
+  });
+});
+
+describe("clear-signing deployments (scripts/clear-signing/with-deployments.ts)", function () {
+  it("binds each descriptor to a chain's deployment and stablecoin, and the result still follows the schema", function () {
+    const descriptors = loadDescriptors();
+    const address = (n: number) => getAddress(`0x${n.toString(16).padStart(40, "0")}`);
+    const names = ["MeteredEnergy", "FlexibilityMarket", "TestStablecoin", "TrancheVault", "ComputeMarket"];
+    const contracts = Object.fromEntries(names.map((name, index) => [name, { address: address(index + 1) }]));
+    const bound = bindToChain(descriptors, {
+      chainId: 84_532,
+      network: "baseSepolia",
+      contracts: { ...contracts, Stablecoin: { address: address(99) } },
+    });
+    // Only the contracts the chain has; tranche notes (created by the vault) stay matched by ABI.
+    expect([...bound.keys()].sort()).to.deep.equal([
+      "calldata-ComputeMarket.json",
+      "calldata-FlexibilityMarket.json",
+      "calldata-MeteredEnergy.json",
+      "calldata-TestStablecoin.json",
+      "calldata-TrancheVault.json",
+      "eip712-DeliveryAttestation.json",
+      "eip712-MeterReading.json",
+      "eip712-Permit.json",
+    ]);
+    expect(bound.get("calldata-TrancheVault.json")!.context.contract!.deployments).to.deep.equal([
+      { chainId: 84_532, address: address(4) },
+    ]);
+    expect(bound.get("eip712-MeterReading.json")!.context.eip712!.deployments).to.deep.equal([
+      { chainId: 84_532, address: address(1) },
+    ]);
+    expect(bound.get("calldata-TrancheVault.json")!.metadata.constants).to.deep.equal({ stablecoin: address(99) });
+    for (const [file, descriptor] of bound) expect(schemaProblems(descriptor), file).to.deep.equal([]);
+    // The checked-in descriptors are left as they were.
+    expect(descriptors.get("calldata-TrancheVault.json")!.context.contract!.deployments).to.equal(undefined);
   });
 });
 
