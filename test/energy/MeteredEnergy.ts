@@ -204,7 +204,10 @@ describe("MeteredEnergy", function () {
         const { energy, chainId, solarId, solarMeter, start } = fixture;
         await networkHelpers.time.increaseTo(start + 60n);
         const reading = { deviceId: solarId, cumulativeWh: BASELINE_WH + 100n, timestamp: start + 60n };
-        const otherChain = { ...(await meteredEnergyDomain(await energy.getAddress(), ethers.provider)), chainId: chainId + 1n };
+        const otherChain = {
+          ...(await meteredEnergyDomain(await energy.getAddress(), ethers.provider)),
+          chainId: chainId + 1n,
+        };
         await expect(energy.submitReading(reading, await signReading(solarMeter, otherChain, reading)))
           .to.be.revertedWithCustomError(energy, "MeteredEnergyInvalidSigner")
           .withArgs(solarId, anyValue, solarMeter.address);

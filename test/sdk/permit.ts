@@ -4,7 +4,11 @@ import { expect } from "chai";
 import { network } from "hardhat";
 
 import { permitDomain, signPermit } from "../../sdk/permit.js";
-import { BaselineERC20__factory, LegacyDomainToken__factory, TestStablecoin__factory } from "../../typechain-types/index.js";
+import {
+  BaselineERC20__factory,
+  LegacyDomainToken__factory,
+  TestStablecoin__factory,
+} from "../../typechain-types/index.js";
 
 const { ethers, networkHelpers } = await network.create();
 
@@ -16,12 +20,28 @@ describe("sdk/permit", function () {
     const deadline = BigInt(await networkHelpers.time.latest()) + 3_600n;
 
     const signature = await signPermit(holder, await token.getAddress(), spender.address, 600n, deadline);
-    await token["permit(address,address,uint256,uint256,uint8,bytes32,bytes32)"](holder.address, spender.address, 600n, deadline, signature.v, signature.r, signature.s);
+    await token["permit(address,address,uint256,uint256,uint8,bytes32,bytes32)"](
+      holder.address,
+      spender.address,
+      600n,
+      deadline,
+      signature.v,
+      signature.r,
+      signature.s,
+    );
     expect(await token.allowance(holder.address, spender.address)).to.equal(600n);
 
     // The nonce moved on: a second permit is signed over the new one.
     const again = await signPermit(holder, await token.getAddress(), spender.address, 50n, deadline);
-    await token["permit(address,address,uint256,uint256,uint8,bytes32,bytes32)"](holder.address, spender.address, 50n, deadline, again.v, again.r, again.s);
+    await token["permit(address,address,uint256,uint256,uint8,bytes32,bytes32)"](
+      holder.address,
+      spender.address,
+      50n,
+      deadline,
+      again.v,
+      again.r,
+      again.s,
+    );
     expect(await token.nonces(holder.address)).to.equal(2n);
   });
 
@@ -43,6 +63,9 @@ describe("sdk/permit", function () {
   it("refuses a token that declares no domain at all", async function () {
     const [owner] = await ethers.getSigners();
     const plain = await new BaselineERC20__factory(owner).deploy();
-    await assert.rejects(permitDomain(await plain.getAddress(), owner, "1"), /neither eip712Domain\(\) nor DOMAIN_SEPARATOR\(\)/);
+    await assert.rejects(
+      permitDomain(await plain.getAddress(), owner, "1"),
+      /neither eip712Domain\(\) nor DOMAIN_SEPARATOR\(\)/,
+    );
   });
 });

@@ -106,7 +106,11 @@ describe("operator task arguments", function () {
       const device = Wallet.createRandom();
       const meteredEnergy = Wallet.createRandom().address;
       const reading = { deviceId: 3n, cumulativeWh: 2n ** 100n, timestamp: NOW };
-      const signature = await signReading(device, domainFromEip5267(["0x0f", "Joulestack Metered Energy", "1", 31_337n, meteredEnergy, ZeroHash, []]), reading);
+      const signature = await signReading(
+        device,
+        domainFromEip5267(["0x0f", "Joulestack Metered Energy", "1", 31_337n, meteredEnergy, ZeroHash, []]),
+        reading,
+      );
       const text = stringifyReadingsFile({ chainId: 31_337n, meteredEnergy, readings: [{ ...reading, signature }] });
       expect(parseReadingsFile(text)).to.deep.equal({
         chainId: 31_337n,
