@@ -2,7 +2,9 @@
  * Joulestack energy SDK: token id encoding, grid zone codes and EIP-712 meter readings, matching
  * `contracts/libraries/EnergyIds.sol`, `GridZones.sol` and `MeteredEnergy.sol`.
  */
-import { type TypedDataDomain, type TypedDataField } from "ethers";
+import { type ContractRunner, type TypedDataDomain, type TypedDataField } from "ethers";
+
+import { readEip712Domain } from "./eip712.js";
 
 /** Device kinds, in the order of `IDeviceRegistry.DeviceKind`. */
 export enum DeviceKind {
@@ -167,9 +169,12 @@ export const METER_READING_TYPES: Record<string, TypedDataField[]> = {
   ],
 };
 
-/** The EIP-712 domain of a MeteredEnergy deployment. */
-export function meteredEnergyDomain(verifyingContract: string, chainId: bigint): TypedDataDomain {
-  return { name: "Joulestack Metered Energy", version: "1", chainId, verifyingContract };
+/**
+ * The EIP-712 domain readings of a MeteredEnergy deployment are signed under, read from its `eip712Domain()`
+ * (EIP-5267) on the chain `runner` is connected to. Offline signers pass the tuple to `domainFromEip5267`.
+ */
+export function meteredEnergyDomain(meteredEnergy: string, runner: ContractRunner): Promise<TypedDataDomain> {
+  return readEip712Domain(meteredEnergy, runner);
 }
 
 /** Anything that signs EIP-712 data (an ethers Wallet or JsonRpcSigner). */

@@ -6,6 +6,7 @@ import {ERC1155} from "@openzeppelin/contracts/token/ERC1155/ERC1155.sol";
 import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {Base64} from "@openzeppelin/contracts/utils/Base64.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
@@ -333,9 +334,17 @@ contract MeteredEnergy is IMeteredEnergy, ERC1155, EIP712, AccessControl, Bounde
         return (uint256(timestamp) / EnergyIds.BATCH_PERIOD + 1) * EnergyIds.BATCH_PERIOD;
     }
 
+    /// @dev An ECDSA signature by `expected`'s key is accepted first, so an EOA signer costs no code-size lookup; a
+    /// signer with code (a smart account, or an EIP-7702 account whose key did not sign) is then asked through
+    /// ERC-1271, whose revert or wrong answer counts as an invalid signature.
     function _checkSigner(MeterReading calldata reading, bytes calldata signature, address expected) private view {
-        (address recovered, ECDSA.RecoverError error, ) = ECDSA.tryRecoverCalldata(readingDigest(reading), signature);
-        if (error != ECDSA.RecoverError.NoError || recovered != expected) {
+        bytes32 digest = readingDigest(reading);
+        (address recovered, ECDSA.RecoverError error, ) = ECDSA.tryRecoverCalldata(digest, signature);
+        if (error == ECDSA.RecoverError.NoError && recovered == expected) return;
+        if (
+            expected.code.length == 0 ||
+            !SignatureChecker.isValidERC1271SignatureNowCalldata(expected, digest, signature)
+        ) {
             revert MeteredEnergyInvalidSigner(reading.deviceId, recovered, expected);
         }
     }

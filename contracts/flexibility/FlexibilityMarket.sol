@@ -5,8 +5,8 @@ import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ERC1155} from "@openzeppelin/contracts/token/ERC1155/ERC1155.sol";
-import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
 import {IDeviceRegistry} from "../interfaces/IDeviceRegistry.sol";
@@ -27,7 +27,7 @@ contract FlexibilityMarket is IFlexibilityMarket, ERC1155, EIP712, AccessControl
     bytes32 public constant VERIFIER_ROLE = keccak256("VERIFIER_ROLE");
     /// @inheritdoc IFlexibilityMarket
     bytes32 public constant DELIVERY_ATTESTATION_TYPEHASH = keccak256(
-        "DeliveryAttestation(uint256 commitmentId,uint256 deliveredWh)"
+        "DeliveryAttestation(uint256 commitmentId,uint256 deliveredWh,address verifier)"
     );
     /// @inheritdoc IFlexibilityMarket
     uint256 public constant MAX_WINDOW_HOURS = 24;
@@ -226,8 +226,12 @@ contract FlexibilityMarket is IFlexibilityMarket, ERC1155, EIP712, AccessControl
         Request storage request = _requests[commitment.requestId];
         _checkSettlementTime(commitmentId, request);
         if (request.direction != Direction.ConsumeLess) revert FlexibilityWrongProof(commitmentId, request.direction);
-        (address signer, , ) = ECDSA.tryRecover(attestationDigest(attestation), signature);
-        if (!hasRole(VERIFIER_ROLE, signer)) revert FlexibilityUnauthorizedVerifier(signer);
+        // The attestation names its verifier, so a contract verifier (ERC-1271) is checked like a key.
+        address verifier = attestation.verifier;
+        if (!hasRole(VERIFIER_ROLE, verifier)) revert FlexibilityUnauthorizedVerifier(verifier);
+        if (!SignatureChecker.isValidSignatureNowCalldata(verifier, attestationDigest(attestation), signature)) {
+            revert FlexibilityInvalidAttestationSignature(commitmentId, verifier);
+        }
 
         _settle(commitmentId, commitment, request, attestation.deliveredWh);
     }
@@ -328,7 +332,14 @@ contract FlexibilityMarket is IFlexibilityMarket, ERC1155, EIP712, AccessControl
     function attestationDigest(DeliveryAttestation calldata attestation) public view returns (bytes32) {
         return
             _hashTypedDataV4(
-                keccak256(abi.encode(DELIVERY_ATTESTATION_TYPEHASH, attestation.commitmentId, attestation.deliveredWh))
+                keccak256(
+                    abi.encode(
+                        DELIVERY_ATTESTATION_TYPEHASH,
+                        attestation.commitmentId,
+                        attestation.deliveredWh,
+                        attestation.verifier
+                    )
+                )
             );
     }
 

@@ -98,9 +98,11 @@ interface IFlexibilityMarket {
     /// @notice An accredited verifier's statement of the energy a consume-less commitment delivered.
     /// @param commitmentId The commitment.
     /// @param deliveredWh The energy delivered against the baseline, in Wh.
+    /// @param verifier The accredited verifier that signs: an EOA, or a contract that answers ERC-1271.
     struct DeliveryAttestation {
         uint256 commitmentId;
         uint256 deliveredWh;
+        address verifier;
     }
 
     /// @notice A buyer opened a request and escrowed its maximum payout.
@@ -253,8 +255,12 @@ interface IFlexibilityMarket {
     );
     /// @notice The meter counter went down between the two readings.
     error FlexibilityReadingCounterDecreased(uint256 deviceId, uint256 startWh, uint256 endWh);
-    /// @notice The attestation is not signed by an accredited verifier.
-    error FlexibilityUnauthorizedVerifier(address signer);
+    /// @notice The attestation names a verifier that is not accredited (has no `VERIFIER_ROLE`).
+    error FlexibilityUnauthorizedVerifier(address verifier);
+    /// @notice The signature is not the named verifier's over this attestation, this chain and this market: not an
+    /// ECDSA signature by its key or, for a contract verifier, not accepted by its ERC-1271 `isValidSignature` (a
+    /// revert or any other answer is a refusal).
+    error FlexibilityInvalidAttestationSignature(uint256 commitmentId, address verifier);
     /// @notice The request still has unsettled commitments, or still accepts new ones.
     error FlexibilityRequestNotFinished(uint256 requestId, uint32 unsettled, uint64 commitDeadline);
     /// @notice The unused escrow was already returned.
@@ -315,7 +321,8 @@ interface IFlexibilityMarket {
     /// @notice Settles a consume-less commitment from an accredited verifier's EIP-712 attestation of the energy
     /// delivered against the device's baseline. Anyone may call this after the window and up to the deadline.
     /// @param attestation The commitment and the energy delivered.
-    /// @param signature The verifier's signature under this market's EIP-712 domain.
+    /// @param signature The named verifier's signature under this market's EIP-712 domain: 65-byte ECDSA for a key,
+    /// whatever its `isValidSignature` accepts for a contract.
     function settleWithAttestation(DeliveryAttestation calldata attestation, bytes calldata signature) external;
 
     /// @notice Settles a commitment that nobody settled by the settlement deadline as nothing delivered: its whole
@@ -343,7 +350,8 @@ interface IFlexibilityMarket {
     /// @notice The role of verifiers accredited to attest consume-less deliveries.
     function VERIFIER_ROLE() external view returns (bytes32);
 
-    /// @notice The EIP-712 type hash of `DeliveryAttestation(uint256 commitmentId,uint256 deliveredWh)`.
+    /// @notice The EIP-712 type hash of
+    /// `DeliveryAttestation(uint256 commitmentId,uint256 deliveredWh,address verifier)`.
     function DELIVERY_ATTESTATION_TYPEHASH() external view returns (bytes32);
 
     /// @notice The longest window a request may have, in hours.

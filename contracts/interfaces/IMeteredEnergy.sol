@@ -115,8 +115,10 @@ interface IMeteredEnergy is IERC1155, IBoundedPause {
     error MeteredEnergyUnknownDevice(uint256 deviceId);
     /// @notice The device is suspended or decommissioned.
     error MeteredEnergyDeviceNotActive(uint256 deviceId, IDeviceRegistry.DeviceStatus status);
-    /// @notice The signature is not the device's current signer's over this reading, this chain and this contract
-    /// (`recovered` is zero for a malformed or malleable signature).
+    /// @notice The signature is not the device's current signer's over this reading, this chain and this contract:
+    /// neither an ECDSA signature by the signer's key nor, when the signer is a contract, accepted by its ERC-1271
+    /// `isValidSignature` (a revert or any other answer is a refusal). `recovered` is the ECDSA signer of the bytes
+    /// (zero when they are not a well-formed low-s ECDSA signature, as for most smart-account signatures).
     error MeteredEnergyInvalidSigner(uint256 deviceId, address recovered, address expected);
     /// @notice The reading is not newer than the device's last accepted reading.
     error MeteredEnergyReadingNotAfterLast(uint256 deviceId, uint64 lastTimestamp, uint64 timestamp);

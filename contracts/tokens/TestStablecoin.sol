@@ -203,4 +203,28 @@ contract TestStablecoin is ITestStablecoin, ERC20Permit, Ownable {
             revert StablecoinAuthorizationInvalidSignature(authorizer);
         }
     }
+
+    // ---- EIP-2612 permit with a signature in bytes (ERC-1271 owners), as USDC v2.2 ----
+
+    /// @dev keccak256("Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)"), the
+    /// type hash ERC20Permit keeps private.
+    bytes32 private constant _PERMIT_TYPEHASH = 0x6e71edae12b1b97f4d1f60370fef10105fa2faae0126114a169c64845d6126c9;
+
+    /// @inheritdoc ITestStablecoin
+    function permit(
+        address owner,
+        address spender,
+        uint256 value,
+        uint256 deadline,
+        bytes calldata signature
+    ) external {
+        if (block.timestamp > deadline) revert ERC2612ExpiredSignature(deadline);
+        bytes32 digest = _hashTypedDataV4(
+            keccak256(abi.encode(_PERMIT_TYPEHASH, owner, spender, value, _useNonce(owner), deadline))
+        );
+        if (!SignatureChecker.isValidSignatureNowCalldata(owner, digest, signature)) {
+            revert TestStablecoinInvalidPermitSignature(owner, spender);
+        }
+        _approve(owner, spender, value);
+    }
 }

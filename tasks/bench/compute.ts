@@ -75,7 +75,6 @@ export const computeBench: Bench = async ({ ethers, networkHelpers, baselines })
   const buyMeasured = await measure(market.connect(alice).buy(creditId, 1500n, alice.address));
   const buy = buyMeasured.gas;
 
-  const { chainId } = await ethers.provider.getNetwork();
   const deadline = start;
   const value = 500n * 2_000_000n;
   const signature = await signPermit(bob, await usd.getAddress(), marketAddress, value, deadline);
@@ -100,7 +99,7 @@ export const computeBench: Bench = async ({ ethers, networkHelpers, baselines })
 
   // Meter the hour before the window (for one REC) and the window's three hours (for hourly matching).
   await networkHelpers.time.increaseTo(start + 3n * HOUR);
-  const domain = meteredEnergyDomain(await energy.getAddress(), chainId);
+  const domain = await meteredEnergyDomain(await energy.getAddress(), ethers.provider);
   const readings = [];
   let cumulativeWh = 0n;
   for (const [offset, delta] of [

@@ -6,6 +6,7 @@ import {
   MeteredEnergy__factory,
   TestStablecoin__factory,
 } from "../../typechain-types/index.js";
+import { type MeterReading, meteredEnergyDomain, signReading } from "../../sdk/energy.js";
 import { floorOfMeasured, measure } from "./energy.js";
 import { BENCH_EPOCH, type Bench, gasOf, worstCase } from "./types.js";
 
@@ -76,19 +77,8 @@ export const flexibilityBench: Bench = async ({ ethers, networkHelpers, baseline
   const commitDay = await gasOf(market.connect(provider).commit(2n, 1n, MW, provider.address));
 
   await networkHelpers.time.increaseTo(terms.windowEnd + 120n);
-  const { chainId } = await ethers.provider.getNetwork();
-  const sign = (reading: { deviceId: bigint; cumulativeWh: bigint; timestamp: bigint }) =>
-    meter.signTypedData(
-      { name: "Joulestack Metered Energy", version: "1", chainId, verifyingContract: energy.target as string },
-      {
-        MeterReading: [
-          { name: "deviceId", type: "uint256" },
-          { name: "cumulativeWh", type: "uint256" },
-          { name: "timestamp", type: "uint64" },
-        ],
-      },
-      reading,
-    );
+  const energyDomain = await meteredEnergyDomain(energy.target as string, ethers.provider);
+  const sign = (reading: MeterReading) => signReading(meter, energyDomain, reading);
   // The battery's hourly readings over the window go through the kWh ledger first (the owner starts metering at
   // the window start); settlement proves delivery from readings the ledger has accepted up to.
   const start = { deviceId: 1n, cumulativeWh: 1_000n, timestamp: windowStart };

@@ -20,7 +20,15 @@ export const stablecoinBench: Bench = async ({ ethers, networkHelpers, baselines
   const { chainId } = await ethers.provider.getNetwork();
   const signature = await signPermit(alice, await stablecoin.getAddress(), bob.address, 5_000n, deadline);
   const permit = await gasOf(
-    stablecoin.permit(alice.address, bob.address, 5_000n, deadline, signature.v, signature.r, signature.s),
+    stablecoin["permit(address,address,uint256,uint256,uint8,bytes32,bytes32)"](
+      alice.address,
+      bob.address,
+      5_000n,
+      deadline,
+      signature.v,
+      signature.r,
+      signature.s,
+    ),
   );
   const authorization = await signTransferAuthorization(alice, {
     token: await stablecoin.getAddress(),

@@ -132,8 +132,7 @@ export async function runScenario(
   const investors = InvestorRegistry__factory.connect(at("InvestorRegistry"), spv);
   const vault = TrancheVault__factory.connect(at("TrancheVault"), spv);
   const vaultAddress = await vault.getAddress();
-  const { chainId } = await ethers.provider.getNetwork();
-  const energyDomain = meteredEnergyDomain(await energy.getAddress(), chainId);
+  const energyDomain = await meteredEnergyDomain(await energy.getAddress(), spv);
   const decimals = Number(await stablecoin.decimals());
   const symbol = await stablecoin.symbol();
   const usd = (value: bigint) => formatAmount(value, decimals, 2); // to the cent, for people

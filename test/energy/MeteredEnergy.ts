@@ -203,7 +203,10 @@ describe("MeteredEnergy", function () {
         const { energy, chainId, solarId, solarMeter, start } = fixture;
         await networkHelpers.time.increaseTo(start + 60n);
         const reading = { deviceId: solarId, cumulativeWh: BASELINE_WH + 100n, timestamp: start + 60n };
-        const otherChain = meteredEnergyDomain(await energy.getAddress(), chainId + 1n);
+        const otherChain = {
+          ...(await meteredEnergyDomain(await energy.getAddress(), ethers.provider)),
+          chainId: chainId + 1n,
+        };
         await expect(energy.submitReading(reading, await signReading(solarMeter, otherChain, reading)))
           .to.be.revertedWithCustomError(energy, "MeteredEnergyInvalidSigner")
           .withArgs(solarId, anyValue, solarMeter.address);
@@ -212,10 +215,13 @@ describe("MeteredEnergy", function () {
 
       it("reverts when the reading was signed for another contract", async function () {
         const fixture = await networkHelpers.loadFixture(meteredEnergyFixture);
-        const { energy, registry, chainId, solarId, solarMeter, start } = fixture;
+        const { energy, registry, solarId, solarMeter, start } = fixture;
         await networkHelpers.time.increaseTo(start + 60n);
         const reading = { deviceId: solarId, cumulativeWh: BASELINE_WH + 100n, timestamp: start + 60n };
-        const otherContract = meteredEnergyDomain(await registry.getAddress(), chainId);
+        const otherContract = {
+          ...(await meteredEnergyDomain(await energy.getAddress(), ethers.provider)),
+          verifyingContract: await registry.getAddress(),
+        };
         await expect(energy.submitReading(reading, await signReading(solarMeter, otherContract, reading)))
           .to.be.revertedWithCustomError(energy, "MeteredEnergyInvalidSigner")
           .withArgs(solarId, anyValue, solarMeter.address);

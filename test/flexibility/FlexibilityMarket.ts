@@ -3,6 +3,9 @@ import { expect } from "chai";
 import type { Signer } from "ethers";
 import { network } from "hardhat";
 
+import { meteredEnergyDomain } from "../../sdk/energy.js";
+import { flexibilityMarketDomain } from "../../sdk/flexibility.js";
+
 import {
   FeeOnTransferToken__factory,
   FlexibilityMarket__factory,
@@ -86,6 +89,7 @@ describe("FlexibilityMarket", function () {
       stakeBps: 5_000,
       readingTolerance: 900,
     };
+    const energyDomain = await meteredEnergyDomain(await suite.energy.getAddress(), ethers.provider);
     const readings = async (
       deviceId: bigint,
       startWh: bigint,
@@ -93,12 +97,11 @@ describe("FlexibilityMarket", function () {
       key = meter,
       verifyingContract?: string,
     ) => {
-      const domain = { chainId, verifyingContract: verifyingContract ?? (await suite.energy.getAddress()) };
+      const domain = { ...energyDomain, verifyingContract: verifyingContract ?? (await suite.energy.getAddress()) };
       const start = { deviceId, cumulativeWh: startWh, timestamp: terms.windowStart };
       const end = { deviceId, cumulativeWh: endWh, timestamp: terms.windowEnd };
       return [start, await signReading(key, domain, start), end, await signReading(key, domain, end)] as const;
     };
-    const energyDomain = { chainId, verifyingContract: await suite.energy.getAddress() };
     /**
      * Puts a device's hourly readings from `from` to `to` into the kWh ledger (the owner starts metering at `from`),
      * the counter rising evenly from `startWh` to `endWh`: settlement only accepts readings the ledger has passed.
@@ -423,7 +426,7 @@ describe("FlexibilityMarket", function () {
         const f = await over();
         await f.meterLedger(f.alice, f.batteries[0], 0n, 2n * MW);
         // The reading 15 minutes into the window is one the ledger never saw, but it is consistent with it.
-        const domain = { chainId: f.chainId, verifyingContract: await f.energy.getAddress() };
+        const domain = await meteredEnergyDomain(await f.energy.getAddress(), ethers.provider);
         const start = { deviceId: f.batteries[0], cumulativeWh: MW / 4n, timestamp: f.terms.windowStart + 900n };
         const [, , end, endSig] = await f.readings(f.batteries[0], 0n, 2n * MW);
         await expect(f.market.settleWithReadings(1n, start, await signReading(f.meter, domain, start), end, endSig))
@@ -507,12 +510,13 @@ describe("FlexibilityMarket", function () {
       });
       it("reverts for an attestation on an export request", async function () {
         const f = await over();
+        const attestation = { commitmentId: 1n, deliveredWh: MW, verifier: f.verifier.address };
         const signature = await signAttestation(
           f.verifier,
-          { chainId: f.chainId, verifyingContract: await f.market.getAddress() },
-          { commitmentId: 1n, deliveredWh: MW },
+          await flexibilityMarketDomain(await f.market.getAddress(), ethers.provider),
+          attestation,
         );
-        await expect(f.market.settleWithAttestation({ commitmentId: 1n, deliveredWh: MW }, signature))
+        await expect(f.market.settleWithAttestation(attestation, signature))
           .to.be.revertedWithCustomError(f.market, "FlexibilityWrongProof")
           .withArgs(1n, Direction.Export);
       });
@@ -539,7 +543,7 @@ describe("FlexibilityMarket", function () {
       // 1 MWh in the first hour, nothing in the second.
       await f.meterLedger(alice, batteries[0], 0n, MW, terms.windowStart, terms.windowStart + HOUR);
       const [start, startSig] = await f.readings(batteries[0], 0n, MW);
-      const domain = { chainId: f.chainId, verifyingContract: await f.energy.getAddress() };
+      const domain = await meteredEnergyDomain(await f.energy.getAddress(), ethers.provider);
       const sign = async (cumulativeWh: bigint, timestamp: bigint) => {
         const reading = { deviceId: batteries[0], cumulativeWh, timestamp };
         return [reading, await signReading(f.meter, domain, reading)] as const;
@@ -572,12 +576,12 @@ describe("FlexibilityMarket", function () {
       await f.market.connect(f.buyer).openRequest({ ...f.terms, direction: Direction.ConsumeLess });
       await f.market.connect(f.alice).commit(1n, f.load, MW, f.alice.address);
       await networkHelpers.time.increaseTo(f.terms.windowEnd);
-      const domain = { chainId: f.chainId, verifyingContract: await f.market.getAddress() };
+      const domain = await flexibilityMarketDomain(await f.market.getAddress(), ethers.provider);
       return { ...f, domain };
     }
     it("pays what an accredited verifier attests", async function () {
       const f = await consumeLess();
-      const attestation = { commitmentId: 1n, deliveredWh: MW };
+      const attestation = { commitmentId: 1n, deliveredWh: MW, verifier: f.verifier.address };
       const settleGas = await gas(
         f.market.settleWithAttestation(attestation, await signAttestation(f.verifier, f.domain, attestation)),
       );
@@ -586,7 +590,7 @@ describe("FlexibilityMarket", function () {
     });
     it("reverts for a signer without the verifier role", async function () {
       const f = await consumeLess();
-      const attestation = { commitmentId: 1n, deliveredWh: MW };
+      const attestation = { commitmentId: 1n, deliveredWh: MW, verifier: f.stranger.address };
       await expect(
         f.market.settleWithAttestation(attestation, await signAttestation(f.stranger, f.domain, attestation)),
       )

@@ -84,8 +84,7 @@ export async function meter(
   deltasWh: bigint[],
 ): Promise<void> {
   const provider = energy.runner!.provider! as unknown as { getSigner(address: string): Promise<Signer> };
-  const { chainId } = await energy.runner!.provider!.getNetwork();
-  const domain = meteredEnergyDomain(await energy.getAddress(), chainId);
+  const domain = await meteredEnergyDomain(await energy.getAddress(), energy.runner!);
   const state = await energy.meterState(deviceId);
   let cumulativeWh = state.cumulativeWh;
   const readings = [];

@@ -40,7 +40,7 @@ export async function deployEnergySuite(provider: EthereumProvider, ethers: Hard
     deployer,
   );
   const { chainId } = await ethers.provider.getNetwork();
-  const domain = meteredEnergyDomain(await energy.getAddress(), chainId);
+  const domain = await meteredEnergyDomain(await energy.getAddress(), deployer);
   return { env, deployer, registry, energy, certificates, domain, chainId };
 }
 

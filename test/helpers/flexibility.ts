@@ -1,10 +1,12 @@
 import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
-import type { Signer } from "ethers";
+import type { Signer, TypedDataDomain } from "ethers";
 import type { EthereumProvider } from "hardhat/types/providers";
 
 import { encodeBytes32String } from "ethers";
 import { setupLogger } from "named-logs-console";
 
+import { METER_READING_TYPES } from "../../sdk/energy.js";
+import { DELIVERY_ATTESTATION_TYPES } from "../../sdk/flexibility.js";
 import { loadAndExecuteDeploymentsFromFiles } from "../../rocketh/environment.js";
 import {
   DeviceRegistry__factory,
@@ -36,39 +38,26 @@ export async function deployFlexibility(provider: EthereumProvider, ethers: Hard
   };
 }
 
-/** Signs a meter reading as `signer` under the given kWh token's EIP-712 domain. */
+/** Signs a meter reading as `signer` under a kWh token's EIP-712 domain (read with `meteredEnergyDomain`). */
 export async function signReading(
   signer: Signer,
-  domain: { chainId: bigint; verifyingContract: string },
+  domain: TypedDataDomain,
   reading: { deviceId: bigint; cumulativeWh: bigint; timestamp: bigint },
 ): Promise<string> {
-  return signer.signTypedData(
-    { name: "Joulestack Metered Energy", version: "1", ...domain },
-    {
-      MeterReading: [
-        { name: "deviceId", type: "uint256" },
-        { name: "cumulativeWh", type: "uint256" },
-        { name: "timestamp", type: "uint64" },
-      ],
-    },
-    reading,
-  );
+  return signer.signTypedData(domain, METER_READING_TYPES, reading);
 }
 
-/** Signs a delivery attestation as `verifier` under the market's EIP-712 domain. */
+/**
+ * Signs a delivery attestation as `signer` under a market's EIP-712 domain (read with `flexibilityMarketDomain`);
+ * the attestation names its verifier, `signer` itself unless given.
+ */
 export async function signAttestation(
-  verifier: Signer,
-  domain: { chainId: bigint; verifyingContract: string },
-  attestation: { commitmentId: bigint; deliveredWh: bigint },
+  signer: Signer,
+  domain: TypedDataDomain,
+  attestation: { commitmentId: bigint; deliveredWh: bigint; verifier?: string },
 ): Promise<string> {
-  return verifier.signTypedData(
-    { name: "Joulestack Flexibility Market", version: "1", ...domain },
-    {
-      DeliveryAttestation: [
-        { name: "commitmentId", type: "uint256" },
-        { name: "deliveredWh", type: "uint256" },
-      ],
-    },
-    attestation,
-  );
+  return signer.signTypedData(domain, DELIVERY_ATTESTATION_TYPES, {
+    ...attestation,
+    verifier: attestation.verifier ?? (await signer.getAddress()),
+  });
 }

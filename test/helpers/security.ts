@@ -16,7 +16,13 @@ import {
   TrancheNote__factory,
   TrancheVault__factory,
 } from "../../typechain-types/index.js";
-import { METER_READING_TYPES, batchIdOfReading, certificateIdOfBatch, type MeterReading } from "../../sdk/energy.js";
+import {
+  METER_READING_TYPES,
+  batchIdOfReading,
+  certificateIdOfBatch,
+  meteredEnergyDomain,
+  type MeterReading,
+} from "../../sdk/energy.js";
 
 setupLogger(["rocketh", "@rocketh/node"], { enabled: false });
 
@@ -62,12 +68,7 @@ export async function deployEnergyScenario(
   const [, producer, other] = await ethers.getSigners();
   const meter = new Wallet(id("joulestack security meter"));
   const { chainId } = await ethers.provider.getNetwork();
-  const domain = {
-    name: "Joulestack Metered Energy",
-    version: "1",
-    chainId,
-    verifyingContract: await energy.getAddress(),
-  };
+  const domain = await meteredEnergyDomain(await energy.getAddress(), ethers.provider);
 
   await registry.registerDevice({
     signer: meter.address,

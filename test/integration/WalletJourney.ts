@@ -68,7 +68,6 @@ describe("a wallet journey on a local node", function () {
     const recs = RenewableCertificates__factory.connect(address("RenewableCertificates"), owner);
     const stablecoin = TestStablecoin__factory.connect(address("TestStablecoin"), deployer);
     const market = ComputeMarket__factory.connect(address("ComputeMarket"), gpuProvider);
-    const { chainId } = await provider.getNetwork();
 
     // The admin hands the registrar role on; the registrar registers a 2 MW solar farm.
     await mined(registry.grantRole(await registry.REGISTRAR_ROLE(), registrar.address));
@@ -93,7 +92,7 @@ describe("a wallet journey on a local node", function () {
       cumulativeWh,
       timestamp: t0 + BigInt(hour) * HOUR,
     }));
-    const domain = meteredEnergyDomain(await energy.getAddress(), chainId);
+    const domain = await meteredEnergyDomain(await energy.getAddress(), provider);
     const signatures = await Promise.all(readings.map((reading) => signReading(meter, domain, reading)));
     await provider.send("evm_setNextBlockTimestamp", [Number(t0 + 2n * HOUR + 60n)]);
     await provider.send("evm_mine", []);

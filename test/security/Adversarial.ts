@@ -4,7 +4,14 @@ import { expect } from "chai";
 import { Wallet, encodeBytes32String, id } from "ethers";
 import { network } from "hardhat";
 
-import { METER_READING_TYPES, batchIdOfReading, certificateIdOfBatch, type MeterReading } from "../../sdk/energy.js";
+import {
+  METER_READING_TYPES,
+  batchIdOfReading,
+  certificateIdOfBatch,
+  meteredEnergyDomain,
+  type MeterReading,
+} from "../../sdk/energy.js";
+import { flexibilityMarketDomain, signAttestation } from "../../sdk/flexibility.js";
 import {
   ComputeMarket__factory,
   FlexibilityMarket__factory,
@@ -140,18 +147,9 @@ async function attest(
   deliveredWh: bigint,
 ) {
   if (BigInt(await networkHelpers.time.latest()) < windowEnd) await networkHelpers.time.increaseTo(windowEnd);
-  const { chainId } = await ethers.provider.getNetwork();
-  const attestation = { commitmentId, deliveredWh };
-  const signature = await f.deployer.signTypedData(
-    { name: "Joulestack Flexibility Market", version: "1", chainId, verifyingContract: await market.getAddress() },
-    {
-      DeliveryAttestation: [
-        { name: "commitmentId", type: "uint256" },
-        { name: "deliveredWh", type: "uint256" },
-      ],
-    },
-    attestation,
-  );
+  const attestation = { commitmentId, deliveredWh, verifier: f.deployer.address };
+  const domain = await flexibilityMarketDomain(await market.getAddress(), ethers.provider);
+  const signature = await signAttestation(f.deployer, domain, attestation);
   await market.settleWithAttestation(attestation, signature);
 }
 
@@ -327,13 +325,7 @@ describe("adversarial tokens and receivers", function () {
         commissionedAt: 1_700_000_000n,
         metadataURI: "",
       });
-      const { chainId } = await ethers.provider.getNetwork();
-      const domain = {
-        name: "Joulestack Metered Energy",
-        version: "1",
-        chainId,
-        verifyingContract: await f.contracts.MeteredEnergy.getAddress(),
-      };
+      const domain = await meteredEnergyDomain(await f.contracts.MeteredEnergy.getAddress(), ethers.provider);
       const t0 = (BigInt(await networkHelpers.time.latest()) / HOUR + 1n) * HOUR;
       const reading = async (cumulativeWh: bigint, timestamp: bigint) => {
         const r: MeterReading = { deviceId: 1n, cumulativeWh, timestamp };

@@ -87,7 +87,7 @@ describe("every role's journey through the operator tasks on a local node", func
   /** Starts a device's metering with the first reading and mints the rest, each signed by `meterKey`. */
   const meter = async (deviceId: bigint, readings: [timestamp: bigint, cumulativeWh: bigint][]) => {
     const energy = MeteredEnergy__factory.connect(record("MeteredEnergy"), deployer);
-    const domain = meteredEnergyDomain(await energy.getAddress(), BigInt(SEPOLIA));
+    const domain = await meteredEnergyDomain(await energy.getAddress(), deployer);
     for (const [index, [timestamp, cumulativeWh]] of readings.entries()) {
       const reading = { deviceId, cumulativeWh, timestamp };
       const signature = await signReading(meterKey, domain, reading);

@@ -332,7 +332,7 @@ describe("operator tasks on a local node", function () {
     const deviceId = await registry.deviceCount();
     const latest = BigInt((await provider.getBlock("latest"))!.timestamp);
     const t0 = (latest / HOUR) * HOUR - 6n * HOUR;
-    const domain = meteredEnergyDomain(await energy.getAddress(), (await provider.getNetwork()).chainId);
+    const domain = await meteredEnergyDomain(await energy.getAddress(), provider);
     const baseline = { deviceId, cumulativeWh: 1_000_000n, timestamp: t0 };
     await (await energy.resumeMetering(baseline, await signReading(meterKey, domain, baseline))).wait();
     const next = { deviceId, cumulativeWh: 1_500_000n, timestamp: t0 + HOUR };

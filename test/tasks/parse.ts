@@ -1,7 +1,8 @@
 import { expect } from "chai";
-import { id, Wallet } from "ethers";
+import { id, Wallet, ZeroHash } from "ethers";
 
-import { certificateId, DeviceKind, meteredEnergyDomain, signReading } from "../../sdk/energy.js";
+import { domainFromEip5267 } from "../../sdk/eip712.js";
+import { certificateId, DeviceKind, signReading } from "../../sdk/energy.js";
 import { parseReadingsFile, stringifyReadingsFile } from "../../sdk/readings.js";
 import { describeCertificate, parseCertificateId, wholeRecs } from "../../tasks/operator/rec/ids.js";
 import {
@@ -105,7 +106,11 @@ describe("operator task arguments", function () {
       const device = Wallet.createRandom();
       const meteredEnergy = Wallet.createRandom().address;
       const reading = { deviceId: 3n, cumulativeWh: 2n ** 100n, timestamp: NOW };
-      const signature = await signReading(device, meteredEnergyDomain(meteredEnergy, 31_337n), reading);
+      const signature = await signReading(
+        device,
+        domainFromEip5267(["0x0f", "Joulestack Metered Energy", "1", 31_337n, meteredEnergy, ZeroHash, []]),
+        reading,
+      );
       const text = stringifyReadingsFile({ chainId: 31_337n, meteredEnergy, readings: [{ ...reading, signature }] });
       expect(parseReadingsFile(text)).to.deep.equal({
         chainId: 31_337n,

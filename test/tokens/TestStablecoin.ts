@@ -54,7 +54,15 @@ describe("TestStablecoin", function () {
 
       await stablecoin
         .connect(bob)
-        .permit(alice.address, bob.address, value, deadline, signature.v, signature.r, signature.s);
+        ["permit(address,address,uint256,uint256,uint8,bytes32,bytes32)"](
+          alice.address,
+          bob.address,
+          value,
+          deadline,
+          signature.v,
+          signature.r,
+          signature.s,
+        );
       await expect(stablecoin.connect(bob).transferFrom(alice.address, bob.address, value)).to.changeTokenBalances(
         ethers,
         stablecoin,

@@ -1,5 +1,6 @@
 import { ZeroAddress } from "ethers";
 
+import { flexibilityMarketDomain, signAttestation } from "../../../sdk/flexibility.js";
 import type { SignedReading } from "../../../sdk/readings.js";
 import { formatEnergy, parseEnergy } from "../../../sdk/units.js";
 import { FlexibilityMarket__factory } from "../../../typechain-types/index.js";
@@ -13,13 +14,6 @@ interface Args {
   delivered: string;
   market: string;
 }
-
-const ATTESTATION_TYPES = {
-  DeliveryAttestation: [
-    { name: "commitmentId", type: "uint256" },
-    { name: "deliveredWh", type: "uint256" },
-  ],
-};
 
 /**
  * `flex settle <commitmentId>`: proves delivery after the window. An export is proven by two signed readings of
@@ -64,14 +58,10 @@ export default operatorAction<Args>(async (args, operator) => {
     const attestation = {
       commitmentId,
       deliveredWh: parseEnergyOption(args.delivered, "delivered", { allowZero: true }),
+      verifier: await operator.signer.getAddress(),
     };
-    const domain = {
-      name: "Joulestack Flexibility Market",
-      version: "1",
-      chainId: operator.chainId,
-      verifyingContract: await market.getAddress(),
-    };
-    const signature = await operator.signer.signTypedData(domain, ATTESTATION_TYPES, attestation);
+    const domain = await flexibilityMarketDomain(await market.getAddress(), operator.runner);
+    const signature = await signAttestation(operator.signer, domain, attestation);
     receiptPromise = market.settleWithAttestation(attestation, signature);
   } else {
     throw new Error("pass --readings <file> for an export or --delivered <energy> for a consume-less commitment");

@@ -89,7 +89,7 @@ export default operatorAction<Args>(async (args, operator) => {
   }
   warnAboutGaps(readings, meter.timestamp);
 
-  const domain = meteredEnergyDomain(meterAddress, operator.chainId);
+  const domain = await meteredEnergyDomain(meterAddress, operator.runner);
   const signed = [];
   for (const reading of readings) signed.push({ ...reading, signature: await signReading(device, domain, reading) });
   writeFileSync(
