@@ -39,7 +39,7 @@ contract FlexibilityMarketBoundariesTest is Edges, FlexibilitySetup {
         vm.prank(providers[0]);
         commitmentId = market.commit(requestId, batteries[0], BATTERY_W, payee);
         market.grantRole(market.VERIFIER_ROLE(), vm.addr(VERIFIER_KEY));
-        attestation = IFlexibilityMarket.DeliveryAttestation(commitmentId, 1_000);
+        attestation = IFlexibilityMarket.DeliveryAttestation(commitmentId, 1_000, vm.addr(VERIFIER_KEY));
         (uint8 v, bytes32 r, bytes32 s) = vm.sign(VERIFIER_KEY, market.attestationDigest(attestation));
         attestationSignature = abi.encodePacked(r, s, v);
     }
