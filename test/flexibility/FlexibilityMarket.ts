@@ -266,7 +266,6 @@ describe("FlexibilityMarket", function () {
         await fot.getAddress(),
         await energy.getAddress(),
         deployer.address,
-        "",
       );
       await market.grantRole(await market.BUYER_ROLE(), buyer.address);
       await fot.mint(buyer.address, 1_000n * USDC);

@@ -28,7 +28,7 @@ contract DomainForkTest is Test {
         registry = new DeviceRegistry(address(this));
         energy = new MeteredEnergy(registry, address(this));
         stablecoin = new TestStablecoin(address(this));
-        market = new FlexibilityMarket(stablecoin, energy, address(this), "");
+        market = new FlexibilityMarket(stablecoin, energy, address(this));
         registry.grantRole(registry.REGISTRAR_ROLE(), address(this));
         registry.registerDevice(
             IDeviceRegistry.DeviceRegistration({
