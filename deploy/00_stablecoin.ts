@@ -1,4 +1,4 @@
-import { SUITE_SALT, artifacts, deployScript } from "../rocketh/deploy.js";
+import { artifacts, deployScript, saltOf } from "../rocketh/deploy.js";
 
 /** The functions every settlement stablecoin offers (ERC-20, metadata, EIP-2612): the ABI recorded for it. */
 const STABLECOIN_FUNCTIONS = new Set([
@@ -23,7 +23,7 @@ const STABLECOIN_FUNCTIONS = new Set([
  * land at chain-specific addresses, since the token is one of their constructor arguments).
  */
 export default deployScript(
-  async ({ deploy, save, namedAccounts, network }) => {
+  async ({ deploy, save, namedAccounts, network, extra }) => {
     const existing = process.env.STABLECOIN_ADDRESS?.trim();
     if (existing) {
       if (!/^0x[0-9a-fA-F]{40}$/.test(existing)) {
@@ -50,7 +50,7 @@ export default deployScript(
     const token = await deploy(
       "TestStablecoin",
       { account: deployer, artifact: artifacts.TestStablecoin, args: [deployer] },
-      { deterministic: SUITE_SALT },
+      { deterministic: saltOf(extra) },
     );
     await save("Stablecoin", token, { doNotCountAsNewDeployment: true });
   },

@@ -1,6 +1,6 @@
 import { keccak256, toUtf8Bytes } from "ethers";
 
-import { SUITE_SALT, artifacts, deployScript } from "../rocketh/deploy.js";
+import { artifacts, deployScript, saltOf } from "../rocketh/deploy.js";
 
 const roleOf = (name: string) => keccak256(toUtf8Bytes(name)) as `0x${string}`;
 
@@ -10,18 +10,18 @@ const roleOf = (name: string) => keccak256(toUtf8Bytes(name)) as `0x${string}`;
  * grant the roles onwards. Both are deployed deterministically (same address on every chain).
  */
 export default deployScript(
-  async ({ deploy, execute, namedAccounts }) => {
+  async ({ deploy, execute, namedAccounts, extra }) => {
     const { deployer } = namedAccounts;
 
     const registry = await deploy(
       "DeviceRegistry",
       { account: deployer, artifact: artifacts.DeviceRegistry, args: [deployer] },
-      { deterministic: SUITE_SALT },
+      { deterministic: saltOf(extra) },
     );
     const energy = await deploy(
       "MeteredEnergy",
       { account: deployer, artifact: artifacts.MeteredEnergy, args: [registry.address, deployer] },
-      { deterministic: SUITE_SALT },
+      { deterministic: saltOf(extra) },
     );
 
     // Roles are granted only to a contract deployed in this run: a rerun must not re-grant a role an operator

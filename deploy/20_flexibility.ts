@@ -1,6 +1,6 @@
 import { keccak256, toUtf8Bytes } from "ethers";
 
-import { SUITE_SALT, artifacts, deployScript } from "../rocketh/deploy.js";
+import { artifacts, deployScript, saltOf } from "../rocketh/deploy.js";
 
 const roleOf = (name: string) => keccak256(toUtf8Bytes(name)) as `0x${string}`;
 
@@ -10,7 +10,7 @@ const roleOf = (name: string) => keccak256(toUtf8Bytes(name)) as `0x${string}`;
  * Deployed deterministically: the same address on every chain that settles in the suite's own test stablecoin.
  */
 export default deployScript(
-  async ({ deploy, execute, get, namedAccounts }) => {
+  async ({ deploy, execute, get, namedAccounts, extra }) => {
     const { deployer } = namedAccounts;
     const market = await deploy(
       "FlexibilityMarket",
@@ -19,7 +19,7 @@ export default deployScript(
         artifact: artifacts.FlexibilityMarket,
         args: [get("Stablecoin").address, get("MeteredEnergy").address, deployer],
       },
-      { deterministic: SUITE_SALT },
+      { deterministic: saltOf(extra) },
     );
     // Only a contract deployed in this run gets its roles: a rerun never re-grants a role an operator renounced.
     for (const role of market.newlyDeployed ? ["BUYER_ROLE", "VERIFIER_ROLE"] : []) {

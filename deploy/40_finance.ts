@@ -1,4 +1,4 @@
-import { SUITE_SALT, artifacts, deployScript } from "../rocketh/deploy.js";
+import { artifacts, deployScript, saltOf } from "../rocketh/deploy.js";
 
 const DAY = 24n * 60n * 60n;
 const USD = (whole: bigint) => whole * 10n ** 6n;
@@ -10,14 +10,14 @@ const USD = (whole: bigint) => whole * 10n ** 6n;
  * has the same address on every chain; the vault, whose terms include a date, is per chain.
  */
 export default deployScript(
-  async ({ deploy, namedAccounts, get, network }) => {
+  async ({ deploy, namedAccounts, get, network, extra }) => {
     const { deployer } = namedAccounts;
     const stablecoin = get("Stablecoin");
 
     const registry = await deploy(
       "InvestorRegistry",
       { account: deployer, artifact: artifacts.InvestorRegistry, args: [deployer] },
-      { deterministic: SUITE_SALT },
+      { deterministic: saltOf(extra) },
     );
 
     const latest = (await network.provider.request({ method: "eth_getBlockByNumber", params: ["latest", false] })) as {

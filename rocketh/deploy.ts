@@ -14,3 +14,17 @@ export const { deployScript } = setupDeployScripts<Extensions, Accounts, Data>(e
  * as long as the bytecode and the constructor arguments (other suite contracts and the deployer) are the same.
  */
 export const SUITE_SALT = encodeBytes32String("Joulestack suite v1") as `0x${string}`;
+
+/**
+ * The salt a deploy run uses: {@link SUITE_SALT}, unless the run is given another as `extra.salt`. Test fixtures do,
+ * so that each deploys a fresh suite on an in-process chain where an earlier fixture already deployed one (the same
+ * salt would find the earlier contracts, with their state, at the same addresses).
+ */
+export function saltOf(extra: Record<string, unknown> | undefined): `0x${string}` {
+  const salt = extra?.salt;
+  if (salt === undefined) return SUITE_SALT;
+  if (typeof salt !== "string" || !/^0x[0-9a-fA-F]{64}$/.test(salt)) {
+    throw new Error(`extra.salt must be 32 bytes of hex, got ${String(salt)}`);
+  }
+  return salt as `0x${string}`;
+}

@@ -17,6 +17,7 @@ import {
   TrancheVault__factory,
 } from "../../typechain-types/index.js";
 import { METER_READING_TYPES, batchIdOfReading, certificateIdOfBatch, type MeterReading } from "../../sdk/energy.js";
+import { freshDeployment } from "./fixtures.js";
 
 setupLogger(["rocketh", "@rocketh/node"], { enabled: false });
 
@@ -25,7 +26,7 @@ setupLogger(["rocketh", "@rocketh/node"], { enabled: false });
  * scripts hand out), keyed by contract name, plus the example vault's first note as the `TrancheNote`.
  */
 export async function deployEverything(provider: EthereumProvider, ethers: HardhatEthers) {
-  const env = await loadAndExecuteDeploymentsFromFiles({ provider });
+  const env = await loadAndExecuteDeploymentsFromFiles({ provider, ...freshDeployment() });
   const [deployer] = await ethers.getSigners();
   const vault = TrancheVault__factory.connect(env.get("TrancheVault").address, deployer);
   const contracts = {
