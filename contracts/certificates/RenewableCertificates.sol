@@ -315,7 +315,11 @@ contract RenewableCertificates is
             ',"retired":',
             Strings.toString(totals.retired),
             ',"status":"',
-            totals.revoked ? "revoked" : totals.issued == 0 ? "not issued" : "issued",
+            totals.revoked
+                ? "revoked"
+                : totals.issued == 0
+                    ? "not issued"
+                    : "issued",
             '"}}'
         );
         return TokenMetadata.dataURI(json);

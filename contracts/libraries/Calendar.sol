@@ -2,8 +2,9 @@
 pragma solidity ^0.8.24;
 
 /// @title Calendar
-/// @notice UTC calendar dates from unix time, for the vintage month of energy and the dates shown in metadata. Days-to-civil conversion after
-/// Howard Hinnant's `civil_from_days`, restricted to dates from 1970 on (unix time is unsigned here).
+/// @notice UTC calendar dates from unix time, for the vintage month of energy and the dates shown in metadata.
+/// Days-to-civil conversion after Howard Hinnant's `civil_from_days`, restricted to dates from 1970 on (unix time is
+/// unsigned here).
 library Calendar {
     uint256 internal constant SECONDS_PER_DAY = 86_400;
     /// @dev Days from 0000-03-01 (the proleptic Gregorian era start used by the algorithm) to 1970-01-01.

@@ -13,6 +13,8 @@ import {Calendar} from "./Calendar.sol";
 /// string holding `#`, `%` or `,` cannot cut the URI short, which a `;utf8,` data URI would allow.
 library TokenMetadata {
     bytes16 private constant _HEX_DIGITS = "0123456789abcdef";
+    bytes1 private constant _QUOTE = 0x22; // "
+    bytes1 private constant _BACKSLASH = 0x5c; // \
 
     /// @notice `json` as a base64 data URI.
     function dataURI(bytes memory json) internal pure returns (string memory) {
@@ -38,7 +40,15 @@ library TokenMetadata {
     function isoMonth(uint256 year, uint256 month) internal pure returns (string memory) {
         string memory digits = Strings.toString(year);
         uint256 length = bytes(digits).length;
-        if (length < 4) digits = string.concat(length == 3 ? "0" : length == 2 ? "00" : "000", digits);
+        if (length < 4)
+            digits = string.concat(
+                length == 3
+                    ? "0"
+                    : length == 2
+                        ? "00"
+                        : "000",
+                digits
+            );
         return string.concat(digits, "-", _twoDigits(month));
     }
 
@@ -49,7 +59,7 @@ library TokenMetadata {
         uint256 extra;
         for (uint256 i; i < input.length; ++i) {
             bytes1 c = input[i];
-            if (c == '"' || c == "\\") ++extra;
+            if (c == _QUOTE || c == _BACKSLASH) ++extra;
             else if (c < 0x20) extra += 5;
         }
         if (extra == 0) return value;
@@ -57,11 +67,11 @@ library TokenMetadata {
         uint256 j;
         for (uint256 i; i < input.length; ++i) {
             bytes1 c = input[i];
-            if (c == '"' || c == "\\") {
-                output[j++] = "\\";
+            if (c == _QUOTE || c == _BACKSLASH) {
+                output[j++] = _BACKSLASH;
                 output[j++] = c;
             } else if (c < 0x20) {
-                output[j++] = "\\";
+                output[j++] = _BACKSLASH;
                 output[j++] = "u";
                 output[j++] = "0";
                 output[j++] = "0";

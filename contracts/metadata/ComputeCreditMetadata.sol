@@ -66,21 +66,7 @@ contract ComputeCreditMetadata is ITokenMetadata {
             '","pricePerGpuHour":',
             Strings.toString(window.pricePerGpuHour)
         );
-        json = abi.encodePacked(
-            json,
-            ',"capacity":',
-            Strings.toString(window.capacity),
-            ',"sold":',
-            Strings.toString(window.sold),
-            ',"redeemed":',
-            Strings.toString(window.redeemed),
-            ',"delivered":',
-            Strings.toString(window.delivered),
-            ',"status":"',
-            _status(window),
-            '"}}'
-        );
-        return TokenMetadata.dataURI(json);
+        return TokenMetadata.dataURI(abi.encodePacked(json, _sales(window)));
     }
 
     /// @inheritdoc ITokenMetadata
@@ -90,6 +76,23 @@ contract ComputeCreditMetadata is ITokenMetadata {
                 '{"name":"Joulestack GPU-hour credits","symbol":"GPUh","description":"GPU-hour credits sold by '
                 "compute providers for a stablecoin, one token id per cluster and delivery window, redeemed for jobs "
                 'and settled against the kWh burned and RECs retired behind them."}'
+            );
+    }
+    /// @dev The closing properties: what was sold, redeemed and delivered, and the status.
+    function _sales(IComputeMarket.Window memory window) private view returns (bytes memory) {
+        return
+            abi.encodePacked(
+                ',"capacity":',
+                Strings.toString(window.capacity),
+                ',"sold":',
+                Strings.toString(window.sold),
+                ',"redeemed":',
+                Strings.toString(window.redeemed),
+                ',"delivered":',
+                Strings.toString(window.delivered),
+                ',"status":"',
+                _status(window),
+                '"}}'
             );
     }
     // solhint-enable quotes

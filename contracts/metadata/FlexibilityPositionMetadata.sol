@@ -33,9 +33,7 @@ contract FlexibilityPositionMetadata is ITokenMetadata {
         string memory requestId = Strings.toString(commitment.requestId);
         string memory start = TokenMetadata.isoHour(request.windowStart);
         string memory end = TokenMetadata.isoHour(request.windowEnd);
-        string memory direction = request.direction == IFlexibilityMarket.Direction.Export
-            ? "export"
-            : "consume-less";
+        string memory direction = request.direction == IFlexibilityMarket.Direction.Export ? "export" : "consume-less";
         bytes memory json = abi.encodePacked(
             unicode'{"name":"Flexibility · device ',
             device,
@@ -69,19 +67,7 @@ contract FlexibilityPositionMetadata is ITokenMetadata {
             '","windowEnd":"',
             end
         );
-        json = abi.encodePacked(
-            json,
-            '","capacityW":',
-            Strings.toString(commitment.capacityW),
-            ',"pricePerWh":',
-            Strings.toString(request.pricePerWh),
-            ',"stake":',
-            Strings.toString(commitment.stake),
-            ',"status":"',
-            _status(commitment.settled, request),
-            '"}}'
-        );
-        return TokenMetadata.dataURI(json);
+        return TokenMetadata.dataURI(abi.encodePacked(json, _terms(commitment, request)));
     }
 
     /// @inheritdoc ITokenMetadata
@@ -91,6 +77,24 @@ contract FlexibilityPositionMetadata is ITokenMetadata {
                 '{"name":"Joulestack flexibility positions","symbol":"FLEX","description":"Staked commitments of '
                 "devices to flexibility requests (export or consume less during a window), one token id per "
                 'commitment, non-transferable, burned when the commitment is settled or expires."}'
+            );
+    }
+    /// @dev The closing properties: capacity, price, stake and status.
+    function _terms(
+        IFlexibilityMarket.Commitment memory commitment,
+        IFlexibilityMarket.Request memory request
+    ) private view returns (bytes memory) {
+        return
+            abi.encodePacked(
+                '","capacityW":',
+                Strings.toString(commitment.capacityW),
+                ',"pricePerWh":',
+                Strings.toString(request.pricePerWh),
+                ',"stake":',
+                Strings.toString(commitment.stake),
+                ',"status":"',
+                _status(commitment.settled, request),
+                '"}}'
             );
     }
     // solhint-enable quotes

@@ -66,6 +66,7 @@ contract TokenMetadataTest is Test {
     function test_isoHour_printsTheUtcDateAndHour() public pure {
         assertEq(TokenMetadata.isoHour(0), "1970-01-01T00:00Z", "epoch");
         assertEq(TokenMetadata.isoHour(1_772_442_000), "2026-03-02T09:00Z", "README example");
+        // solhint-disable-next-line quotes
         assertEq(TokenMetadata.isoHour(1_772_445_599), "2026-03-02T09:00Z", "the hour's last second");
         assertEq(TokenMetadata.isoHour(1_798_761_599), "2026-12-31T23:00Z", "year end");
         assertEq(TokenMetadata.isoHour(253_402_300_800), "10000-01-01T00:00Z", "five-digit year");
@@ -81,10 +82,12 @@ contract TokenMetadataTest is Test {
 
     function test_escape_quotesBackslashesAndControlCharacters() public pure {
         assertEq(TokenMetadata.escape("H100-SXM"), "H100-SXM", "plain text unchanged");
+        // solhint-disable-next-line quotes
         assertEq(TokenMetadata.escape('say "hi"'), 'say \\"hi\\"', "quotes");
         assertEq(TokenMetadata.escape("a\\b"), "a\\\\b", "backslash");
         assertEq(TokenMetadata.escape("line\nbreak\ttab"), "line\\u000abreak\\u0009tab", "control characters");
-        assertEq(TokenMetadata.escape(string(hex"00_1f_7f")), string(abi.encodePacked("\\u0000\\u001f", hex"7f")), "edges");
+        string memory edges = string(abi.encodePacked("\\u0000\\u001f", hex"7f"));
+        assertEq(TokenMetadata.escape(string(hex"00_1f_7f")), edges, "edges");
         assertEq(TokenMetadata.escape(unicode"液冷 · 🔥"), unicode"液冷 · 🔥", "UTF-8 kept");
     }
 
@@ -96,6 +99,7 @@ contract TokenMetadataTest is Test {
         uint256 n;
         for (uint256 i; i < output.length; ++i) {
             bytes1 c = output[i];
+            // solhint-disable-next-line quotes
             assertTrue(c >= 0x20 && c != '"', "no raw quote or control character");
             if (c != "\\") {
                 decoded[n++] = c;
@@ -108,6 +112,7 @@ contract TokenMetadataTest is Test {
                 decoded[n++] = bytes1(uint8(_hexValue(output[i + 3]) * 16 + _hexValue(output[i + 4])));
                 i += 4;
             } else {
+                // solhint-disable-next-line quotes
                 assertTrue(next == '"' || next == "\\", "only quote and backslash escapes");
                 decoded[n++] = next;
             }
