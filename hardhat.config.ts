@@ -17,6 +17,12 @@ const SOLC_PATH = require.resolve("solc/soljson.js");
 
 // Pinned so that bytecode is identical on every chain we target (all of them support Cancun).
 const EVM_VERSION = "cancun";
+// The compute market sits close to the 24,576-byte code limit (EIP-170): fewer optimizer runs keep it under.
+const COMPUTE_MARKET_SETTINGS = {
+  version: SOLC_VERSION,
+  path: SOLC_PATH,
+  settings: { evmVersion: EVM_VERSION, optimizer: { enabled: true, runs: 50 } },
+};
 
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthers, hardhatDeploy, knownWarnings],
@@ -24,14 +30,24 @@ export default defineConfig({
   solidity: {
     profiles: {
       default: {
-        version: SOLC_VERSION,
-        path: SOLC_PATH,
-        settings: { evmVersion: EVM_VERSION, optimizer: { enabled: true, runs: 200 } },
+        compilers: [
+          {
+            version: SOLC_VERSION,
+            path: SOLC_PATH,
+            settings: { evmVersion: EVM_VERSION, optimizer: { enabled: true, runs: 200 } },
+          },
+        ],
+        overrides: { "contracts/compute/ComputeMarket.sol": COMPUTE_MARKET_SETTINGS },
       },
       production: {
-        version: SOLC_VERSION,
-        path: SOLC_PATH,
-        settings: { evmVersion: EVM_VERSION, optimizer: { enabled: true, runs: 10_000 } },
+        compilers: [
+          {
+            version: SOLC_VERSION,
+            path: SOLC_PATH,
+            settings: { evmVersion: EVM_VERSION, optimizer: { enabled: true, runs: 10_000 } },
+          },
+        ],
+        overrides: { "contracts/compute/ComputeMarket.sol": COMPUTE_MARKET_SETTINGS },
       },
     },
   },

@@ -1,4 +1,4 @@
-import { artifacts, deployScript } from "../rocketh/deploy.js";
+import { artifacts, deployScript, saltOf } from "../rocketh/deploy.js";
 
 /** The functions every settlement stablecoin offers (ERC-20, metadata, EIP-2612): the ABI recorded for it. */
 const STABLECOIN_FUNCTIONS = new Set([
@@ -18,11 +18,12 @@ const STABLECOIN_FUNCTIONS = new Set([
 
 /**
  * The settlement stablecoin, recorded as `Stablecoin` for the other deploy scripts. On local chains and testnets
- * without one it is the test stablecoin (6 decimals, EIP-2612); set STABLECOIN_ADDRESS to use an existing token
- * instead, such as a testnet's USDC.
+ * without one it is the test stablecoin (6 decimals, EIP-2612), deployed at the same address on every chain; set
+ * STABLECOIN_ADDRESS to use an existing token instead, such as a testnet's USDC (the contracts that settle in it then
+ * land at chain-specific addresses, since the token is one of their constructor arguments).
  */
 export default deployScript(
-  async ({ deploy, save, namedAccounts, network }) => {
+  async ({ deploy, save, namedAccounts, network, extra }) => {
     const existing = process.env.STABLECOIN_ADDRESS?.trim();
     if (existing) {
       if (!/^0x[0-9a-fA-F]{40}$/.test(existing)) {
@@ -46,11 +47,11 @@ export default deployScript(
     }
 
     const { deployer } = namedAccounts;
-    const token = await deploy("TestStablecoin", {
-      account: deployer,
-      artifact: artifacts.TestStablecoin,
-      args: [deployer],
-    });
+    const token = await deploy(
+      "TestStablecoin",
+      { account: deployer, artifact: artifacts.TestStablecoin, args: [deployer] },
+      { deterministic: saltOf(extra) },
+    );
     await save("Stablecoin", token, { doNotCountAsNewDeployment: true });
   },
   { tags: ["TestStablecoin", "Stablecoin", "stablecoin"] },

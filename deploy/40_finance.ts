@@ -1,4 +1,4 @@
-import { artifacts, deployScript } from "../rocketh/deploy.js";
+import { artifacts, deployScript, saltOf } from "../rocketh/deploy.js";
 
 const DAY = 24n * 60n * 60n;
 const USD = (whole: bigint) => whole * 10n ** 6n;
@@ -6,18 +6,19 @@ const USD = (whole: bigint) => whole * 10n ** 6n;
 /**
  * The capital layer: the investor registry and one example vault financing a 1M tUSD solar-plus-battery site with
  * a senior (8%, amortizing), a mezzanine (12%, bullet) and an equity tranche, twelve 30-day periods. The deployer
- * holds every role (admin, operator, compliance agent, loss assessor) and hands them on from there.
+ * holds every role (admin, operator, compliance agent, loss assessor) and hands them on from there. The registry
+ * has the same address on every chain; the vault, whose terms include a date, is per chain.
  */
 export default deployScript(
-  async ({ deploy, namedAccounts, get, network }) => {
+  async ({ deploy, namedAccounts, get, network, extra }) => {
     const { deployer } = namedAccounts;
     const stablecoin = get("Stablecoin");
 
-    const registry = await deploy("InvestorRegistry", {
-      account: deployer,
-      artifact: artifacts.InvestorRegistry,
-      args: [deployer],
-    });
+    const registry = await deploy(
+      "InvestorRegistry",
+      { account: deployer, artifact: artifacts.InvestorRegistry, args: [deployer] },
+      { deterministic: saltOf(extra) },
+    );
 
     const latest = (await network.provider.request({ method: "eth_getBlockByNumber", params: ["latest", false] })) as {
       timestamp: `0x${string}`;
@@ -69,7 +70,8 @@ export default deployScript(
           ],
         ],
       },
-      // The funding deadline is taken from the clock, so an unchanged vault must not be redeployed on a rerun.
+      // A vault is one project's raise on the chain where it raises: its funding deadline is taken from that chain's
+      // clock, so it is deployed per chain (plain CREATE) and never redeployed on a rerun.
       { skipIfAlreadyDeployed: true },
     );
   },

@@ -8,6 +8,8 @@ export { IComputeMarket__factory } from "../typechain-types/factories/interfaces
 export type { IComputeMarket } from "../typechain-types/interfaces/IComputeMarket.js";
 export { IDeviceRegistry__factory } from "../typechain-types/factories/interfaces/IDeviceRegistry__factory.js";
 export type { IDeviceRegistry } from "../typechain-types/interfaces/IDeviceRegistry.js";
+export { IERC7572__factory } from "../typechain-types/factories/interfaces/IERC7572__factory.js";
+export type { IERC7572 } from "../typechain-types/interfaces/IERC7572.js";
 export { IFlexibilityMarket__factory } from "../typechain-types/factories/interfaces/IFlexibilityMarket__factory.js";
 export type { IFlexibilityMarket } from "../typechain-types/interfaces/IFlexibilityMarket.js";
 export { IInvestorRegistry__factory } from "../typechain-types/factories/interfaces/IInvestorRegistry__factory.js";
@@ -20,6 +22,8 @@ export { IRevenueIntake__factory } from "../typechain-types/factories/interfaces
 export type { IRevenueIntake } from "../typechain-types/interfaces/IRevenueIntake.js";
 export { ITestStablecoin__factory } from "../typechain-types/factories/interfaces/ITestStablecoin__factory.js";
 export type { ITestStablecoin } from "../typechain-types/interfaces/ITestStablecoin.js";
+export { ITokenMetadata__factory } from "../typechain-types/factories/interfaces/ITokenMetadata__factory.js";
+export type { ITokenMetadata } from "../typechain-types/interfaces/ITokenMetadata.js";
 export { ITrancheNote__factory } from "../typechain-types/factories/interfaces/ITrancheNote__factory.js";
 export type { ITrancheNote } from "../typechain-types/interfaces/ITrancheNote.js";
 export { ITrancheVault__factory } from "../typechain-types/factories/interfaces/ITrancheVault__factory.js";
@@ -34,6 +38,10 @@ export { FlexibilityMarket__factory } from "../typechain-types/factories/flexibi
 export type { FlexibilityMarket } from "../typechain-types/flexibility/FlexibilityMarket.js";
 export { ComputeMarket__factory } from "../typechain-types/factories/compute/ComputeMarket__factory.js";
 export type { ComputeMarket } from "../typechain-types/compute/ComputeMarket.js";
+export { ComputeCreditMetadata__factory } from "../typechain-types/factories/metadata/ComputeCreditMetadata__factory.js";
+export type { ComputeCreditMetadata } from "../typechain-types/metadata/ComputeCreditMetadata.js";
+export { FlexibilityPositionMetadata__factory } from "../typechain-types/factories/metadata/FlexibilityPositionMetadata__factory.js";
+export type { FlexibilityPositionMetadata } from "../typechain-types/metadata/FlexibilityPositionMetadata.js";
 export { TrancheNote__factory } from "../typechain-types/factories/finance/TrancheNote__factory.js";
 export type { TrancheNote } from "../typechain-types/finance/TrancheNote.js";
 export { TrancheVault__factory } from "../typechain-types/factories/finance/TrancheVault__factory.js";

@@ -5,17 +5,18 @@ import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {ERC1155} from "@openzeppelin/contracts/token/ERC1155/ERC1155.sol";
 import {IERC1155Receiver} from "@openzeppelin/contracts/token/ERC1155/IERC1155Receiver.sol";
 import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
-import {Base64} from "@openzeppelin/contracts/utils/Base64.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 
 import {IDeviceRegistry} from "../interfaces/IDeviceRegistry.sol";
+import {IERC7572} from "../interfaces/IERC7572.sol";
 import {IMeteredEnergy} from "../interfaces/IMeteredEnergy.sol";
 import {IRenewableCertificates} from "../interfaces/IRenewableCertificates.sol";
 import {DeviceKinds} from "../libraries/DeviceKinds.sol";
 import {EnergyIds} from "../libraries/EnergyIds.sol";
 import {GridZones} from "../libraries/GridZones.sol";
+import {TokenMetadata} from "../libraries/TokenMetadata.sol";
 import {BoundedPausable} from "../utils/BoundedPausable.sol";
 
 /// @title RenewableCertificates
@@ -272,34 +273,66 @@ contract RenewableCertificates is
 
     // JSON fragments are single-quoted so their double quotes need no escaping.
     // solhint-disable quotes
-    /// @notice On-chain JSON metadata of a REC id: device, vintage, grid zone, source and whether it was revoked.
+    /// @notice On-chain JSON metadata of a REC id: device, vintage month, grid zone, source, RECs issued and retired
+    /// and whether the id was revoked. One unit is one MWh (`decimals` 0). Every vintage of a registered device is
+    /// described, issued or not (status `not issued`); the id of an unregistered device reverts with
+    /// `DeviceRegistryUnknownDevice`.
     /// @param id The REC id.
     function uri(uint256 id) public view override returns (string memory) {
         CertificateOrigin memory origin = certificateOrigin(id);
+        CertificateTotals storage totals = _totals[id];
         string memory deviceId = Strings.toString(origin.deviceId);
-        string memory vintage = Strings.toString(origin.vintage);
-        string memory properties = string.concat(
+        string memory vintage = TokenMetadata.isoMonth(origin.vintage / 100, origin.vintage % 100);
+        string memory source = DeviceKinds.name(origin.kind);
+        string memory zone = GridZones.toString(origin.gridZone);
+        bytes memory json = abi.encodePacked(
+            unicode'{"name":"REC · device ',
+            deviceId,
+            unicode" · ",
+            vintage,
+            '","description":"Renewable Energy Certificates for ',
+            source,
+            " energy metered from device ",
+            deviceId,
+            " in grid zone ",
+            zone,
+            " in ",
+            vintage,
+            ' (UTC). One unit is one MWh.","decimals":0,'
+        );
+        json = abi.encodePacked(
+            json,
             '"properties":{"deviceId":',
             deviceId,
-            ',"vintage":',
+            ',"vintage":"',
             vintage,
-            ',"gridZone":"',
-            GridZones.toString(origin.gridZone),
+            '","gridZone":"',
+            zone,
             '","source":"',
-            DeviceKinds.name(origin.kind),
-            '","revoked":',
-            _totals[id].revoked ? "true" : "false",
-            "}}"
+            source,
+            '","issued":',
+            Strings.toString(totals.issued),
+            ',"retired":',
+            Strings.toString(totals.retired),
+            ',"status":"',
+            totals.revoked
+                ? "revoked"
+                : totals.issued == 0
+                    ? "not issued"
+                    : "issued",
+            '"}}'
         );
-        bytes memory json = abi.encodePacked(
-            '{"name":"Joulestack REC, device ',
-            deviceId,
-            ", vintage ",
-            vintage,
-            '","description":"Renewable Energy Certificates, 1 unit = 1 MWh.","decimals":0,',
-            properties
-        );
-        return string.concat("data:application/json;base64,", Base64.encode(json));
+        return TokenMetadata.dataURI(json);
+    }
+
+    /// @inheritdoc IERC7572
+    function contractURI() external pure returns (string memory) {
+        return
+            TokenMetadata.dataURI(
+                '{"name":"Joulestack Renewable Energy Certificates","symbol":"REC","description":"Renewable Energy '
+                "Certificates issued against metered kWh of renewable devices: one token id per device and vintage "
+                'month, one unit per MWh, retired for a named beneficiary."}'
+            );
     }
     // solhint-enable quotes
 

@@ -10,14 +10,17 @@ import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 
 import {IComputeMarket} from "../interfaces/IComputeMarket.sol";
 import {IDeviceRegistry} from "../interfaces/IDeviceRegistry.sol";
+import {IERC7572} from "../interfaces/IERC7572.sol";
 import {IMeteredEnergy} from "../interfaces/IMeteredEnergy.sol";
 import {IRenewableCertificates} from "../interfaces/IRenewableCertificates.sol";
 import {IRevenueIntake} from "../interfaces/IRevenueIntake.sol";
 import {ITestStablecoin} from "../interfaces/ITestStablecoin.sol";
+import {ITokenMetadata} from "../interfaces/ITokenMetadata.sol";
 import {ComputeMath} from "../libraries/ComputeMath.sol";
 import {DeviceKinds} from "../libraries/DeviceKinds.sol";
 import {EnergyIds} from "../libraries/EnergyIds.sol";
 import {GridZones} from "../libraries/GridZones.sol";
+import {ComputeCreditMetadata} from "../metadata/ComputeCreditMetadata.sol";
 
 /// @title Joulestack compute market
 /// @notice Sells GPU-hour credits (ERC-1155, one id per cluster and delivery window) for a stablecoin, lets holders
@@ -38,6 +41,7 @@ contract ComputeMarket is IComputeMarket, ERC1155, ReentrancyGuardTransient {
     IMeteredEnergy private immutable _energy;
     IRenewableCertificates private immutable _certificates;
     uint256 private immutable _whPerRec;
+    ITokenMetadata private immutable _metadata;
 
     uint256 private _clusterCount;
     mapping(uint256 clusterId => Cluster) private _clusters;
@@ -49,17 +53,12 @@ contract ComputeMarket is IComputeMarket, ERC1155, ReentrancyGuardTransient {
     /// @param stablecoin_ The stablecoin credits are sold for and bonds are posted in.
     /// @param energy_ The kWh token.
     /// @param certificates_ The REC token.
-    /// @param uri_ The ERC-1155 metadata URI template (`{id}` is replaced by clients).
-    constructor(
-        IERC20 stablecoin_,
-        IMeteredEnergy energy_,
-        IRenewableCertificates certificates_,
-        string memory uri_
-    ) ERC1155(uri_) {
+    constructor(IERC20 stablecoin_, IMeteredEnergy energy_, IRenewableCertificates certificates_) ERC1155("") {
         _stablecoin = stablecoin_;
         _energy = energy_;
         _certificates = certificates_;
         _whPerRec = certificates_.WH_PER_CERTIFICATE();
+        _metadata = new ComputeCreditMetadata();
     }
 
     modifier onlyProvider(uint256 clusterId) {
@@ -430,6 +429,18 @@ contract ComputeMarket is IComputeMarket, ERC1155, ReentrancyGuardTransient {
     /// @inheritdoc IComputeMarket
     function creditId(uint256 clusterId, uint64 start) external pure returns (uint256) {
         return ComputeMath.creditId(clusterId, start);
+    }
+
+    /// @notice On-chain JSON metadata of a GPU-hour credit, rendered by the metadata contract this market created
+    /// (see {ComputeCreditMetadata}).
+    /// @param id The token id.
+    function uri(uint256 id) public view override returns (string memory) {
+        return _metadata.uri(id);
+    }
+
+    /// @inheritdoc IERC7572
+    function contractURI() external view returns (string memory) {
+        return _metadata.contractURI();
     }
 
     // --- internal ---

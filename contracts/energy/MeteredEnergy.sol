@@ -7,16 +7,17 @@ import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
-import {Base64} from "@openzeppelin/contracts/utils/Base64.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 
 import {IDeviceRegistry} from "../interfaces/IDeviceRegistry.sol";
+import {IERC7572} from "../interfaces/IERC7572.sol";
 import {IMeteredEnergy} from "../interfaces/IMeteredEnergy.sol";
 import {DeviceKinds} from "../libraries/DeviceKinds.sol";
 import {EnergyIds} from "../libraries/EnergyIds.sol";
 import {GridZones} from "../libraries/GridZones.sol";
+import {TokenMetadata} from "../libraries/TokenMetadata.sol";
 import {BoundedPausable} from "../utils/BoundedPausable.sol";
 
 /// @title MeteredEnergy
@@ -211,37 +212,63 @@ contract MeteredEnergy is IMeteredEnergy, ERC1155, EIP712, AccessControl, Bounde
 
     // JSON fragments are single-quoted so their double quotes need no escaping.
     // solhint-disable quotes
-    /// @notice On-chain JSON metadata of a kWh batch: device, hour, grid zone and source. Reverts for an unknown
-    /// device.
+    /// @notice On-chain JSON metadata of a kWh batch: device, UTC hour, grid zone, source, the device's capacity and
+    /// status. Balances are in Wh and shown in kWh (`decimals` 3). Every hour of a registered device is described,
+    /// minted or not; the id of an unregistered device reverts with `DeviceRegistryUnknownDevice`.
     /// @param id The kWh batch id.
     function uri(uint256 id) public view override returns (string memory) {
-        BatchOrigin memory origin = batchOrigin(id);
-        string memory deviceId = Strings.toString(origin.deviceId);
-        string memory source = DeviceKinds.name(origin.kind);
-        string memory properties = string.concat(
+        (uint256 deviceId, uint64 hourIndex) = EnergyIds.decodeBatchId(id);
+        IDeviceRegistry.Device memory device = registry.getDevice(deviceId);
+        string memory device_ = Strings.toString(deviceId);
+        string memory hour = TokenMetadata.isoHour(EnergyIds.hourStart(hourIndex));
+        string memory source = DeviceKinds.name(device.kind);
+        string memory zone = GridZones.toString(device.gridZone);
+        bytes memory json = abi.encodePacked(
+            unicode'{"name":"kWh · device ',
+            device_,
+            unicode" · ",
+            hour,
+            '","description":"Energy metered from ',
+            source,
+            " device ",
+            device_,
+            " in grid zone ",
+            zone,
+            " during the hour from ",
+            hour,
+            '. One unit is one Wh.","decimals":3,'
+        );
+        json = abi.encodePacked(
+            json,
             '"properties":{"deviceId":',
-            deviceId,
-            ',"hourStart":',
-            Strings.toString(origin.hourStart),
-            ',"gridZone":"',
-            GridZones.toString(origin.gridZone),
+            device_,
+            ',"hourIndex":',
+            Strings.toString(hourIndex),
+            ',"hourStart":"',
+            hour,
+            '","gridZone":"',
+            zone,
             '","source":"',
             source,
             '","renewable":',
-            origin.renewable ? "true" : "false",
-            "}}"
+            DeviceKinds.isRenewable(device.kind) ? "true" : "false",
+            ',"capacityW":',
+            Strings.toString(device.capacityW),
+            ',"status":"',
+            DeviceKinds.statusName(device.status),
+            '"}}'
         );
-        bytes memory json = abi.encodePacked(
-            '{"name":"Joulestack energy, device ',
-            deviceId,
-            ", hour ",
-            Strings.toString(origin.hourIndex),
-            '","description":"Metered watt-hours (1 unit = 1 Wh) from a registered ',
-            source,
-            ' device.","decimals":0,',
-            properties
-        );
-        return string.concat("data:application/json;base64,", Base64.encode(json));
+        return TokenMetadata.dataURI(json);
+    }
+
+    /// @inheritdoc IERC7572
+    function contractURI() external pure returns (string memory) {
+        return
+            TokenMetadata.dataURI(
+                '{"name":"Joulestack Metered Energy","symbol":"kWh","description":"Energy produced by registered '
+                "devices, minted from signed meter readings: one token id per device and UTC hour, one unit per Wh "
+                '(shown in kWh)."}'
+            );
     }
     // solhint-enable quotes
 

@@ -10,10 +10,13 @@ import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/Signa
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
 import {IDeviceRegistry} from "../interfaces/IDeviceRegistry.sol";
+import {IERC7572} from "../interfaces/IERC7572.sol";
 import {IFlexibilityMarket} from "../interfaces/IFlexibilityMarket.sol";
 import {IMeteredEnergy} from "../interfaces/IMeteredEnergy.sol";
 import {IRevenueIntake} from "../interfaces/IRevenueIntake.sol";
+import {ITokenMetadata} from "../interfaces/ITokenMetadata.sol";
 import {FlexibilityMath} from "../libraries/FlexibilityMath.sol";
+import {FlexibilityPositionMetadata} from "../metadata/FlexibilityPositionMetadata.sol";
 
 /// @title FlexibilityMarket
 /// @notice Escrowed flexibility requests, staked commitments held as ERC-1155 positions, and settlement from signed
@@ -42,6 +45,7 @@ contract FlexibilityMarket is IFlexibilityMarket, ERC1155, EIP712, AccessControl
     /// @inheritdoc IFlexibilityMarket
     IMeteredEnergy public immutable meteredEnergy;
     IDeviceRegistry private immutable _registry;
+    ITokenMetadata private immutable _metadata;
 
     /// @dev A commitment as stored, in two slots. Its stake follows from the request's terms and the capacity (see
     /// `_stakeOf`); the ids are bounded at commit (`FlexibilityIdTooLarge`).
@@ -70,16 +74,15 @@ contract FlexibilityMarket is IFlexibilityMarket, ERC1155, EIP712, AccessControl
     /// @param stablecoin_ The ERC-20 that escrows, stakes and payouts are in.
     /// @param meteredEnergy_ The kWh token whose readings prove delivery (its registry lists the devices).
     /// @param admin The account that grants and revokes the buyer and verifier roles.
-    /// @param uri_ The ERC-1155 metadata URI of the positions (`{id}` is replaced by the commitment id).
     constructor(
         IERC20 stablecoin_,
         IMeteredEnergy meteredEnergy_,
-        address admin,
-        string memory uri_
-    ) ERC1155(uri_) EIP712("Joulestack Flexibility Market", "1") {
+        address admin
+    ) ERC1155("") EIP712("Joulestack Flexibility Market", "1") {
         _stablecoin = stablecoin_;
         meteredEnergy = meteredEnergy_;
         _registry = meteredEnergy_.registry();
+        _metadata = new FlexibilityPositionMetadata();
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
     }
 
@@ -341,6 +344,18 @@ contract FlexibilityMarket is IFlexibilityMarket, ERC1155, EIP712, AccessControl
                     )
                 )
             );
+    }
+
+    /// @notice On-chain JSON metadata of a flexibility position, rendered by the metadata contract this market
+    /// created (see {FlexibilityPositionMetadata}).
+    /// @param id The token id.
+    function uri(uint256 id) public view override returns (string memory) {
+        return _metadata.uri(id);
+    }
+
+    /// @inheritdoc IERC7572
+    function contractURI() external view returns (string memory) {
+        return _metadata.contractURI();
     }
 
     /// @inheritdoc ERC1155

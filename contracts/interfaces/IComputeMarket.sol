@@ -2,6 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {IDeviceRegistry} from "./IDeviceRegistry.sol";
+import {IERC7572} from "./IERC7572.sol";
 
 /// @title Joulestack compute market (GPU-hour credits)
 /// @notice GPU-hour credits that carry the energy that powered them. A compute provider registers a GPU cluster,
@@ -21,7 +22,7 @@ import {IDeviceRegistry} from "./IDeviceRegistry.sol";
 /// earliest hour they could use ({redeemableNow}); one second before the end nothing can be redeemed. Credits left
 /// when the window ends can no longer be redeemed or transferred and are not refunded: the buyer paid to reserve
 /// capacity that the provider held ready.
-interface IComputeMarket {
+interface IComputeMarket is IERC7572 {
     /// @notice A registered GPU cluster.
     /// @param provider The account that registered the cluster; it offers windows and manages bond and payout.
     /// @param operator The provider's scheduler key; it may record deliveries.

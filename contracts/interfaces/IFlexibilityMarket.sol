@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import {IERC7572} from "./IERC7572.sol";
 import {IMeteredEnergy} from "./IMeteredEnergy.sol";
 import {IRevenueIntake} from "./IRevenueIntake.sol";
 
@@ -18,7 +19,7 @@ import {IRevenueIntake} from "./IRevenueIntake.sol";
 /// delivery.
 /// @dev Money is never pushed during settlement: every amount is credited to its recipient and withdrawn with
 /// {claim} (or {payRevenue} for a revenue intake), so a recipient that reverts only ever blocks itself.
-interface IFlexibilityMarket {
+interface IFlexibilityMarket is IERC7572 {
     /// @notice What the grid needs from the devices during the window.
     enum Direction {
         Export, // discharge or generate more; proven by the export meter's counter

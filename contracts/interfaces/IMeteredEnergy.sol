@@ -5,6 +5,7 @@ import {IERC1155} from "@openzeppelin/contracts/token/ERC1155/IERC1155.sol";
 
 import {IBoundedPause} from "./IBoundedPause.sol";
 import {IDeviceRegistry} from "./IDeviceRegistry.sol";
+import {IERC7572} from "./IERC7572.sol";
 
 /// @title Joulestack metered energy (kWh batches)
 /// @notice An ERC-1155 token where one unit is one watt-hour produced by a registered device in a given hour. Token
@@ -22,7 +23,7 @@ import {IDeviceRegistry} from "./IDeviceRegistry.sol";
 /// - Active interval: an interval mints only if it starts at or after the device's `activeSince` (commissioning,
 ///   then each reactivation) and the device is active.
 /// So the Wh minted for a device are exactly its counter's advance since the baseline minus the reported gaps.
-interface IMeteredEnergy is IERC1155, IBoundedPause {
+interface IMeteredEnergy is IERC1155, IBoundedPause, IERC7572 {
     /// @notice A meter reading signed by a device's signer: the meter's cumulative counter at `timestamp`.
     /// @param deviceId The device in the registry.
     /// @param cumulativeWh The meter's lifetime energy counter in Wh (never decreases).

@@ -3,6 +3,7 @@ pragma solidity ^0.8.24;
 
 import {IBoundedPause} from "./IBoundedPause.sol";
 import {IDeviceRegistry} from "./IDeviceRegistry.sol";
+import {IERC7572} from "./IERC7572.sol";
 import {IMeteredEnergy} from "./IMeteredEnergy.sol";
 
 /// @title Joulestack Renewable Energy Certificates
@@ -13,7 +14,7 @@ import {IMeteredEnergy} from "./IMeteredEnergy.sol";
 /// them and commits a permanent, non-transferable receipt: its text is in the {CertificatesRetired} event and its
 /// hash on chain, so anyone can prove what a receipt says with {verifyReceipt}. An issuer can revoke a REC id for
 /// fraud, which freezes it.
-interface IRenewableCertificates is IBoundedPause {
+interface IRenewableCertificates is IBoundedPause, IERC7572 {
     /// @notice Where an issuance request stands.
     enum RequestStatus {
         None,

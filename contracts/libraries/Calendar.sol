@@ -2,8 +2,9 @@
 pragma solidity ^0.8.24;
 
 /// @title Calendar
-/// @notice UTC calendar months from unix time, for the vintage month of energy. Days-to-civil conversion after
-/// Howard Hinnant's `civil_from_days`, restricted to dates from 1970 on (unix time is unsigned here).
+/// @notice UTC calendar dates from unix time, for the vintage month of energy and the dates shown in metadata.
+/// Days-to-civil conversion after Howard Hinnant's `civil_from_days`, restricted to dates from 1970 on (unix time is
+/// unsigned here).
 library Calendar {
     uint256 internal constant SECONDS_PER_DAY = 86_400;
     /// @dev Days from 0000-03-01 (the proleptic Gregorian era start used by the algorithm) to 1970-01-01.
@@ -12,6 +13,11 @@ library Calendar {
 
     /// @notice The UTC year and month (1-12) that contain `timestamp`.
     function yearMonth(uint256 timestamp) internal pure returns (uint256 year, uint256 month) {
+        (year, month, ) = date(timestamp);
+    }
+
+    /// @notice The UTC calendar date (year, month 1-12, day 1-31) that contains `timestamp`.
+    function date(uint256 timestamp) internal pure returns (uint256 year, uint256 month, uint256 day) {
         uint256 z = timestamp / SECONDS_PER_DAY + _EPOCH_SHIFT;
         uint256 era = z / _DAYS_PER_ERA;
         uint256 dayOfEra = z - era * _DAYS_PER_ERA;
@@ -19,6 +25,7 @@ library Calendar {
         uint256 dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
         // Months counted from March, so that the leap day is the last day of the year.
         uint256 marchMonth = (5 * dayOfYear + 2) / 153;
+        day = dayOfYear - (153 * marchMonth + 2) / 5 + 1;
         month = marchMonth < 10 ? marchMonth + 3 : marchMonth - 9;
         year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
     }

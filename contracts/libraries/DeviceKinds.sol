@@ -4,7 +4,7 @@ pragma solidity ^0.8.24;
 import {IDeviceRegistry} from "../interfaces/IDeviceRegistry.sol";
 
 /// @title DeviceKinds
-/// @notice Which device kinds are renewable, and their names for metadata.
+/// @notice Which device kinds are renewable, and the names of kinds and statuses for metadata.
 library DeviceKinds {
     /// @notice Solar, wind, hydro, geothermal and biomass are renewable; nuclear, storage, loads, grid imports and
     /// fossil generation are not (storage only shifts energy that was produced elsewhere).
@@ -24,5 +24,13 @@ library DeviceKinds {
         if (kind == IDeviceRegistry.DeviceKind.FlexibleLoad) return "flexible-load";
         if (kind == IDeviceRegistry.DeviceKind.GridImport) return "grid-import";
         return "fossil";
+    }
+
+    /// @notice The lower-case name of a device status, e.g. `active`.
+    function statusName(IDeviceRegistry.DeviceStatus status) internal pure returns (string memory) {
+        if (status == IDeviceRegistry.DeviceStatus.Active) return "active";
+        if (status == IDeviceRegistry.DeviceStatus.Suspended) return "suspended";
+        if (status == IDeviceRegistry.DeviceStatus.Decommissioned) return "decommissioned";
+        return "unregistered";
     }
 }

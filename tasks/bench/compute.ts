@@ -30,7 +30,6 @@ export const computeBench: Bench = async ({ ethers, networkHelpers, baselines })
     await usd.getAddress(),
     await energy.getAddress(),
     await recs.getAddress(),
-    "",
   );
   await registry.grantRole(await registry.REGISTRAR_ROLE(), deployer.address);
   await recs.grantRole(await recs.ISSUER_ROLE(), deployer.address);

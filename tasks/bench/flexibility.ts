@@ -27,7 +27,6 @@ export const flexibilityBench: Bench = async ({ ethers, networkHelpers, baseline
     await stablecoin.getAddress(),
     await energy.getAddress(),
     deployer.address,
-    "",
   );
   await registry.grantRole(await registry.REGISTRAR_ROLE(), deployer.address);
   await market.grantRole(await market.BUYER_ROLE(), buyer.address);

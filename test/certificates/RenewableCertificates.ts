@@ -12,6 +12,7 @@ import {
   vintageOfHour,
 } from "../../sdk/energy.js";
 import { HOUR, deployEnergySuite, meterKey, registerDevice, registration, signedReading } from "../helpers/energy.js";
+import { decodeMetadata, isoMonth } from "../helpers/metadata.js";
 
 const { ethers, networkHelpers, provider } = await network.create();
 
@@ -178,17 +179,42 @@ describe("RenewableCertificates", function () {
         .withArgs(2n, certificateIdOfBatch(windBatch), anyAddress(), 1n, 3n, EVIDENCE);
     });
 
-    it("describes a REC id in on-chain JSON", async function () {
+    it("describes a REC id in on-chain JSON: device, vintage month, zone, source and totals", async function () {
       const { certificates, ids, hour, solarRec } = await networkHelpers.loadFixture(issuedFixture);
-      const uri = await certificates.uri(solarRec);
-      const json = JSON.parse(Buffer.from(uri.replace("data:application/json;base64,", ""), "base64").toString());
+      const json = decodeMetadata(await certificates.uri(solarRec));
+      const vintage = isoMonth(hour * HOUR);
+      expect(json.name).to.equal(`REC · device ${ids[0]} · ${vintage}`);
+      expect(json.description).to.equal(
+        `Renewable Energy Certificates for solar energy metered from device ${ids[0]} in grid zone ERCOT-NORTH in ${vintage} (UTC). One unit is one MWh.`,
+      );
+      expect(json.decimals).to.equal(0);
+      const totals = await certificates.certificateTotals(solarRec);
+      expect(totals.issued).to.be.greaterThan(0n);
       expect(json.properties).to.deep.equal({
         deviceId: Number(ids[0]),
-        vintage: Number(vintageOfHour(hour)),
+        vintage,
         gridZone: "ERCOT-NORTH",
         source: "solar",
-        revoked: false,
+        issued: Number(totals.issued),
+        retired: Number(totals.retired),
+        status: "issued",
       });
+    });
+
+    it("describes a vintage with no RECs yet as not issued, and a revoked one as revoked", async function () {
+      const { certificates, ids, hour, solarRec } = await networkHelpers.loadFixture(issuedFixture);
+      const nextYear = certificateIdOfBatch(batchId(ids[0], hour + 366n * 24n));
+      const unissued = decodeMetadata(await certificates.uri(nextYear));
+      expect(unissued.properties).to.include({ issued: 0, retired: 0, status: "not issued" });
+      await certificates.revoke(solarRec, "meter tampering");
+      expect(decodeMetadata(await certificates.uri(solarRec)).properties!.status).to.equal("revoked");
+    });
+
+    it("serves contract-level metadata (ERC-7572)", async function () {
+      const { certificates } = await networkHelpers.loadFixture(issuedFixture);
+      const json = decodeMetadata(await certificates.contractURI());
+      expect(json.name).to.equal("Joulestack Renewable Energy Certificates");
+      expect(json.symbol).to.equal("REC");
     });
   });
 

@@ -34,8 +34,7 @@ contract BuyWithAuthorizationTest is Test {
         market = new ComputeMarket(
             IERC20(address(usd)),
             IMeteredEnergy(address(new MockKwh())),
-            IRenewableCertificates(address(new MockRecs())),
-            ""
+            IRenewableCertificates(address(new MockRecs()))
         );
         vm.prank(provider);
         clusterId = market.registerCluster(

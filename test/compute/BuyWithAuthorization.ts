@@ -406,7 +406,6 @@ describe("ComputeMarket.buyWithAuthorization", function () {
         await token.getAddress(),
         await f.energy.getAddress(),
         await f.certificates.getAddress(),
-        "",
       );
       const cluster = await registerCluster(market, f.providerSigner, async (to) => {
         await token.mint(to, USD("1000"));
@@ -442,7 +441,6 @@ describe("ComputeMarket.buyWithAuthorization", function () {
         await fee.getAddress(),
         await f.energy.getAddress(),
         await f.certificates.getAddress(),
-        "",
       );
       const marketAddress = await market.getAddress();
       const asProvider = market.connect(f.providerSigner);

@@ -45,8 +45,7 @@ abstract contract ComputeMarketBase is Test {
         market = new ComputeMarket(
             IERC20(address(usd)),
             IMeteredEnergy(address(kwh)),
-            IRenewableCertificates(address(recs)),
-            ""
+            IRenewableCertificates(address(recs))
         );
         vm.startPrank(provider);
         clusterId = market.registerCluster(_registration());
@@ -835,8 +834,7 @@ contract ComputeMarketLifecycleTest is ComputeMarketBase {
         ComputeMarket feeMarket = new ComputeMarket(
             IERC20(address(fee)),
             IMeteredEnergy(address(kwh)),
-            IRenewableCertificates(address(recs)),
-            ""
+            IRenewableCertificates(address(recs))
         );
         vm.startPrank(provider);
         uint256 a = feeMarket.registerCluster(_registration());

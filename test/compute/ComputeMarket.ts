@@ -5,6 +5,7 @@ import { network } from "hardhat";
 import { signPermit } from "../../sdk/permit.js";
 
 import { readLineage } from "../../sdk/lineage.js";
+import { decodeMetadata, isoHour } from "../helpers/metadata.js";
 import type { TestStablecoin } from "../../typechain-types/index.js";
 import {
   HOUR,
@@ -449,6 +450,102 @@ describe("ComputeMarket", function () {
       await expect(f.market.connect(f.alice).setPayout(f.clusterId, f.alice.address, false))
         .to.be.revertedWithCustomError(f.market, "ComputeNotProvider")
         .withArgs(f.clusterId, f.alice.address);
+    });
+  });
+
+  describe("metadata", function () {
+    it("describes a credit: cluster, GPU class, window in UTC, price, sales and status", async function () {
+      const f = await networkHelpers.loadFixture(soldAndRedeemedFixture);
+      const json = decodeMetadata(await f.market.uri(f.creditId));
+      const [start, end] = [isoHour(f.start), isoHour(f.end)];
+      expect(json.name).to.equal(`GPU-hour · cluster ${f.clusterId} · ${start}`);
+      expect(json.description).to.equal(
+        `One unit is one GPU-hour on H100-SXM cluster ${f.clusterId} between ${start} and ${end}, redeemable for a job until the window ends.`,
+      );
+      expect(json.decimals).to.equal(0);
+      expect(json.properties).to.deep.equal({
+        clusterId: Number(f.clusterId),
+        gpuClass: "H100-SXM",
+        gpuCount: 1024,
+        gridZone: "ERCOT-NORTH",
+        windowStart: start,
+        windowEnd: end,
+        pricePerGpuHour: Number(PRICE),
+        capacity: 3 * 1024,
+        sold: 2000,
+        redeemed: 1500,
+        delivered: 0,
+        status: "redeemable",
+      });
+    });
+
+    it("follows a window from on sale to settled", async function () {
+      const f = await networkHelpers.loadFixture(computeFixture);
+      const status = async () => decodeMetadata(await f.market.uri(f.creditId)).properties!.status;
+      expect(await status()).to.equal("on sale");
+      await networkHelpers.time.increaseTo(f.start);
+      expect(await status()).to.equal("redeemable");
+      await networkHelpers.time.increaseTo(f.end);
+      expect(await status()).to.equal("awaiting delivery");
+      await networkHelpers.time.increaseTo(f.end + 7n * 24n * HOUR + 1n);
+      await f.market.lapseDelivery(f.creditId);
+      expect(await status()).to.equal("settled");
+    });
+
+    it("reverts for a credit id that was never offered", async function () {
+      const f = await networkHelpers.loadFixture(computeFixture);
+      const unknown = await f.market.creditId(f.clusterId, f.end);
+      await expect(f.market.uri(unknown))
+        .to.be.revertedWithCustomError(f.market, "ComputeUnknownWindow")
+        .withArgs(unknown);
+    });
+
+    it("keeps the JSON valid for any GPU class a provider registers", async function () {
+      const f = await networkHelpers.loadFixture(computeFixture);
+      const asProvider = f.market.connect(f.providerSigner);
+      // Quotes, backslashes, every control character, JSON look-alikes and multi-byte text, then random labels.
+      const labels = [
+        'H100 "SXM5" \\ 80GB',
+        Array.from({ length: 32 }, (_, code) => String.fromCharCode(code)).join(""),
+        '","status":"settled"}',
+        "\\u0000 \\\\\\",
+        "B200 · 液冷 · 🔥",
+        "%23#,;base64,",
+      ];
+      let seed = 0x1234_5678;
+      const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31);
+      const alphabet = '"\\\b\f\n\r\t\u0000\u001f\u007f/{}[]:,aZ9 ·é🔥';
+      for (let i = 0; i < 24; i++) {
+        const length = 1 + (random() % 24);
+        labels.push(Array.from({ length }, () => [...alphabet][random() % [...alphabet].length]).join(""));
+      }
+      let start = f.end;
+      for (const gpuClass of labels) {
+        await asProvider.registerCluster({
+          gpuClass,
+          gpuCount: 8,
+          gridZone: ZONE,
+          minWhPerGpuHour: 500,
+          maxWhPerGpuHour: 1000,
+          operator: f.operator.address,
+          payout: f.payout.address,
+          payoutIsIntake: false,
+        });
+        const clusterId = await f.market.clusterCount();
+        start += HOUR;
+        await asProvider.offerWindow(clusterId, start, 1, PRICE);
+        const json = decodeMetadata(await f.market.uri(await f.market.creditId(clusterId, start)));
+        expect(json.properties!.gpuClass, JSON.stringify(gpuClass)).to.equal(gpuClass);
+        expect(json.properties!.status).to.equal("on sale");
+        expect(json.description).to.include(gpuClass);
+      }
+    });
+
+    it("serves contract-level metadata (ERC-7572)", async function () {
+      const f = await networkHelpers.loadFixture(computeFixture);
+      const json = decodeMetadata(await f.market.contractURI());
+      expect(json.name).to.equal("Joulestack GPU-hour credits");
+      expect(json.symbol).to.equal("GPUh");
     });
   });
 });

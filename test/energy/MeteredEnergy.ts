@@ -16,6 +16,7 @@ import {
   type MeterReading,
 } from "../../sdk/energy.js";
 import { HOUR, deployEnergySuite, meterKey, registerDevice, registration, signedReading } from "../helpers/energy.js";
+import { decodeMetadata, isoHour } from "../helpers/metadata.js";
 
 const { ethers, networkHelpers, provider } = await network.create();
 
@@ -826,18 +827,60 @@ describe("MeteredEnergy", function () {
       expect(origin.renewable).to.equal(true);
     });
 
-    it("serves on-chain JSON metadata per batch", async function () {
-      const { energy, windId, start } = await networkHelpers.loadFixture(meteredEnergyFixture);
-      const uri = await energy.uri(batchId(windId, start / HOUR));
-      const json = JSON.parse(Buffer.from(uri.replace("data:application/json;base64,", ""), "base64").toString());
+    it("serves on-chain JSON metadata per batch: device, UTC hour, zone, source, capacity and status", async function () {
+      const { energy, producer, relayer, registry, windId, start, read } =
+        await networkHelpers.loadFixture(meteredEnergyFixture);
+      await networkHelpers.time.increaseTo(start + HOUR);
+      await energy.connect(relayer).submitReading(...(await read(windId, BASELINE_WH + 1_500_000n, start + HOUR)));
+      const id = batchId(windId, start / HOUR);
+      expect(await energy.balanceOf(producer.address, id)).to.equal(1_500_000n);
+
+      const json = decodeMetadata(await energy.uri(id));
+      const hour = isoHour(start);
+      expect(json.name).to.equal(`kWh · device ${windId} · ${hour}`);
+      expect(json.description).to.equal(
+        `Energy metered from wind device ${windId} in grid zone ERCOT-NORTH during the hour from ${hour}. One unit is one Wh.`,
+      );
+      // Balances are in Wh; wallets show them in kWh.
+      expect(json.decimals).to.equal(3);
       expect(json.properties).to.deep.equal({
         deviceId: Number(windId),
-        hourStart: Number(start),
+        hourIndex: Number(start / HOUR),
+        hourStart: hour,
         gridZone: "ERCOT-NORTH",
         source: "wind",
         renewable: true,
+        capacityW: 2_000_000,
+        status: "active",
       });
-      expect(json.decimals).to.equal(0);
+
+      // The status follows the registry.
+      await registry.suspendDevice(windId, ethers.encodeBytes32String("audit"));
+      expect(decodeMetadata(await energy.uri(id)).properties!.status).to.equal("suspended");
+    });
+
+    it("prints the hour of any batch in UTC, across day, month and year ends", async function () {
+      const { energy, solarId } = await networkHelpers.loadFixture(meteredEnergyFixture);
+      const hours = [
+        Date.UTC(2026, 2, 2, 9) / 1000, // the README's example
+        Date.UTC(2027, 11, 31, 23) / 1000,
+        Date.UTC(2028, 1, 29, 0) / 1000, // leap day
+        Date.UTC(2100, 1, 28, 23) / 1000, // 2100 is not a leap year
+        0,
+      ];
+      for (const timestamp of hours) {
+        const json = decodeMetadata(await energy.uri(batchId(solarId, BigInt(timestamp) / HOUR)));
+        expect(json.properties!.hourStart).to.equal(isoHour(timestamp));
+        expect(json.name).to.equal(`kWh · device ${solarId} · ${isoHour(timestamp)}`);
+      }
+    });
+
+    it("serves contract-level metadata (ERC-7572)", async function () {
+      const { energy } = await networkHelpers.loadFixture(meteredEnergyFixture);
+      const json = decodeMetadata(await energy.contractURI());
+      expect(json.name).to.equal("Joulestack Metered Energy");
+      expect(json.symbol).to.equal("kWh");
+      expect(json.description).to.match(/one unit per Wh/);
     });
 
     it("does not describe a batch of an unknown device", async function () {

@@ -38,7 +38,7 @@ abstract contract FlexibilitySetup {
         token = new TestStablecoin(address(this));
         registry = new DeviceRegistry(address(this));
         energy = new MeteredEnergy(registry, address(this));
-        market = new FlexibilityMarket(IERC20(address(token)), energy, address(this), "ipfs://flex/{id}.json");
+        market = new FlexibilityMarket(IERC20(address(token)), energy, address(this));
         registry.grantRole(registry.REGISTRAR_ROLE(), address(this));
         market.grantRole(market.BUYER_ROLE(), buyer);
         for (uint256 i; i < 3; ++i) {

@@ -21,6 +21,7 @@ import {
   signAttestation,
   signReading,
 } from "../helpers/flexibility.js";
+import { decodeMetadata, isoHour } from "../helpers/metadata.js";
 
 const { ethers, networkHelpers, provider } = await network.create();
 
@@ -268,7 +269,6 @@ describe("FlexibilityMarket", function () {
         await fot.getAddress(),
         await energy.getAddress(),
         deployer.address,
-        "",
       );
       await market.grantRole(await market.BUYER_ROLE(), buyer.address);
       await fot.mint(buyer.address, 1_000n * USDC);
@@ -650,6 +650,61 @@ describe("FlexibilityMarket", function () {
       await expect(f.market.payRevenue(await f.intake.getAddress()))
         .to.be.revertedWithCustomError(f.market, "FlexibilityTransferShortfall")
         .withArgs(200n * USDC, 200n * USDC - 1n);
+    });
+  });
+
+  describe("metadata", function () {
+    it("describes a position: device, request, window in UTC, zone, direction, capacity and status", async function () {
+      const f = await loadCommitted();
+      const json = decodeMetadata(await f.market.uri(1n));
+      const [start, end] = [isoHour(f.terms.windowStart), isoHour(f.terms.windowEnd)];
+      const device = f.batteries[0];
+      expect(json.name).to.equal(`Flexibility · device ${device} · ${start}`);
+      expect(json.description).to.equal(
+        `A staked commitment of device ${device} to export between ${start} and ${end} for flexibility request 1. One unit is one W of committed capacity.`,
+      );
+      // Balances are the committed watts; wallets show them in kW.
+      expect(await f.market.balanceOf(f.alice.address, 1n)).to.equal(MW);
+      expect(json.decimals).to.equal(3);
+      expect(json.properties).to.deep.equal({
+        commitmentId: 1,
+        requestId: 1,
+        deviceId: Number(device),
+        gridZone: "ERCOT-NORTH",
+        direction: "export",
+        windowStart: start,
+        windowEnd: end,
+        capacityW: Number(MW),
+        pricePerWh: Number(PRICE),
+        stake: Number((await f.market.getCommitment(1n)).stake),
+        status: "committed",
+      });
+    });
+
+    it("follows a position through its window to settlement", async function () {
+      const f = await loadCommitted();
+      const status = async () => decodeMetadata(await f.market.uri(1n)).properties!.status;
+      await networkHelpers.time.increaseTo(f.terms.windowStart);
+      expect(await status()).to.equal("in window");
+      await networkHelpers.time.increaseTo(f.terms.windowEnd + 120n);
+      expect(await status()).to.equal("awaiting settlement");
+      await f.meterLedger(f.alice, f.batteries[0], 0n, 2n * MW);
+      await f.market.settleWithReadings(1n, ...(await f.readings(f.batteries[0], 0n, 2n * MW)));
+      expect(await status()).to.equal("settled");
+    });
+
+    it("reverts for a commitment id that does not exist", async function () {
+      const f = await loadCommitted();
+      await expect(f.market.uri(4n))
+        .to.be.revertedWithCustomError(f.market, "FlexibilityUnknownCommitment")
+        .withArgs(4n);
+    });
+
+    it("serves contract-level metadata (ERC-7572)", async function () {
+      const f = await loadCommitted();
+      const json = decodeMetadata(await f.market.contractURI());
+      expect(json.name).to.equal("Joulestack flexibility positions");
+      expect(json.symbol).to.equal("FLEX");
     });
   });
 });

@@ -15,6 +15,7 @@ import {
   type DeviceRegistry,
   type MeteredEnergy,
 } from "../../typechain-types/index.js";
+import { freshDeployment } from "./fixtures.js";
 
 setupLogger(["rocketh", "@rocketh/node"], { enabled: false });
 
@@ -29,6 +30,7 @@ export async function deployComputeSuite(provider: EthereumProvider, ethers: Har
   const env = await loadAndExecuteDeploymentsFromFiles({
     provider,
     tags: ["stablecoin", "energy", "certificates", "compute"],
+    ...freshDeployment(),
   });
   const [deployer] = await ethers.getSigners();
   const connect = <T>(factory: { connect(address: string, runner: Signer): T }, name: string) =>

@@ -20,6 +20,7 @@ import {
   type MeterReading,
   type TypedDataSigner,
 } from "../../sdk/energy.js";
+import { freshDeployment } from "./fixtures.js";
 
 setupLogger(["rocketh", "@rocketh/node"], { enabled: false });
 
@@ -31,7 +32,11 @@ export const HOUR = 3600n;
  * registrar, issuer and pauser), plus the kWh token's EIP-712 domain for signing readings.
  */
 export async function deployEnergySuite(provider: EthereumProvider, ethers: HardhatEthers) {
-  const env = await loadAndExecuteDeploymentsFromFiles({ provider, tags: ["energy", "certificates"] });
+  const env = await loadAndExecuteDeploymentsFromFiles({
+    provider,
+    tags: ["energy", "certificates"],
+    ...freshDeployment(),
+  });
   const [deployer] = await ethers.getSigners();
   const registry = DeviceRegistry__factory.connect(getAddress(env.get("DeviceRegistry").address), deployer);
   const energy = MeteredEnergy__factory.connect(getAddress(env.get("MeteredEnergy").address), deployer);

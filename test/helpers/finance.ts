@@ -10,12 +10,13 @@ import {
   TrancheNote__factory,
   TrancheVault__factory,
 } from "../../typechain-types/index.js";
+import { freshDeployment } from "./fixtures.js";
 
 setupLogger(["rocketh", "@rocketh/node"], { enabled: false });
 
 /** Runs the `finance` deploy scripts and returns the registry, the example vault and its three notes. */
 export async function deployFinance(provider: EthereumProvider, ethers: HardhatEthers) {
-  const env = await loadAndExecuteDeploymentsFromFiles({ provider, tags: ["finance"] });
+  const env = await loadAndExecuteDeploymentsFromFiles({ provider, tags: ["finance"], ...freshDeployment() });
   const [deployer] = await ethers.getSigners();
   const stablecoin = TestStablecoin__factory.connect(env.get("TestStablecoin").address, deployer);
   const registry = InvestorRegistry__factory.connect(env.get("InvestorRegistry").address, deployer);

@@ -14,6 +14,7 @@ import {
   MeteredEnergy__factory,
   TestStablecoin__factory,
 } from "../../typechain-types/index.js";
+import { freshDeployment } from "./fixtures.js";
 
 setupLogger(["rocketh", "@rocketh/node"], { enabled: false });
 
@@ -27,7 +28,7 @@ export const Direction = { Export: 0, ConsumeLess: 1 } as const;
 
 /** Deploys the stablecoin, the energy layer and the market with their own deploy scripts. */
 export async function deployFlexibility(provider: EthereumProvider, ethers: HardhatEthers) {
-  const env = await loadAndExecuteDeploymentsFromFiles({ provider, tags: ["flexibility"] });
+  const env = await loadAndExecuteDeploymentsFromFiles({ provider, tags: ["flexibility"], ...freshDeployment() });
   const [deployer] = await ethers.getSigners();
   return {
     deployer,

@@ -23,6 +23,7 @@ import {
   meteredEnergyDomain,
   type MeterReading,
 } from "../../sdk/energy.js";
+import { freshDeployment } from "./fixtures.js";
 
 setupLogger(["rocketh", "@rocketh/node"], { enabled: false });
 
@@ -31,7 +32,7 @@ setupLogger(["rocketh", "@rocketh/node"], { enabled: false });
  * scripts hand out), keyed by contract name, plus the example vault's first note as the `TrancheNote`.
  */
 export async function deployEverything(provider: EthereumProvider, ethers: HardhatEthers) {
-  const env = await loadAndExecuteDeploymentsFromFiles({ provider });
+  const env = await loadAndExecuteDeploymentsFromFiles({ provider, ...freshDeployment() });
   const [deployer] = await ethers.getSigners();
   const vault = TrancheVault__factory.connect(env.get("TrancheVault").address, deployer);
   const contracts = {

@@ -562,8 +562,7 @@ abstract contract ComputeMarketWorld is Test {
         market = new ComputeMarket(
             IERC20(address(usd)),
             IMeteredEnergy(address(kwh)),
-            IRenewableCertificates(address(recs)),
-            ""
+            IRenewableCertificates(address(recs))
         );
         intake = new ToggleIntake(address(usd));
         uint256[2] memory ids;

@@ -71,7 +71,7 @@ contract LedgerHandler {
         token = new TestStablecoin(address(this));
         registry = new DeviceRegistry(address(this));
         energy = new MeteredEnergy(registry, address(this));
-        market = new FlexibilityMarket(IERC20(address(token)), energy, address(this), "");
+        market = new FlexibilityMarket(IERC20(address(token)), energy, address(this));
         registry.grantRole(registry.REGISTRAR_ROLE(), address(this));
         market.grantRole(market.BUYER_ROLE(), BUYER);
         for (uint256 d; d < DEVICES; ++d) {

@@ -51,7 +51,6 @@ describe("sdk/offers listOffers on a local node", function () {
         await usd.getAddress(),
         await energy.getAddress(),
         await recs.getAddress(),
-        "",
       )
     ).waitForDeployment();
     const marketAddress = await market.getAddress();

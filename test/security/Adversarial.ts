@@ -54,7 +54,6 @@ async function deployCompute(f: Awaited<ReturnType<typeof base>>, asset: string,
     asset,
     await f.contracts.MeteredEnergy.getAddress(),
     await f.contracts.RenewableCertificates.getAddress(),
-    "",
   );
   const asProvider = market.connect(f.provider1);
   await asProvider.registerCluster({
@@ -101,7 +100,6 @@ async function deployMarket(f: Everything, asset: string) {
     asset,
     await f.contracts.MeteredEnergy.getAddress(),
     f.deployer.address,
-    "",
   );
   await market.grantRole(id("BUYER_ROLE"), f.deployer.address);
   await market.grantRole(id("VERIFIER_ROLE"), f.deployer.address);

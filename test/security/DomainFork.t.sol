@@ -33,7 +33,7 @@ contract DomainForkTest is Test {
         registry = new DeviceRegistry(address(this));
         energy = new MeteredEnergy(registry, address(this));
         stablecoin = new TestStablecoin(address(this));
-        market = new FlexibilityMarket(stablecoin, energy, address(this), "");
+        market = new FlexibilityMarket(stablecoin, energy, address(this));
         account = new SmartAccount(vm.addr(ACCOUNT_OWNER_KEY));
         registry.grantRole(registry.REGISTRAR_ROLE(), address(this));
         registry.registerDevice(
