@@ -118,29 +118,29 @@ export class Desk {
   async buyWithPermits(allocations: readonly Allocation[], receiver: string, deadline?: bigint): Promise<Purchase[]> {
     const now = await this.now();
     const validBefore = deadline ?? now + 3_600n;
-    if (validBefore <= now) {
-      throw new AgentError("authorization-expired", `the permit deadline ${validBefore} is not after ${now}`, undefined, {
-        deadline: validBefore.toString(),
-        currentTime: now.toString(),
-      });
-    }
-    await this.requireBalance(this.chain.address, allocations);
     const market = await this.market.getAddress();
     let nonce = await this.stablecoin.nonces(this.chain.address);
+    const args = async (allocation: Allocation, permitNonce: bigint) => {
+      const signature = await signPermit(this.chain.signer, this.chain.addresses.stablecoin, market, allocation.cost, validBefore, {
+        nonce: permitNonce,
+      });
+      return [allocation.offer.creditId, allocation.gpuHours, receiver, validBefore, signature.v, signature.r, signature.s] as const;
+    };
+    if (validBefore <= now) {
+      throw await this.refusal(
+        new AgentError("authorization-expired", `the permit deadline ${validBefore} is not after ${now}`, undefined, {
+          deadline: validBefore.toString(),
+          currentTime: now.toString(),
+        }),
+        async () => this.market.buyWithPermit.staticCall(...(await args(allocations[0], nonce))),
+      );
+    }
+    await this.requireBalance(this.chain.address, allocations, async () =>
+      this.market.buyWithPermit.staticCall(...(await args(allocations[0], nonce))),
+    );
     const purchases: Purchase[] = [];
     for (const allocation of allocations) {
-      const signature = await signPermit(this.chain.signer, this.chain.addresses.stablecoin, market, allocation.cost, validBefore, {
-        nonce: nonce++,
-      });
-      const sent = this.market.buyWithPermit(
-        allocation.offer.creditId,
-        allocation.gpuHours,
-        receiver,
-        validBefore,
-        signature.v,
-        signature.r,
-        signature.s,
-      );
+      const sent = this.market.buyWithPermit(...(await args(allocation, nonce++)));
       purchases.push(await this.settle(sent, allocation, receiver, purchases));
     }
     return purchases;
@@ -161,15 +161,31 @@ export class Desk {
     return purchases;
   }
 
-  private async requireBalance(holder: string, allocations: readonly Allocation[]) {
+  /**
+   * Refuses a purchase the holder cannot pay in full before anything is sent (a split purchase must not stop half
+   * way), with the error the chain gives the first purchase if it fails too (`simulate`).
+   */
+  private async requireBalance(holder: string, allocations: readonly Allocation[], simulate?: () => Promise<unknown>) {
     const total = allocations.reduce((sum, allocation) => sum + allocation.cost, 0n);
     const balance = await this.stablecoin.balanceOf(holder);
     if (balance < total) {
-      throw new AgentError("insufficient-balance", `${holder} holds ${balance} stablecoin units, the purchase costs ${total}`, undefined, {
-        balance: balance.toString(),
-        cost: total.toString(),
-      });
+      const failure = new AgentError(
+        "insufficient-balance",
+        `${holder} holds ${balance} stablecoin units, the purchase costs ${total}`,
+        undefined,
+        { balanceUsdcUnits: balance.toString(), costUsdcUnits: total.toString() },
+      );
+      throw simulate === undefined ? failure : await this.refusal(failure, simulate);
     }
+  }
+
+  /** `failure`, carrying the custom error the chain gives the call `simulate` makes, when it gives one. */
+  private async refusal(failure: AgentError, simulate: () => Promise<unknown>): Promise<AgentError> {
+    const decoded = await simulate().then(
+      () => undefined,
+      (error: unknown) => decodeRevert(error),
+    );
+    return decoded === undefined ? failure : new AgentError(failure.code, failure.message, decoded, failure.details);
   }
 
   private async settle(
