@@ -13,6 +13,7 @@ import {IDeviceRegistry} from "../interfaces/IDeviceRegistry.sol";
 import {IMeteredEnergy} from "../interfaces/IMeteredEnergy.sol";
 import {IRenewableCertificates} from "../interfaces/IRenewableCertificates.sol";
 import {IRevenueIntake} from "../interfaces/IRevenueIntake.sol";
+import {ITestStablecoin} from "../interfaces/ITestStablecoin.sol";
 import {ComputeMath} from "../libraries/ComputeMath.sol";
 import {DeviceKinds} from "../libraries/DeviceKinds.sol";
 import {EnergyIds} from "../libraries/EnergyIds.sol";
@@ -28,6 +29,10 @@ contract ComputeMarket is IComputeMarket, ERC1155, ReentrancyGuardTransient {
     uint64 public constant MAX_WINDOW_HOURS = 744; // 31 days
     /// @inheritdoc IComputeMarket
     uint64 public constant DELIVERY_PERIOD = 7 days;
+    /// @inheritdoc IComputeMarket
+    bytes32 public constant PURCHASE_TYPEHASH = keccak256(
+        "Purchase(address market,uint256 creditId,uint64 gpuHours,address receiver,uint256 value,bytes32 salt)"
+    );
 
     IERC20 private immutable _stablecoin;
     IMeteredEnergy private immutable _energy;
@@ -177,6 +182,39 @@ contract ComputeMarket is IComputeMarket, ERC1155, ReentrancyGuardTransient {
     /// @inheritdoc IComputeMarket
     function buy(uint256 id, uint64 gpuHours, address receiver) external nonReentrant returns (uint256 cost) {
         return _buy(id, gpuHours, receiver);
+    }
+
+    /// @inheritdoc IComputeMarket
+    function buyWithAuthorization(
+        uint256 id,
+        uint64 gpuHours,
+        address receiver,
+        bytes32 salt,
+        address buyer,
+        uint256 value,
+        uint256 validAfter,
+        uint256 validBefore,
+        bytes calldata signature
+    ) external nonReentrant returns (uint256 cost) {
+        // The window's price is fixed when it is offered, so the buyer signs the exact cost.
+        cost = ComputeMath.cost(gpuHours, _existingWindow(id).pricePerGpuHour);
+        if (cost != value) revert ComputeAuthorizationValueMismatch(id, cost, value);
+        bytes32 nonce = purchaseNonce(id, gpuHours, receiver, value, salt);
+        _checkAuthorizationSupport(buyer, nonce);
+        _sell(id, gpuHours, buyer, receiver);
+
+        uint256 balanceBefore = _stablecoin.balanceOf(address(this));
+        ITestStablecoin(address(_stablecoin)).receiveWithAuthorization(
+            buyer,
+            address(this),
+            value,
+            validAfter,
+            validBefore,
+            nonce,
+            signature
+        );
+        _checkReceived(balanceBefore, cost);
+        _mint(receiver, id, gpuHours, "");
     }
 
     /// @inheritdoc IComputeMarket
@@ -379,6 +417,17 @@ contract ComputeMarket is IComputeMarket, ERC1155, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IComputeMarket
+    function purchaseNonce(
+        uint256 id,
+        uint64 gpuHours,
+        address receiver,
+        uint256 value,
+        bytes32 salt
+    ) public view returns (bytes32) {
+        return keccak256(abi.encode(PURCHASE_TYPEHASH, address(this), id, gpuHours, receiver, value, salt));
+    }
+
+    /// @inheritdoc IComputeMarket
     function creditId(uint256 clusterId, uint64 start) external pure returns (uint256) {
         return ComputeMath.creditId(clusterId, start);
     }
@@ -399,6 +448,14 @@ contract ComputeMarket is IComputeMarket, ERC1155, ReentrancyGuardTransient {
     // --- private ---
 
     function _buy(uint256 id, uint64 gpuHours, address receiver) private returns (uint256 cost) {
+        cost = _sell(id, gpuHours, msg.sender, receiver);
+        _pull(msg.sender, cost);
+        _mint(receiver, id, gpuHours, "");
+    }
+
+    /// @dev Checks and books a sale of `gpuHours` credits of window `id` paid by `buyer`, and returns its cost; the
+    /// caller then takes the payment and mints the credits.
+    function _sell(uint256 id, uint64 gpuHours, address buyer, address receiver) private returns (uint256 cost) {
         if (gpuHours == 0) revert ComputeZeroAmount();
         Window storage window = _existingWindow(id);
         if (block.timestamp >= window.start) revert ComputeWindowStarted(id, window.start, block.timestamp);
@@ -424,11 +481,18 @@ contract ComputeMarket is IComputeMarket, ERC1155, ReentrancyGuardTransient {
         bool viaIntake = cluster.payoutIsIntake;
         if (viaIntake) _intakeProceeds[payout] += cost;
         else _directProceeds[payout] += cost;
-        emit CreditsSold(id, msg.sender, receiver, gpuHours, cost);
+        emit CreditsSold(id, buyer, receiver, gpuHours, cost);
         emit ComputeRevenueAccrued(id, clusterId, payout, cost, viaIntake);
+    }
 
-        _pull(msg.sender, cost);
-        _mint(receiver, id, gpuHours, "");
+    /// @dev Reverts with a named error unless the stablecoin answers EIP-3009's `authorizationState` with one word,
+    /// so that a token without EIP-3009 (whose call would revert without data, or hit a silent fallback) fails
+    /// plainly and before anything is booked.
+    function _checkAuthorizationSupport(address buyer, bytes32 nonce) private view {
+        (bool ok, bytes memory answer) = address(_stablecoin).staticcall(
+            abi.encodeCall(ITestStablecoin.authorizationState, (buyer, nonce))
+        );
+        if (!ok || answer.length != 32) revert ComputeAuthorizationUnsupported(address(_stablecoin));
     }
 
     function _checkDeliverable(uint256 id, Window storage window, DeliveryReport calldata report) private view {
@@ -575,6 +639,11 @@ contract ComputeMarket is IComputeMarket, ERC1155, ReentrancyGuardTransient {
     function _pull(address from, uint256 amount) private {
         uint256 balanceBefore = _stablecoin.balanceOf(address(this));
         _stablecoin.safeTransferFrom(from, address(this), amount);
+        _checkReceived(balanceBefore, amount);
+    }
+
+    /// @dev Checks that the market's stablecoin balance grew by exactly `amount` since it was `balanceBefore`.
+    function _checkReceived(uint256 balanceBefore, uint256 amount) private view {
         uint256 received = _stablecoin.balanceOf(address(this)) - balanceBefore;
         if (received != amount) revert ComputeTransferShortfall(amount, received);
     }

@@ -378,6 +378,10 @@ interface IComputeMarket {
     error ComputeNothingToRefund(uint256 creditId, address holder);
     /// @notice No sales proceeds have accrued to this payee.
     error ComputeNothingToClaim(address payee);
+    /// @notice The stablecoin does not implement EIP-3009, so credits cannot be bought with an authorization.
+    error ComputeAuthorizationUnsupported(address stablecoin);
+    /// @notice The authorization's value is not the purchase's cost (GPU-hours × the window's price).
+    error ComputeAuthorizationValueMismatch(uint256 creditId, uint256 cost, uint256 value);
 
     /// @notice Registers a GPU cluster; the caller becomes its provider.
     /// @param registration GPU class and count, grid zone, energy per GPU-hour, operator key and payout address.
@@ -447,6 +451,40 @@ interface IComputeMarket {
         uint8 v,
         bytes32 r,
         bytes32 s
+    ) external returns (uint256 cost);
+
+    /// @notice Buys GPU-hour credits with the buyer's EIP-3009 receive-authorization of the stablecoin, so a buyer
+    /// holding only the stablecoin (an agent with no ETH) buys through any relayer, who pays the gas.
+    /// The buyer signs, in the stablecoin's EIP-712 domain, `ReceiveWithAuthorization(from: buyer, to: this market,
+    /// value: gpuHours × price, validAfter, validBefore, nonce)` with
+    /// `nonce = purchaseNonce(creditId, gpuHours, receiver, value, salt)`
+    ///       `= keccak256(abi.encode(PURCHASE_TYPEHASH, market, creditId, gpuHours, receiver, value, salt))`,
+    /// the hash of the purchase terms (the binding Circle recommends for EIP-3009 payments to contracts). The market
+    /// recomputes the nonce from the arguments, so a relayer or front-runner who copies the signature cannot change
+    /// the window, the GPU-hours, the price or the receiver: any change gives another nonce, which the signature
+    /// does not cover. Only the market can execute a receive-authorization made out to it, so the payment cannot be
+    /// front-run into a bare transfer either. Pick a fresh `salt` for each purchase (each nonce is used once).
+    /// Like {buy}, the full value must arrive; the stablecoin must implement EIP-3009.
+    /// @param creditId The window.
+    /// @param gpuHours How many credits.
+    /// @param receiver Who receives the credits.
+    /// @param salt The buyer's salt, making the nonce of two equal purchases differ.
+    /// @param buyer The payer who signed the authorization.
+    /// @param value The authorized value: must equal the cost, gpuHours × the window's price.
+    /// @param validAfter The authorization is valid only after this time (unix seconds).
+    /// @param validBefore The authorization is valid only before this time (unix seconds).
+    /// @param signature The buyer's signature (65-byte ECDSA, or ERC-1271 for a smart-account buyer).
+    /// @return cost What was paid.
+    function buyWithAuthorization(
+        uint256 creditId,
+        uint64 gpuHours,
+        address receiver,
+        bytes32 salt,
+        address buyer,
+        uint256 value,
+        uint256 validAfter,
+        uint256 validBefore,
+        bytes calldata signature
     ) external returns (uint256 cost);
 
     /// @notice Redeems credits for a job before the window ends; the provider's scheduler learns of it from
@@ -550,6 +588,25 @@ interface IComputeMarket {
     /// @notice Credits of a window that expired unredeemed: its outstanding supply once the window ended.
     /// @param creditId The window.
     function expiredCredits(uint256 creditId) external view returns (uint256);
+
+    /// @notice The EIP-3009 nonce that binds a purchase with {buyWithAuthorization} to its terms:
+    /// `keccak256(abi.encode(PURCHASE_TYPEHASH, address(this), creditId, gpuHours, receiver, value, salt))`.
+    /// @param creditId The window.
+    /// @param gpuHours How many credits.
+    /// @param receiver Who receives the credits.
+    /// @param value The price paid, gpuHours × the window's price.
+    /// @param salt The buyer's salt.
+    function purchaseNonce(
+        uint256 creditId,
+        uint64 gpuHours,
+        address receiver,
+        uint256 value,
+        bytes32 salt
+    ) external view returns (bytes32);
+
+    /// @notice The typehash of the purchase terms hashed into an authorization's nonce: `keccak256("Purchase(address
+    /// market,uint256 creditId,uint64 gpuHours,address receiver,uint256 value,bytes32 salt)")` (one line, no break).
+    function PURCHASE_TYPEHASH() external view returns (bytes32);
 
     /// @notice The credit id of a cluster's window starting at `start`.
     /// @param clusterId The cluster.
