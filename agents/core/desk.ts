@@ -12,7 +12,15 @@ import { readLineage, type Lineage } from "../../sdk/lineage.js";
 import { signPermit } from "../../sdk/permit.js";
 import { readVaultPeriod } from "../../sdk/vault.js";
 import type { AgentChain } from "./chain.js";
-import { type Allocation, type Offer, type OfferChoice, type OfferRequest, bestOffer, listOffers } from "./offers.js";
+import {
+  type Allocation,
+  type AllocationPart,
+  type Offer,
+  OfferInputError,
+  type OfferRequest,
+  bestOffer,
+  listOffers,
+} from "../../sdk/offers.js";
 
 export type AgentErrorCode =
   | "invalid-input"
@@ -41,7 +49,9 @@ export class AgentError extends Error {
 
   /** The HTTP status for this failure: the caller's request (4xx), never the server's fault. */
   get status(): number {
-    return this.code === "cannot-fill" || this.code === "partially-filled" ? 409 : this.code === "unknown-window" ? 404 : 400;
+    if (this.code === "unknown-window") return 404;
+    const conflict: AgentErrorCode[] = ["cannot-fill", "partially-filled", "lineage-not-recorded"];
+    return conflict.includes(this.code) ? 409 : 400;
   }
 
   toJSON() {
@@ -82,16 +92,21 @@ export class Desk {
   }
 
   offers(): Promise<Offer[]> {
-    return listOffers(this.chain.provider, this.chain.addresses.market, this.chain.fromBlock);
+    return listOffers(this.chain.provider, this.chain.addresses.market, { fromBlock: this.chain.fromBlock });
   }
 
-  /** Chooses windows for `request` from the open offers; `AgentError("cannot-fill")` if none can fill it. */
-  async quote(request: OfferRequest): Promise<Extract<OfferChoice, { ok: true }>> {
-    if (request.gpuHours <= 0n) throw new AgentError("invalid-input", "gpuHours must be above zero");
-    const choice = bestOffer(await this.offers(), request);
-    if (!choice.ok) {
+  /** Chooses windows for `request` from the open offers (`bestOffer`); `AgentError("cannot-fill")` if none can. */
+  async quote(request: OfferRequest): Promise<Allocation> {
+    let choice: ReturnType<typeof bestOffer>;
+    try {
+      choice = bestOffer(await this.offers(), request);
+    } catch (error) {
+      if (error instanceof OfferInputError) throw new AgentError("invalid-input", error.message);
+      throw error;
+    }
+    if (choice.kind === "cannot-fill") {
       throw new AgentError("cannot-fill", choice.reason, undefined, {
-        binding: choice.binding,
+        bound: choice.bound,
         availableGpuHours: choice.available.toString(),
         requestedGpuHours: request.gpuHours.toString(),
       });
@@ -115,12 +130,12 @@ export class Desk {
    * `deadline`, default one hour from the chain's clock), credits to `receiver`. Checks the balance and the deadline
    * before sending anything; a purchase the market refuses reverts in gas estimation, before it is sent.
    */
-  async buyWithPermits(allocations: readonly Allocation[], receiver: string, deadline?: bigint): Promise<Purchase[]> {
+  async buyWithPermits(allocations: readonly AllocationPart[], receiver: string, deadline?: bigint): Promise<Purchase[]> {
     const now = await this.now();
     const validBefore = deadline ?? now + 3_600n;
     const market = await this.market.getAddress();
     let nonce = await this.stablecoin.nonces(this.chain.address);
-    const args = async (allocation: Allocation, permitNonce: bigint) => {
+    const args = async (allocation: AllocationPart, permitNonce: bigint) => {
       const signature = await signPermit(this.chain.signer, this.chain.addresses.stablecoin, market, allocation.cost, validBefore, {
         nonce: permitNonce,
       });
@@ -150,7 +165,7 @@ export class Desk {
    * Buys `allocations` for `receiver` with stablecoin the signer already holds (the x402 desk's path): approves the
    * market for exactly each cost, then buys.
    */
-  async buyFromBalance(allocations: readonly Allocation[], receiver: string): Promise<Purchase[]> {
+  async buyFromBalance(allocations: readonly AllocationPart[], receiver: string): Promise<Purchase[]> {
     await this.requireBalance(this.chain.address, allocations);
     const purchases: Purchase[] = [];
     for (const allocation of allocations) {
@@ -165,7 +180,7 @@ export class Desk {
    * Refuses a purchase the holder cannot pay in full before anything is sent (a split purchase must not stop half
    * way), with the error the chain gives the first purchase if it fails too (`simulate`).
    */
-  private async requireBalance(holder: string, allocations: readonly Allocation[], simulate?: () => Promise<unknown>) {
+  private async requireBalance(holder: string, allocations: readonly AllocationPart[], simulate?: () => Promise<unknown>) {
     const total = allocations.reduce((sum, allocation) => sum + allocation.cost, 0n);
     const balance = await this.stablecoin.balanceOf(holder);
     if (balance < total) {
@@ -190,7 +205,7 @@ export class Desk {
 
   private async settle(
     sent: Promise<ContractTransactionResponse>,
-    allocation: Allocation,
+    allocation: AllocationPart,
     receiver: string,
     done: readonly Purchase[],
   ): Promise<Purchase> {
@@ -256,6 +271,17 @@ export class Desk {
     }
     const { market, energy, certificates, registry } = this.chain.addresses;
     return readLineage(this.chain.provider, { market, energy, certificates, registry }, creditId, this.chain.fromBlock);
+  }
+
+  /** The lineage of every delivery lot `clusterId` recorded, oldest first. */
+  async deliveredLots(clusterId: bigint): Promise<Lineage[]> {
+    const logs = await this.market.queryFilter(this.market.filters.DeliveryRecorded(undefined, clusterId), this.chain.fromBlock);
+    const lots: Lineage[] = [];
+    for (const log of logs) {
+      const { market, energy, certificates, registry } = this.chain.addresses;
+      lots.push(await readLineage(this.chain.provider, { market, energy, certificates, registry }, log.args.creditId, this.chain.fromBlock));
+    }
+    return lots;
   }
 
   /** The vault's state, its open period and the last distributed period's waterfall. */

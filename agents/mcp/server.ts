@@ -11,11 +11,10 @@ import { getAddress, isAddress } from "ethers";
 import { z } from "zod";
 
 import { AgentError, type Desk, purchaseJson, revertError } from "../core/desk.js";
-import type { Offer, OfferRequest } from "../core/offers.js";
+import type { Offer, OfferRequest } from "../../sdk/offers.js";
 
 const units = z.string().regex(/^\d+$/, "a whole number of stablecoin base units, as a decimal string");
 const creditId = z.string().regex(/^\d+$/, "a credit id, as a decimal string").describe("The window's credit id");
-const pct = (bps: bigint | undefined) => (bps === undefined ? null : Number(bps) / 100);
 
 const requestShape = {
   gpuHours: z.number().int().positive().describe("How many GPU-hours"),
@@ -67,10 +66,10 @@ export const offerJson = (offer: Offer) => ({
   gpuClass: offer.gpuClass,
   zone: offer.zone,
   pricePerGpuHourUsdcUnits: offer.pricePerGpuHour.toString(),
-  windowStartUnixSeconds: Number(offer.start),
-  windowEndUnixSeconds: Number(offer.end),
+  windowStartUnixSeconds: Number(offer.windowStart),
+  windowEndUnixSeconds: Number(offer.windowEnd),
   remainingGpuHours: Number(offer.remainingGpuHours),
-  carbonFreeSharePct: pct(offer.carbonFreeBps),
+  carbonFreeSharePct: offer.carbonFreePpm === undefined ? null : Number(offer.carbonFreePpm) / 10_000,
 });
 
 /** The request as `bestOffer` takes it, from the tool's (or the HTTP route's) input. */
@@ -85,12 +84,13 @@ export function offerRequest(input: {
   return {
     gpuHours: BigInt(input.gpuHours),
     objective: input.objective ?? "price",
-    zone: input.zone,
-    minCarbonFreeBps:
-      input.minCarbonFreeSharePct === undefined ? undefined : BigInt(Math.round(input.minCarbonFreeSharePct * 100)),
-    latestStart: input.latestStartUnixSeconds === undefined ? undefined : BigInt(input.latestStartUnixSeconds),
-    maxPricePerGpuHour:
-      input.maxPricePerGpuHourUsdcUnits === undefined ? undefined : BigInt(input.maxPricePerGpuHourUsdcUnits),
+    constraints: {
+      zone: input.zone,
+      minCarbonFreeShare: input.minCarbonFreeSharePct === undefined ? undefined : input.minCarbonFreeSharePct / 100,
+      latestStart: input.latestStartUnixSeconds === undefined ? undefined : BigInt(input.latestStartUnixSeconds),
+      maxPricePerGpuHour:
+        input.maxPricePerGpuHourUsdcUnits === undefined ? undefined : BigInt(input.maxPricePerGpuHourUsdcUnits),
+    },
   };
 }
 
@@ -136,12 +136,14 @@ export function createMcpServer(desk: Desk): McpServer {
   const quoteOutput = {
     gpuHours: z.number(),
     totalCostUsdcUnits: z.string(),
+    carbonFreeSharePct: z.number().describe("GPU-hour-weighted share of the windows chosen (unproven counts as 0)"),
     allocations: z.array(z.object(allocationShape)),
   };
   const quoteJson = (choice: Awaited<ReturnType<Desk["quote"]>>) => ({
-    gpuHours: Number(choice.gpuHours),
-    totalCostUsdcUnits: choice.cost.toString(),
-    allocations: choice.allocations.map((allocation) => ({
+    gpuHours: Number(choice.request.gpuHours),
+    totalCostUsdcUnits: choice.totalCost.toString(),
+    carbonFreeSharePct: Number(choice.carbonFreePpm) / 10_000,
+    allocations: choice.parts.map((allocation) => ({
       ...offerJson(allocation.offer),
       gpuHours: Number(allocation.gpuHours),
       costUsdcUnits: allocation.cost.toString(),
@@ -186,16 +188,16 @@ export function createMcpServer(desk: Desk): McpServer {
         }
         const receiver = input.receiver === undefined ? desk.chain.address : getAddress(input.receiver);
         const choice = await desk.quote(offerRequest(input));
-        if (input.maxTotalCostUsdcUnits !== undefined && choice.cost > BigInt(input.maxTotalCostUsdcUnits)) {
+        if (input.maxTotalCostUsdcUnits !== undefined && choice.totalCost > BigInt(input.maxTotalCostUsdcUnits)) {
           throw new AgentError(
             "price-above-limit",
-            `the best allocation costs ${choice.cost} units, above the limit of ${input.maxTotalCostUsdcUnits}`,
+            `the best allocation costs ${choice.totalCost} units, above the limit of ${input.maxTotalCostUsdcUnits}`,
             undefined,
-            { costUsdcUnits: choice.cost.toString(), maxTotalCostUsdcUnits: input.maxTotalCostUsdcUnits },
+            { costUsdcUnits: choice.totalCost.toString(), maxTotalCostUsdcUnits: input.maxTotalCostUsdcUnits },
           );
         }
         const deadline = input.deadlineUnixSeconds === undefined ? undefined : BigInt(input.deadlineUnixSeconds);
-        const purchases = await desk.buyWithPermits(choice.allocations, receiver, deadline);
+        const purchases = await desk.buyWithPermits(choice.parts, receiver, deadline);
         return ok({ ...quoteJson(choice), purchases: purchases.map(purchaseJson) });
       }),
   );

@@ -113,7 +113,7 @@ describe("agents: the MCP server on a local node", function () {
     ]);
     expect(greenest.totalCostUsdcUnits).to.equal((6n * USDC("2.6")).toString());
     const capped = await callError(http, "quote", { gpuHours: 2, maxPricePerGpuHourUsdcUnits: "1999999" });
-    expect(capped).to.include({ error: "cannot-fill", binding: "maxPricePerGpuHour", availableGpuHours: "0" });
+    expect(capped).to.include({ error: "cannot-fill", bound: ["maxPricePerGpuHour"], availableGpuHours: "0" });
   });
 
   it("buys with permits, credits the receiver and charges the exact cost", async function () {
@@ -141,9 +141,9 @@ describe("agents: the MCP server on a local node", function () {
     expect(unknown.decoded).to.equal("ComputeUnknownWindow(creditId=12345)");
 
     const unfillable = await callError(http, "buy", { gpuHours: 1_000, objective: "price" });
-    expect(unfillable).to.include({ error: "cannot-fill", binding: "capacity", requestedGpuHours: "1000" });
+    expect(unfillable).to.include({ error: "cannot-fill", bound: ["capacity"], requestedGpuHours: "1000" });
     const tooGreen = await callError(http, "quote", { gpuHours: 11, objective: "price", minCarbonFreeSharePct: 50 });
-    expect(tooGreen).to.include({ error: "cannot-fill", binding: "minCarbonFreeBps" });
+    expect(tooGreen).to.include({ error: "cannot-fill", bound: ["minCarbonFreeShare"] });
     const tooDear = await callError(http, "buy", { gpuHours: 1, maxTotalCostUsdcUnits: "1" });
     expect(tooDear).to.include({ error: "price-above-limit" });
 
