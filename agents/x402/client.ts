@@ -17,17 +17,36 @@ export function x402Signer(wallet: Wallet): ClientEvmSigner {
   };
 }
 
-/** An x402 client paying with `wallet` in the `exact` scheme on any EVM chain. */
-export function x402ClientFor(wallet: Wallet): x402Client {
-  return new x402Client().register("eip155:*", new ExactEvmScheme(x402Signer(wallet)));
+/**
+ * What an agent agrees to pay in: the stablecoin on a chain (`eip155:<chainId>`) and, optionally, the most it pays
+ * at once in base units. x402 clients refuse any asset not listed, so a server cannot switch the token.
+ */
+export interface Budget {
+  readonly network: `${string}:${string}`;
+  readonly asset: string;
+  readonly maxAmountPerPayment?: bigint;
 }
 
-/** `fetch` that answers a 402 by paying with `wallet` and retrying once. */
-export function payingFetch(wallet: Wallet): typeof fetch {
-  return wrapFetchWithPayment(fetch, x402ClientFor(wallet));
+/** An x402 client paying with `wallet` in the `exact` scheme, within `budget`. */
+export function x402ClientFor(wallet: Wallet, budget: Budget): x402Client {
+  return new x402Client().register(budget.network, new ExactEvmScheme(x402Signer(wallet))).setSpendControls({
+    maxAmountPerPayment: false,
+    allowedAssets: [
+      {
+        network: budget.network,
+        asset: budget.asset,
+        maxAmountPerPayment: budget.maxAmountPerPayment?.toString(),
+      },
+    ],
+  });
+}
+
+/** `fetch` that answers a 402 by paying with `wallet` within `budget` and retrying once. */
+export function payingFetch(wallet: Wallet, budget: Budget): typeof fetch {
+  return wrapFetchWithPayment(fetch, x402ClientFor(wallet, budget));
 }
 
 /** The HTTP half of the client, to build payment headers by hand (e.g. to pay later, or to test). */
-export function x402HttpClientFor(wallet: Wallet): x402HTTPClient {
-  return new x402HTTPClient(x402ClientFor(wallet));
+export function x402HttpClientFor(wallet: Wallet, budget: Budget): x402HTTPClient {
+  return new x402HTTPClient(x402ClientFor(wallet, budget));
 }

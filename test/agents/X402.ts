@@ -24,6 +24,7 @@ describe("agents: the x402 endpoint on a local node", function () {
   let desk: Desk;
   let server: RunningHttpServer;
   const wallet = (name: string) => new Wallet(market.keys[name], desk.chain.provider);
+  const budget = () => ({ network: "eip155:31337" as const, asset: market.addresses.stablecoin, maxAmountPerPayment: USDC("50") });
   const url = (query: string) => `${server.url}${GPU_HOURS_ROUTE}?${query}`;
 
   before(async function () {
@@ -75,7 +76,7 @@ describe("agents: the x402 endpoint on a local node", function () {
   it("takes the signed payment, buys the GPU-hours for the payer and returns the lot and its lineage", async function () {
     const agent = wallet("greenest");
     const [[agentBefore, greenBefore], [deskBefore]] = await balances(agent.address, desk.chain.address);
-    const response = await payingFetch(agent)(url("gpuHours=3&objective=carbon&minCarbonFreeSharePct=90"));
+    const response = await payingFetch(agent, budget())(url("gpuHours=3&objective=carbon&minCarbonFreeSharePct=90"));
     const body = (await response.json()) as any;
     expect(response.status, JSON.stringify(body)).to.equal(200);
     const settlement = decodePaymentResponseHeader(response.headers.get("payment-response")!);
@@ -122,7 +123,7 @@ describe("agents: the x402 endpoint on a local node", function () {
   async function signedPayment(agent: Wallet, query: string) {
     const unpaid = await fetch(url(query));
     expect(unpaid.status).to.equal(402);
-    const client = x402HttpClientFor(agent);
+    const client = x402HttpClientFor(agent, budget());
     const required = client.getPaymentRequiredResponse((name) => unpaid.headers.get(name), await unpaid.json());
     const payload = await client.createPaymentPayload(required);
     return { payload, headers: client.encodePaymentSignatureHeader(payload), requirements: required.accepts[0] as PaymentRequirements };
@@ -131,7 +132,7 @@ describe("agents: the x402 endpoint on a local node", function () {
   it("refuses an underfunded, an expired and a reused authorization, charging nothing", async function () {
     const broke = wallet("broke");
     const before = await balances(broke.address, desk.chain.address);
-    const underfunded = await payingFetch(broke)(url("gpuHours=1"));
+    const underfunded = await payingFetch(broke, budget())(url("gpuHours=1"));
     expect(underfunded.status).to.equal(402);
     const reason = (await underfunded.json()) as any;
     expect(reason.error).to.equal("payment-failed");
