@@ -63,7 +63,8 @@ export function loadAddresses(chainId: bigint, folder?: string): { addresses: Ag
         if (existsSync(file)) record = JSON.parse(readFileSync(file, "utf8"));
       } else {
         const contract = getDeployment(chainId).contracts[name];
-        if (contract !== undefined) record = { address: contract.address, receipt: { blockNumber: contract.blockNumber } };
+        if (contract !== undefined)
+          record = { address: contract.address, receipt: { blockNumber: contract.blockNumber } };
       }
       if (record?.address === undefined) continue;
       found[key] = getAddress(record.address);

@@ -9,6 +9,7 @@ import { ComputeMarket__factory, TestStablecoin__factory, TrancheVault__factory 
 import { enumName } from "../../sdk/enums.js";
 import { decodeRevert, describeError } from "../../sdk/errors.js";
 import { readLineage, type Lineage } from "../../sdk/lineage.js";
+import { signPurchaseAuthorization } from "../../sdk/authorization.js";
 import { signPermit } from "../../sdk/permit.js";
 import { readVaultPeriod } from "../../sdk/vault.js";
 import type { AgentChain } from "./chain.js";
@@ -63,7 +64,14 @@ export class AgentError extends Error {
 export function revertError(error: unknown, doing: string): AgentError {
   if (error instanceof AgentError) return error;
   const decoded = decodeRevert(error);
-  return new AgentError("reverted", `${doing} failed: ${describeError(error)}`, decoded);
+  const code: AgentErrorCode = decoded?.startsWith("StablecoinAuthorizationExpired(")
+    ? "authorization-expired"
+    : decoded?.startsWith("StablecoinAuthorizationUsed(")
+      ? "authorization-used"
+      : decoded?.startsWith("StablecoinAuthorization")
+        ? "invalid-authorization"
+        : "reverted";
+  return new AgentError(code, `${doing} failed: ${describeError(error)}`, decoded);
 }
 
 export interface Purchase {
@@ -130,16 +138,35 @@ export class Desk {
    * `deadline`, default one hour from the chain's clock), credits to `receiver`. Checks the balance and the deadline
    * before sending anything; a purchase the market refuses reverts in gas estimation, before it is sent.
    */
-  async buyWithPermits(allocations: readonly AllocationPart[], receiver: string, deadline?: bigint): Promise<Purchase[]> {
+  async buyWithPermits(
+    allocations: readonly AllocationPart[],
+    receiver: string,
+    deadline?: bigint,
+  ): Promise<Purchase[]> {
     const now = await this.now();
     const validBefore = deadline ?? now + 3_600n;
     const market = await this.market.getAddress();
     let nonce = await this.stablecoin.nonces(this.chain.address);
     const args = async (allocation: AllocationPart, permitNonce: bigint) => {
-      const signature = await signPermit(this.chain.signer, this.chain.addresses.stablecoin, market, allocation.cost, validBefore, {
-        nonce: permitNonce,
-      });
-      return [allocation.offer.creditId, allocation.gpuHours, receiver, validBefore, signature.v, signature.r, signature.s] as const;
+      const signature = await signPermit(
+        this.chain.signer,
+        this.chain.addresses.stablecoin,
+        market,
+        allocation.cost,
+        validBefore,
+        {
+          nonce: permitNonce,
+        },
+      );
+      return [
+        allocation.offer.creditId,
+        allocation.gpuHours,
+        receiver,
+        validBefore,
+        signature.v,
+        signature.r,
+        signature.s,
+      ] as const;
     };
     if (validBefore <= now) {
       throw await this.refusal(
@@ -157,6 +184,41 @@ export class Desk {
     for (const allocation of allocations) {
       const sent = this.market.buyWithPermit(...(await args(allocation, nonce++)));
       purchases.push(await this.settle(sent, allocation, receiver, purchases));
+    }
+    return purchases;
+  }
+
+  /**
+   * Buys `allocations` gaslessly in form: one EIP-3009 receive-authorization per window, signed by this account,
+   * whose nonce binds the purchase terms (`signPurchaseAuthorization`), relayed to `buyWithAuthorization`. Valid until
+   * `deadline` (default one hour on the chain's clock). A refused authorization (expired, underfunded) reverts in gas
+   * estimation with the token's custom error, before anything is sent.
+   */
+  async buyWithAuthorizations(
+    allocations: readonly AllocationPart[],
+    receiver: string,
+    deadline?: bigint,
+  ): Promise<Purchase[]> {
+    const validBefore = deadline ?? (await this.now()) + 3_600n;
+    const sign = (allocation: AllocationPart) =>
+      signPurchaseAuthorization(this.chain.signer, {
+        market: this.chain.addresses.market,
+        creditId: allocation.offer.creditId,
+        gpuHours: allocation.gpuHours,
+        validBefore,
+        receiver,
+        pricePerGpuHour: allocation.offer.pricePerGpuHour,
+        stablecoin: this.chain.addresses.stablecoin,
+      });
+    await this.requireBalance(this.chain.address, allocations, async () =>
+      this.market.buyWithAuthorization.staticCall(...(await sign(allocations[0])).args),
+    );
+    const purchases: Purchase[] = [];
+    for (const allocation of allocations) {
+      const signed = await sign(allocation);
+      purchases.push(
+        await this.settle(this.market.buyWithAuthorization(...signed.args), allocation, receiver, purchases),
+      );
     }
     return purchases;
   }
@@ -180,7 +242,11 @@ export class Desk {
    * Refuses a purchase the holder cannot pay in full before anything is sent (a split purchase must not stop half
    * way), with the error the chain gives the first purchase if it fails too (`simulate`).
    */
-  private async requireBalance(holder: string, allocations: readonly AllocationPart[], simulate?: () => Promise<unknown>) {
+  private async requireBalance(
+    holder: string,
+    allocations: readonly AllocationPart[],
+    simulate?: () => Promise<unknown>,
+  ) {
     const total = allocations.reduce((sum, allocation) => sum + allocation.cost, 0n);
     const balance = await this.stablecoin.balanceOf(holder);
     if (balance < total) {
@@ -223,7 +289,10 @@ export class Desk {
     } catch (error) {
       // Nonces the failed call never used must not block the next one.
       this.chain.signer.reset();
-      const failure = revertError(error, `buying ${allocation.gpuHours} GPU-hours of window ${allocation.offer.creditId}`);
+      const failure = revertError(
+        error,
+        `buying ${allocation.gpuHours} GPU-hours of window ${allocation.offer.creditId}`,
+      );
       if (done.length === 0) throw failure;
       throw new AgentError("partially-filled", failure.message, failure.decoded, {
         bought: done.map(purchaseJson),
@@ -275,11 +344,21 @@ export class Desk {
 
   /** The lineage of every delivery lot `clusterId` recorded, oldest first. */
   async deliveredLots(clusterId: bigint): Promise<Lineage[]> {
-    const logs = await this.market.queryFilter(this.market.filters.DeliveryRecorded(undefined, clusterId), this.chain.fromBlock);
+    const logs = await this.market.queryFilter(
+      this.market.filters.DeliveryRecorded(undefined, clusterId),
+      this.chain.fromBlock,
+    );
     const lots: Lineage[] = [];
     for (const log of logs) {
       const { market, energy, certificates, registry } = this.chain.addresses;
-      lots.push(await readLineage(this.chain.provider, { market, energy, certificates, registry }, log.args.creditId, this.chain.fromBlock));
+      lots.push(
+        await readLineage(
+          this.chain.provider,
+          { market, energy, certificates, registry },
+          log.args.creditId,
+          this.chain.fromBlock,
+        ),
+      );
     }
     return lots;
   }
@@ -302,7 +381,9 @@ export class Desk {
     const period = lastDistributed + 1n;
     const [open, last] = await Promise.all([
       readVaultPeriod(this.chain.provider, address, period, this.chain.fromBlock),
-      lastDistributed > 0n ? readVaultPeriod(this.chain.provider, address, lastDistributed, this.chain.fromBlock) : undefined,
+      lastDistributed > 0n
+        ? readVaultPeriod(this.chain.provider, address, lastDistributed, this.chain.fromBlock)
+        : undefined,
     ]);
     return {
       vault: address,

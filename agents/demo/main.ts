@@ -33,8 +33,12 @@ async function call(client: Client, name: string, args: Record<string, unknown> 
 
 /** The offers exactly as `bestOffer` sees them, for the record (bigints as decimal strings). */
 async function printOffers(desk: Desk) {
-  const offers = await listOffers(desk.chain.provider, desk.chain.addresses.market, { fromBlock: desk.chain.fromBlock });
-  console.log(`OFFERS ${JSON.stringify(offers, (_key, value) => (typeof value === "bigint" ? value.toString() : value))}`);
+  const offers = await listOffers(desk.chain.provider, desk.chain.addresses.market, {
+    fromBlock: desk.chain.fromBlock,
+  });
+  console.log(
+    `OFFERS ${JSON.stringify(offers, (_key, value) => (typeof value === "bigint" ? value.toString() : value))}`,
+  );
 }
 
 function explain(
@@ -46,7 +50,8 @@ function explain(
 ) {
   console.log(`\n${agent} (${via}) chose, for ${GPU_HOURS} GPU-hours, ${usd(totalCostUsdcUnits)} in all:`);
   for (const part of allocations) {
-    const share = part.carbonFreeSharePct === null ? "no delivery yet" : `${part.carbonFreeSharePct}% carbon-free so far`;
+    const share =
+      part.carbonFreeSharePct === null ? "no delivery yet" : `${part.carbonFreeSharePct}% carbon-free so far`;
     console.log(
       `  ${part.gpuHours} GPU-hours of window ${part.creditId} (${part.zone}, ${usd(part.pricePerGpuHourUsdcUnits)}/GPU-hour, ${share})`,
     );
@@ -65,7 +70,9 @@ async function main() {
     const market = await seedAgentMarket(node.url, { agents: ["desk", "cheapest", "greenest"] });
     cleanups.unshift(() => market.close());
     const connect = async (key: string) => {
-      const desk = new Desk(await connectAgentChain({ rpcUrl: node.url, privateKey: key, deployments: market.deploymentsDir }));
+      const desk = new Desk(
+        await connectAgentChain({ rpcUrl: node.url, privateKey: key, deployments: market.deploymentsDir }),
+      );
       cleanups.unshift(() => desk.chain.close());
       return desk;
     };
@@ -98,7 +105,8 @@ async function main() {
     const { offers } = await call(cheapest, "list_offers");
     console.log("\nOn sale:");
     for (const offer of offers) {
-      const share = offer.carbonFreeSharePct === null ? "no delivery yet" : `${offer.carbonFreeSharePct}% carbon-free so far`;
+      const share =
+        offer.carbonFreeSharePct === null ? "no delivery yet" : `${offer.carbonFreeSharePct}% carbon-free so far`;
       console.log(
         `  window ${offer.creditId}: cluster ${offer.clusterId} in ${offer.zone}, ${usd(offer.pricePerGpuHourUsdcUnits)}/GPU-hour, ${offer.remainingGpuHours} GPU-hours left, ${share}`,
       );
@@ -106,7 +114,11 @@ async function main() {
 
     // The cheapest agent: quote and buy through MCP, paying with a permit from its own wallet.
     await printOffers(seller);
-    const bought = await call(cheapest, "buy", { gpuHours: GPU_HOURS, objective: "price", maxTotalCostUsdcUnits: USDC("20").toString() });
+    const bought = await call(cheapest, "buy", {
+      gpuHours: GPU_HOURS,
+      objective: "price",
+      maxTotalCostUsdcUnits: USDC("20").toString(),
+    });
     explain(
       "cheapest agent",
       "MCP over stdio, permit",
@@ -117,9 +129,15 @@ async function main() {
 
     // The greenest agent: pays the x402 endpoint with an EIP-3009 authorization; holds no ETH-funded approvals.
     const greenWallet = new Wallet(market.keys.greenest);
-    const pay = payingFetch(greenWallet, { network: "eip155:31337", asset: market.addresses.stablecoin, maxAmountPerPayment: USDC("20") });
+    const pay = payingFetch(greenWallet, {
+      network: "eip155:31337",
+      asset: market.addresses.stablecoin,
+      maxAmountPerPayment: USDC("20"),
+    });
     await printOffers(seller);
-    const response = await pay(`${x402.url}${GPU_HOURS_ROUTE}?gpuHours=${GPU_HOURS}&objective=carbon&minCarbonFreeSharePct=50`);
+    const response = await pay(
+      `${x402.url}${GPU_HOURS_ROUTE}?gpuHours=${GPU_HOURS}&objective=carbon&minCarbonFreeSharePct=50`,
+    );
     const paid = (await response.json()) as any;
     if (response.status !== 200) throw new Error(`x402: ${response.status} ${JSON.stringify(paid)}`);
     explain(
@@ -134,7 +152,11 @@ async function main() {
       console.log(
         `  lineage at sale: cluster ${cluster.clusterId} delivered ${cluster.deliveredLots} lot(s), ${cluster.whCarbonFree} of ${cluster.whUsed} Wh carbon-free` +
           cluster.lots
-            .flatMap((lot: any) => lot.kwhBatches.map((batch: any) => `; ${batch.wh} Wh ${batch.source} from device ${batch.deviceId} in ${batch.gridZone}`))
+            .flatMap((lot: any) =>
+              lot.kwhBatches.map(
+                (batch: any) => `; ${batch.wh} Wh ${batch.source} from device ${batch.deviceId} in ${batch.gridZone}`,
+              ),
+            )
             .join(""),
       );
     }
@@ -142,7 +164,11 @@ async function main() {
     // Both redeem one GPU-hour for a job before their windows start.
     const [cheapPart] = bought.purchases;
     const [greenPart] = paid.lot.purchases;
-    await call(cheapest, "redeem", { creditId: cheapPart.creditId, gpuHours: 1, jobReference: "cheapest: batch inference" });
+    await call(cheapest, "redeem", {
+      creditId: cheapPart.creditId,
+      gpuHours: 1,
+      jobReference: "cheapest: batch inference",
+    });
     await call(greenest, "redeem", { creditId: greenPart.creditId, gpuHours: 1, jobReference: "greenest: fine-tune" });
     console.log("\nBoth agents redeemed 1 GPU-hour for a job.");
 

@@ -159,7 +159,9 @@ export async function seedAgentMarket(
     recIds: [],
     recAmounts: [],
   });
-  await mined(market.connect(greenProvider).recordDelivery(pastGreen, report(4n, [batchId(solar, pastStart / HOUR)], [used])));
+  await mined(
+    market.connect(greenProvider).recordDelivery(pastGreen, report(4n, [batchId(solar, pastStart / HOUR)], [used])),
+  );
   await mined(market.connect(cheapProvider).recordDelivery(pastCheap, report(2n, [], [])));
 
   // On sale now: the green cluster, 4 GPUs for 3 hours at 2.60; the cheap one, 2 GPUs for 2 hours at 2.00.
@@ -186,7 +188,8 @@ export async function seedAgentMarket(
     const wallet = new Wallet(id(`${seed}: agent ${name}`));
     keys[name] = wallet.privateKey;
     await mined(deployer.sendTransaction({ to: wallet.address, value: parseEther("1") }));
-    if ((options.agentFunds ?? USDC("100")) > 0n) await mined(stablecoin.mint(wallet.address, options.agentFunds ?? USDC("100")));
+    if ((options.agentFunds ?? USDC("100")) > 0n)
+      await mined(stablecoin.mint(wallet.address, options.agentFunds ?? USDC("100")));
   }
 
   const providers = new Map([

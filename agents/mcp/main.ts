@@ -16,7 +16,8 @@ async function main() {
     return;
   }
   const port = Number(process.argv[httpAt + 1] ?? "0");
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`--http needs a port, got ${process.argv[httpAt + 1]}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new Error(`--http needs a port, got ${process.argv[httpAt + 1]}`);
   const server = await startMcpHttp(desk, port);
   // The one line on stdout a supervisor (or a test) reads to learn where the server listens.
   console.log(`joulestack mcp listening on ${server.url}`);

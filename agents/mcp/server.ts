@@ -174,10 +174,20 @@ export function createMcpServer(desk: Desk): McpServer {
         "more than maxTotalCostUsdcUnits, the account cannot pay, or the permit deadline has passed.",
       inputSchema: {
         ...requestShape,
-        method: z.enum(["permit"]).default("permit").describe("How the stablecoin is authorized"),
+        method: z
+          .enum(["permit", "authorization"])
+          .default("permit")
+          .describe(
+            "permit: EIP-2612 permit + buyWithPermit; authorization: EIP-3009 receive-authorization bound to the " +
+              "purchase terms + buyWithAuthorization (any relayer could send it)",
+          ),
         receiver: z.string().optional().describe("Who receives the credits (an address)"),
         maxTotalCostUsdcUnits: units.optional().describe("Refuse if the quote costs more"),
-        deadlineUnixSeconds: z.number().int().optional().describe("The permits' deadline (default: an hour on)"),
+        deadlineUnixSeconds: z
+          .number()
+          .int()
+          .optional()
+          .describe("The permits' deadline or the authorizations' validBefore (default: an hour on)"),
       },
       outputSchema: { ...quoteOutput, purchases: z.array(z.object(purchaseShape)) },
     },
@@ -197,7 +207,10 @@ export function createMcpServer(desk: Desk): McpServer {
           );
         }
         const deadline = input.deadlineUnixSeconds === undefined ? undefined : BigInt(input.deadlineUnixSeconds);
-        const purchases = await desk.buyWithPermits(choice.parts, receiver, deadline);
+        const purchases =
+          input.method === "authorization"
+            ? await desk.buyWithAuthorizations(choice.parts, receiver, deadline)
+            : await desk.buyWithPermits(choice.parts, receiver, deadline);
         return ok({ ...quoteJson(choice), purchases: purchases.map(purchaseJson) });
       }),
   );
@@ -206,13 +219,19 @@ export function createMcpServer(desk: Desk): McpServer {
     "redeem",
     {
       title: "Redeem GPU-hours for a job",
-      description: "Burns this account's credits of a window for a job; the provider's scheduler runs it in the window.",
+      description:
+        "Burns this account's credits of a window for a job; the provider's scheduler runs it in the window.",
       inputSchema: {
         creditId,
         gpuHours: z.number().int().positive(),
         jobReference: z.string().min(1).describe("The job: a 32-byte hex id, or any text (hashed to one)"),
       },
-      outputSchema: { creditId: z.string(), gpuHours: z.number(), jobReference: z.string(), transactionHash: z.string() },
+      outputSchema: {
+        creditId: z.string(),
+        gpuHours: z.number(),
+        jobReference: z.string(),
+        transactionHash: z.string(),
+      },
     },
     ({ creditId: id, gpuHours, jobReference }) =>
       run("redeeming", async () => {
@@ -232,7 +251,11 @@ export function createMcpServer(desk: Desk): McpServer {
     ({ creditId: id }) =>
       run("claiming a refund", async () => {
         const claimed = await desk.claimRefund(BigInt(id));
-        return ok({ creditId: id, refundUsdcUnits: claimed.refund.toString(), transactionHash: claimed.transactionHash });
+        return ok({
+          creditId: id,
+          refundUsdcUnits: claimed.refund.toString(),
+          transactionHash: claimed.transactionHash,
+        });
       }),
   );
 
@@ -261,13 +284,23 @@ export function createMcpServer(desk: Desk): McpServer {
         state: z.string(),
         openPeriod: z.number(),
         openPeriodRevenueUsdcUnits: z.string(),
-        revenueBySourceUsdcUnits: z.object({ compute: z.string(), energy: z.string(), flexibility: z.string(), other: z.string() }),
+        revenueBySourceUsdcUnits: z.object({
+          compute: z.string(),
+          energy: z.string(),
+          flexibility: z.string(),
+          other: z.string(),
+        }),
         reserveUsdcUnits: z.string(),
         pendingRevenueUsdcUnits: z.string(),
         covenantBreached: z.boolean(),
         trancheCount: z.number(),
         lastDistributedPeriod: z
-          .object({ period: z.number(), revenueUsdcUnits: z.string(), coverageBps: z.number(), sweptUsdcUnits: z.string() })
+          .object({
+            period: z.number(),
+            revenueUsdcUnits: z.string(),
+            coverageBps: z.number(),
+            sweptUsdcUnits: z.string(),
+          })
           .nullable(),
       },
     },

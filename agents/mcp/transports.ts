@@ -53,7 +53,11 @@ export async function startMcpHttp(desk: Desk, port: number): Promise<RunningHtt
 }
 
 /** Binds an express app to 127.0.0.1:`port` (0: any free port). */
-export function listen(app: { listen: (port: number, host: string, done: () => void) => Server }, port: number, path = "") {
+export function listen(
+  app: { listen: (port: number, host: string, done: () => void) => Server },
+  port: number,
+  path = "",
+) {
   return new Promise<RunningHttpServer>((resolve, reject) => {
     const server = app.listen(port, "127.0.0.1", () => {
       const address = server.address();

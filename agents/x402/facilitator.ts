@@ -25,11 +25,17 @@ const ERC1271_MAGIC = "0x1626ba7e";
 const ERC1271 = new Interface(["function isValidSignature(bytes32 hash, bytes signature) view returns (bytes4)"]);
 
 /** The function of `abi` named `name` that takes `args` (EIP-3009 tokens overload their functions). */
-function resolve(abi: readonly unknown[], name: string, args: readonly unknown[]): { iface: Interface; fragment: FunctionFragment } {
+function resolve(
+  abi: readonly unknown[],
+  name: string,
+  args: readonly unknown[],
+): { iface: Interface; fragment: FunctionFragment } {
   const iface = new Interface(abi as InterfaceAbi);
   const candidates = iface.fragments.filter(
     (fragment): fragment is FunctionFragment =>
-      fragment.type === "function" && (fragment as FunctionFragment).name === name && fragment.inputs.length === args.length,
+      fragment.type === "function" &&
+      (fragment as FunctionFragment).name === name &&
+      fragment.inputs.length === args.length,
   );
   for (const fragment of candidates) {
     try {
@@ -61,7 +67,11 @@ export function ethersFacilitatorSigner(chain: AgentChain): FacilitatorEvmSigner
     async readContract({ address, abi, functionName, args = [] }) {
       const { iface, fragment } = resolve(abi, functionName, args);
       try {
-        const result = await provider.call({ to: address, from: chain.address, data: iface.encodeFunctionData(fragment, args) });
+        const result = await provider.call({
+          to: address,
+          from: chain.address,
+          data: iface.encodeFunctionData(fragment, args),
+        });
         const decoded = iface.decodeFunctionResult(fragment, result);
         return decoded.length === 1 ? decoded[0] : decoded.toArray();
       } catch (error) {
@@ -69,7 +79,10 @@ export function ethersFacilitatorSigner(chain: AgentChain): FacilitatorEvmSigner
       }
     },
     async verifyTypedData({ address, domain, types, primaryType, message, signature }) {
-      const fields = { [primaryType]: (types as Record<string, never>)[primaryType] } as Record<string, { name: string; type: string }[]>;
+      const fields = { [primaryType]: (types as Record<string, never>)[primaryType] } as Record<
+        string,
+        { name: string; type: string }[]
+      >;
       // Any struct the primary type refers to travels along; the domain's type is derived by ethers itself.
       for (const [name, value] of Object.entries(types as Record<string, { name: string; type: string }[]>)) {
         if (name !== "EIP712Domain") fields[name] = value;
@@ -82,7 +95,10 @@ export function ethersFacilitatorSigner(chain: AgentChain): FacilitatorEvmSigner
       if ((await provider.getCode(address)) === "0x") return false;
       try {
         const hash = TypedDataEncoder.hash(domain, fields, message);
-        const result = await provider.call({ to: address, data: ERC1271.encodeFunctionData("isValidSignature", [hash, signature]) });
+        const result = await provider.call({
+          to: address,
+          data: ERC1271.encodeFunctionData("isValidSignature", [hash, signature]),
+        });
         return result.slice(0, 10).toLowerCase() === ERC1271_MAGIC;
       } catch {
         return false;

@@ -128,18 +128,28 @@ export async function createX402App(desk: Desk, options: X402Options = {}) {
   };
 
   /** The transaction that used the authorization to pay the desk, if one did (e.g. a front-runner's). */
-  const paidToDesk = async (payload: PaymentPayload | Readonly<PaymentPayload>, requirements: Readonly<PaymentRequirements>) => {
+  const paidToDesk = async (
+    payload: PaymentPayload | Readonly<PaymentPayload>,
+    requirements: Readonly<PaymentRequirements>,
+  ) => {
     const authorization = payload.payload.authorization as { from: string; nonce: string; value: string };
     if (!(await token.authorizationState(authorization.from, authorization.nonce))) return undefined;
     const [used] = await chain.provider.getLogs({
       address: chain.addresses.stablecoin,
       fromBlock: chain.fromBlock,
-      topics: [TOKEN.getEvent("AuthorizationUsed")!.topicHash, zeroPadValue(authorization.from, 32), authorization.nonce],
+      topics: [
+        TOKEN.getEvent("AuthorizationUsed")!.topicHash,
+        zeroPadValue(authorization.from, 32),
+        authorization.nonce,
+      ],
     });
     if (used === undefined) return undefined; // cancelled, not used
     const receipt = await chain.provider.getTransactionReceipt(used.transactionHash);
     const transfer = receipt?.logs.find((log) => {
-      if (getAddress(log.address) !== chain.addresses.stablecoin || log.topics[0] !== TOKEN.getEvent("Transfer")!.topicHash) {
+      if (
+        getAddress(log.address) !== chain.addresses.stablecoin ||
+        log.topics[0] !== TOKEN.getEvent("Transfer")!.topicHash
+      ) {
         return false;
       }
       const { from, to, value } = TOKEN.parseLog(log)!.args;
@@ -152,7 +162,10 @@ export async function createX402App(desk: Desk, options: X402Options = {}) {
     return transfer === undefined ? undefined : used.transactionHash;
   };
 
-  const resourceServer = new x402ResourceServer(localFacilitator(chain, network)).register(network, new ExactEvmScheme());
+  const resourceServer = new x402ResourceServer(localFacilitator(chain, network)).register(
+    network,
+    new ExactEvmScheme(),
+  );
   resourceServer.onBeforeSettle(async ({ paymentPayload, requirements }) => {
     if (fulfilled.has(paymentKey(paymentPayload as PaymentPayload))) {
       return { abort: true, reason: "payment_already_fulfilled", message: "this authorization already bought credits" };
@@ -195,7 +208,10 @@ export async function createX402App(desk: Desk, options: X402Options = {}) {
         contentType: "application/json",
         body: { quote: quoteJson(quoteOf(context)) },
       }),
-      settlementFailedResponseBody: (_context: HTTPRequestContext, result: { errorReason: string; errorMessage?: string }) => ({
+      settlementFailedResponseBody: (
+        _context: HTTPRequestContext,
+        result: { errorReason: string; errorMessage?: string },
+      ) => ({
         contentType: "application/json",
         body: { error: "payment-failed", reason: result.errorReason, message: result.errorMessage },
       }),

@@ -64,7 +64,9 @@ describe("agents: the agent demo", function () {
     expect(choices[0].choice.parts).to.have.length(2);
     expect(choices[1].choice.parts).to.have.length(1);
     expect(choices[0].choice.parts[0].creditId).to.not.equal(choices[1].choice.parts[0].creditId);
-    expect(output).to.match(/lineage at sale: cluster \d+ delivered 1 lot\(s\), 4000 of 4000 Wh carbon-free; 4000 Wh solar/);
+    expect(output).to.match(
+      /lineage at sale: cluster \d+ delivered 1 lot\(s\), 4000 of 4000 Wh carbon-free; 4000 Wh solar/,
+    );
     expect(output).to.match(/cheapest agent read lot \d+ over MCP/);
     expect(output).to.match(/greenest agent read lot \d+ over x402's lineage route/);
   });

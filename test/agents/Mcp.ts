@@ -113,7 +113,7 @@ describe("agents: the MCP server on a local node", function () {
     ]);
     expect(greenest.totalCostUsdcUnits).to.equal((6n * USDC("2.6")).toString());
     const capped = await callError(http, "quote", { gpuHours: 2, maxPricePerGpuHourUsdcUnits: "1999999" });
-    expect(capped).to.include({ error: "cannot-fill", bound: ["maxPricePerGpuHour"], availableGpuHours: "0" });
+    expect(capped).to.deep.include({ error: "cannot-fill", bound: ["maxPricePerGpuHour"], availableGpuHours: "0" });
   });
 
   it("buys with permits, credits the receiver and charges the exact cost", async function () {
@@ -121,10 +121,25 @@ describe("agents: the MCP server on a local node", function () {
     const before = await balances(buyer);
     const bought = await callOk(stdio, "buy", { gpuHours: 3, objective: "price", maxTotalCostUsdcUnits: "6000000" });
     expect(bought.purchases).to.have.length(1);
-    expect(bought.purchases[0]).to.include({ creditId: market.cheap.creditId.toString(), gpuHours: 3, receiver: buyer });
+    expect(bought.purchases[0]).to.include({
+      creditId: market.cheap.creditId.toString(),
+      gpuHours: 3,
+      receiver: buyer,
+    });
     const after = await balances(buyer);
     expect(before.usdc - after.usdc).to.equal(USDC("6"));
     expect(after.cheap - before.cheap).to.equal(3n);
+
+    // Gasless in form: an EIP-3009 authorization bound to the purchase terms, relayed to buyWithAuthorization.
+    const viaAuthorization = await callOk(stdio, "buy", { gpuHours: 1, objective: "carbon", method: "authorization" });
+    expect(viaAuthorization.purchases[0]).to.include({
+      creditId: market.green.creditId.toString(),
+      gpuHours: 1,
+      receiver: buyer,
+    });
+    const afterAuthorization = await balances(buyer);
+    expect(after.usdc - afterAuthorization.usdc).to.equal(USDC("2.6"));
+    expect(afterAuthorization.green - after.green).to.equal(1n);
 
     const receiver = agent("broke").address;
     const gift = await callOk(http, "buy", { gpuHours: 2, objective: "carbon", receiver });
@@ -141,9 +156,9 @@ describe("agents: the MCP server on a local node", function () {
     expect(unknown.decoded).to.equal("ComputeUnknownWindow(creditId=12345)");
 
     const unfillable = await callError(http, "buy", { gpuHours: 1_000, objective: "price" });
-    expect(unfillable).to.include({ error: "cannot-fill", bound: ["capacity"], requestedGpuHours: "1000" });
-    const tooGreen = await callError(http, "quote", { gpuHours: 11, objective: "price", minCarbonFreeSharePct: 50 });
-    expect(tooGreen).to.include({ error: "cannot-fill", bound: ["minCarbonFreeShare"] });
+    expect(unfillable).to.deep.include({ error: "cannot-fill", bound: ["capacity"], requestedGpuHours: "1000" });
+    const tooGreen = await callError(http, "quote", { gpuHours: 10, objective: "price", minCarbonFreeSharePct: 50 });
+    expect(tooGreen).to.deep.include({ error: "cannot-fill", bound: ["minCarbonFreeShare"] });
     const tooDear = await callError(http, "buy", { gpuHours: 1, maxTotalCostUsdcUnits: "1" });
     expect(tooDear).to.include({ error: "price-above-limit" });
 
@@ -151,7 +166,19 @@ describe("agents: the MCP server on a local node", function () {
     const expired = await callError(http, "buy", { gpuHours: 1, deadlineUnixSeconds: now - 1 });
     expect(expired.error).to.equal("authorization-expired");
     // buyWithPermit falls back to an allowance when the permit fails, and there is none.
-    expect(expired.decoded).to.match(/^ERC20InsufficientAllowance\(spender=0x[0-9a-fA-F]{40}, allowance=0, needed=2000000\)$/);
+    expect(expired.decoded).to.match(
+      /^ERC20InsufficientAllowance\(spender=0x[0-9a-fA-F]{40}, allowance=0, needed=2000000\)$/,
+    );
+
+    const expiredAuthorization = await callError(http, "buy", {
+      gpuHours: 1,
+      method: "authorization",
+      deadlineUnixSeconds: now - 1,
+    });
+    expect(expiredAuthorization.error).to.equal("authorization-expired");
+    expect(expiredAuthorization.decoded).to.match(
+      new RegExp(`^StablecoinAuthorizationExpired\\(validBefore=${now - 1}, currentTime=\\d+\\)$`),
+    );
 
     expect(await balances(buyer)).to.deep.equal(before);
 
@@ -173,6 +200,15 @@ describe("agents: the MCP server on a local node", function () {
         expect(underfunded.decoded).to.equal(
           `ERC20InsufficientBalance(sender=${broke.address}, balance=${USDC("1")}, needed=${USDC("2.6")})`,
         );
+        const underfundedAuthorization = await callError(client, "buy", {
+          gpuHours: 1,
+          objective: "carbon",
+          method: "authorization",
+        });
+        expect(underfundedAuthorization).to.include({ error: "insufficient-balance" });
+        expect(underfundedAuthorization.decoded).to.equal(
+          `ERC20InsufficientBalance(sender=${broke.address}, balance=${USDC("1")}, needed=${USDC("2.6")})`,
+        );
       } finally {
         await client.close();
         await server.close();
@@ -185,7 +221,11 @@ describe("agents: the MCP server on a local node", function () {
 
   it("redeems for a job, claims the refund of what was not delivered and reads lineage and vault status", async function () {
     const buyer = agent("stdio").address;
-    const tooMany = await callError(stdio, "redeem", { creditId: market.cheap.creditId.toString(), gpuHours: 4, jobReference: "job" });
+    const tooMany = await callError(stdio, "redeem", {
+      creditId: market.cheap.creditId.toString(),
+      gpuHours: 4,
+      jobReference: "job",
+    });
     expect(tooMany.error).to.equal("reverted");
     expect(tooMany.decoded).to.match(/^ERC1155InsufficientBalance\(/);
 
@@ -214,7 +254,12 @@ describe("agents: the MCP server on a local node", function () {
     expect(again.decoded).to.equal(`ComputeNothingToRefund(creditId=${market.cheap.creditId}, holder=${buyer})`);
 
     const lineage = await callOk(http, "read_lineage", { creditId: market.green.pastCreditId.toString() });
-    expect(lineage).to.include({ gpuHoursDelivered: 4, whUsed: "4000", whHourlyMatched: "4000", carbonFreeSharePct: 100 });
+    expect(lineage).to.include({
+      gpuHoursDelivered: 4,
+      whUsed: "4000",
+      whHourlyMatched: "4000",
+      carbonFreeSharePct: 100,
+    });
     expect(lineage.kwhBatches).to.have.length(1);
     expect(lineage.kwhBatches[0]).to.include({ gridZone: "ERCOT-NORTH", source: "solar", wh: "4000" });
     const cheapLot = await callOk(http, "read_lineage", { creditId: market.cheap.creditId.toString() });

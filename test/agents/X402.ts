@@ -1,4 +1,8 @@
-import { encodePaymentSignatureHeader, decodePaymentRequiredHeader, decodePaymentResponseHeader } from "@x402/core/http";
+import {
+  encodePaymentSignatureHeader,
+  decodePaymentRequiredHeader,
+  decodePaymentResponseHeader,
+} from "@x402/core/http";
 import type { PaymentRequirements } from "@x402/core/types";
 import { expect } from "chai";
 import { Signature, Wallet, hexlify, randomBytes } from "ethers";
@@ -24,16 +28,24 @@ describe("agents: the x402 endpoint on a local node", function () {
   let desk: Desk;
   let server: RunningHttpServer;
   const wallet = (name: string) => new Wallet(market.keys[name], desk.chain.provider);
-  const budget = () => ({ network: "eip155:31337" as const, asset: market.addresses.stablecoin, maxAmountPerPayment: USDC("50") });
+  const budget = () => ({
+    network: "eip155:31337" as const,
+    asset: market.addresses.stablecoin,
+    maxAmountPerPayment: USDC("50"),
+  });
   const url = (query: string) => `${server.url}${GPU_HOURS_ROUTE}?${query}`;
 
   before(async function () {
     node = await startLocalNode();
     market = await seedAgentMarket(node.url, { agents: ["desk", "cheapest", "greenest", "broke", "copycat"] });
-    desk = new Desk(await connectAgentChain({ rpcUrl: node.url, privateKey: market.keys.desk, deployments: market.deploymentsDir }));
+    desk = new Desk(
+      await connectAgentChain({ rpcUrl: node.url, privateKey: market.keys.desk, deployments: market.deploymentsDir }),
+    );
     // The broke agent keeps 1 USDC.
     const broke = new Wallet(market.keys.broke, desk.chain.provider);
-    await (await TestStablecoin__factory.connect(market.addresses.stablecoin, broke).transfer(desk.chain.address, USDC("99"))).wait();
+    await (
+      await TestStablecoin__factory.connect(market.addresses.stablecoin, broke).transfer(desk.chain.address, USDC("99"))
+    ).wait();
     server = await startX402Server(desk, await freePort());
   });
 
@@ -84,7 +96,11 @@ describe("agents: the x402 endpoint on a local node", function () {
 
     expect(body.lot.receiver).to.equal(agent.address);
     expect(body.lot.purchases).to.have.length(1);
-    expect(body.lot.purchases[0]).to.include({ creditId: market.green.creditId.toString(), gpuHours: 3, costUsdcUnits: USDC("7.8").toString() });
+    expect(body.lot.purchases[0]).to.include({
+      creditId: market.green.creditId.toString(),
+      gpuHours: 3,
+      costUsdcUnits: USDC("7.8").toString(),
+    });
     const [record] = body.lineage;
     expect(record.cluster).to.include({ deliveredLots: 1, carbonFreeSharePct: 100 });
     expect(record.cluster.lots[0].kwhBatches[0]).to.include({ source: "solar", gridZone: "ERCOT-NORTH", wh: "4000" });
@@ -106,12 +122,19 @@ describe("agents: the x402 endpoint on a local node", function () {
     expect((await bad("gpuHours=0", 400)).error).to.equal("invalid-input");
     expect((await bad("gpuHours=2&objective=fast", 400)).message).to.match(/objective must be price or carbon/);
     expect((await bad("gpuHours=2&minCarbonFreeSharePct=101", 400)).error).to.equal("invalid-input");
-    expect(await bad("gpuHours=1000", 409)).to.deep.include({ error: "cannot-fill", bound: ["capacity"], requestedGpuHours: "1000" });
+    expect(await bad("gpuHours=1000", 409)).to.deep.include({
+      error: "cannot-fill",
+      bound: ["capacity"],
+      requestedGpuHours: "1000",
+    });
     expect(await bad("gpuHours=2&zone=PJM", 409)).to.deep.include({ error: "cannot-fill", bound: ["zone"] });
 
     const unknown = await fetch(`${server.url}/compute/lineage/12345`);
     expect(unknown.status).to.equal(404);
-    expect(await unknown.json()).to.deep.include({ error: "unknown-window", decoded: "ComputeUnknownWindow(creditId=12345)" });
+    expect(await unknown.json()).to.deep.include({
+      error: "unknown-window",
+      decoded: "ComputeUnknownWindow(creditId=12345)",
+    });
     const pending = await fetch(`${server.url}/compute/lineage/${market.green.creditId}`);
     expect(pending.status).to.equal(409);
     expect(((await pending.json()) as any).error).to.equal("lineage-not-recorded");
@@ -126,7 +149,11 @@ describe("agents: the x402 endpoint on a local node", function () {
     const client = x402HttpClientFor(agent, budget());
     const required = client.getPaymentRequiredResponse((name) => unpaid.headers.get(name), await unpaid.json());
     const payload = await client.createPaymentPayload(required);
-    return { payload, headers: client.encodePaymentSignatureHeader(payload), requirements: required.accepts[0] as PaymentRequirements };
+    return {
+      payload,
+      headers: client.encodePaymentSignatureHeader(payload),
+      requirements: required.accepts[0] as PaymentRequirements,
+    };
   }
 
   it("refuses an underfunded, an expired and a reused authorization, charging nothing", async function () {
@@ -152,7 +179,12 @@ describe("agents: the x402 endpoint on a local node", function () {
       nonce: hexlify(randomBytes(32)),
     };
     const signature = await agent.signTypedData(
-      { name: requirements.extra.name as string, version: requirements.extra.version as string, chainId: 31337, verifyingContract: requirements.asset },
+      {
+        name: requirements.extra.name as string,
+        version: requirements.extra.version as string,
+        chainId: 31337,
+        verifyingContract: requirements.asset,
+      },
       {
         TransferWithAuthorization: [
           { name: "from", type: "address" },
