@@ -445,6 +445,7 @@ contract LedgerHandler {
     /// @notice A third party calls the owner's, registrar's and pauser's functions: start metering with a genuine
     /// reading, burn or move the owner's kWh, pause the ledger, rotate the meter's key, take the device, suspend it.
     /// Every call must fail.
+    // solhint-disable-next-line function-max-lines
     function thirdParty(uint256 deviceSeed, uint8 which) external {
         uint256 deviceId = _device(deviceSeed);
         address owner = owners[deviceId - 1];
