@@ -22,7 +22,10 @@ contract PausableHarness is BoundedPausable {
     }
 }
 
-/// @dev Pauses, lifts and lets time pass; keeps its own model of when a pause is in force, from its inputs only.
+/// @dev Pauses, lifts and lets time pass (also to the exact second before, at and after a pause's lapse and the end
+/// of its cooling-off); keeps its own model of when a pause is in force, from its inputs only. A mover tries to move
+/// at every step, and a pauser tries to pause again during a pause and its cooling-off. `successes` counts each
+/// action's outcomes for the reachability test.
 contract PauseHandler is Test {
     uint64 internal constant MAX = 14 days;
     PausableHarness public immutable target;
@@ -34,6 +37,7 @@ contract PauseHandler is Test {
     uint256 public mismatches; // a move allowed during a pause or refused outside one
     uint256 public pauses;
     uint256 public lifts;
+    mapping(string action => uint256) public successes;
 
     constructor(PausableHarness target_) {
         target = target_;
@@ -58,7 +62,10 @@ contract PauseHandler is Test {
             pauseEnd = block.timestamp + MAX;
             ++pauses;
             if (wasPaused) ++mismatches;
-        } catch {}
+            ++successes["pause"];
+        } catch {
+            ++successes["pauseRefused"];
+        }
     }
 
     function unpause() external {
@@ -67,6 +74,7 @@ contract PauseHandler is Test {
             pauseEnd = block.timestamp;
             ++lifts;
             if (!wasPaused) ++mismatches;
+            ++successes["unpause"];
         } catch {
             if (wasPaused) ++mismatches;
         }
@@ -74,14 +82,27 @@ contract PauseHandler is Test {
 
     function wait(uint256 seconds_) external {
         vm.warp(block.timestamp + bound(seconds_, 1, 20 days));
+        ++successes["wait"];
+    }
+
+    /// @notice Moves the clock to t - 1, t or t + 1 of the current pause's lapse or of the end of its cooling-off.
+    function waitToEdge(uint256 seed) external {
+        uint256 edge = seed % 2 == 0 ? target.pausedUntil() : target.nextPauseAvailableAt();
+        if (edge == 0) return;
+        uint256 at = edge - 1 + ((seed >> 8) % 3);
+        if (at <= block.timestamp) return;
+        vm.warp(at);
+        ++successes["waitToEdge"];
     }
 
     function move() external {
         bool wasPaused = modelPaused();
         try target.move() {
             if (wasPaused) ++mismatches;
+            ++successes["move"];
         } catch {
             if (!wasPaused) ++mismatches;
+            ++successes["moveRefused"];
         }
     }
 }
@@ -159,5 +180,34 @@ contract BoundedPauseTest is Test {
         vm.warp(t + 14 days);
         vm.expectRevert(IBoundedPause.ExpectedPause.selector);
         target.unpause();
+    }
+}
+
+/// @notice A fixed pseudo-random sequence reaches every outcome (pause, refused pause, lift, move, refused move, waits
+/// to the exact edges) at least `MIN_SUCCESSES` times with no move allowed or refused against the model.
+contract BoundedPauseReachabilityTest is Test {
+    uint256 private constant STEPS = 300;
+    uint256 private constant MIN_SUCCESSES = 5;
+
+    function test_handler_reachesEveryOutcome() public {
+        vm.warp(1_800_000_000);
+        PausableHarness target = new PausableHarness();
+        PauseHandler handler = new PauseHandler(target);
+        uint256 seed = 0x9a05e;
+        for (uint256 step; step < STEPS; ++step) {
+            seed = uint256(keccak256(abi.encode(seed)));
+            uint256 action = seed % 6;
+            if (action == 0) handler.pause();
+            else if (action == 1) handler.unpause();
+            else if (action == 2) handler.wait((seed >> 8) % 8 days);
+            else if (action == 3) handler.waitToEdge(seed >> 8);
+            else handler.move();
+        }
+        string[7] memory outcomes = ["pause", "pauseRefused", "unpause", "move", "moveRefused", "wait", "waitToEdge"];
+        for (uint256 i; i < outcomes.length; ++i) {
+            assertGe(handler.successes(outcomes[i]), MIN_SUCCESSES, outcomes[i]);
+        }
+        assertEq(handler.mismatches(), 0, "moves allowed or refused against the model");
+        assertLe(handler.pausedSoFar(), (block.timestamp - handler.startedAt()) / 2 + 14 days, "paused time");
     }
 }

@@ -6,7 +6,6 @@ import {ERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20P
 
 import {TestStablecoin} from "../../contracts/tokens/TestStablecoin.sol";
 import {Test} from "../utils/Test.sol";
-import {Vm} from "../utils/Vm.sol";
 
 contract TestStablecoinTest is Test {
     bytes32 private constant PERMIT_TYPEHASH = keccak256(
@@ -89,55 +88,5 @@ contract TestStablecoinTest is Test {
         bytes32 structHash = keccak256(abi.encode(PERMIT_TYPEHASH, vm.addr(key), spender, value, nonce, deadline));
         bytes32 digest = keccak256(abi.encodePacked("\x19\x01", token.DOMAIN_SEPARATOR(), structHash));
         return vm.sign(key, digest);
-    }
-}
-
-/// @notice Drives the stablecoin with bounded mints and transfers between a fixed set of holders, and keeps ghost
-/// totals for the invariants to compare against.
-contract TestStablecoinHandler {
-    Vm private constant VM = Vm(address(uint160(uint256(keccak256("hevm cheat code")))));
-
-    TestStablecoin public immutable token;
-    address[3] public holders = [address(0x1001), address(0x1002), address(0x1003)];
-    uint256 public ghostMinted;
-
-    constructor(TestStablecoin token_) {
-        token = token_;
-    }
-
-    function mint(uint256 holderIndex, uint256 amount) external {
-        amount = amount % 1e15;
-        token.mint(holders[holderIndex % 3], amount);
-        ghostMinted += amount;
-    }
-
-    function transfer(uint256 fromIndex, uint256 toIndex, uint256 amount) external {
-        address from = holders[fromIndex % 3];
-        uint256 balance = token.balanceOf(from);
-        if (balance == 0) return;
-        VM.prank(from);
-        token.transfer(holders[toIndex % 3], amount % (balance + 1));
-    }
-}
-
-contract TestStablecoinInvariantTest is Test {
-    TestStablecoin private token;
-    TestStablecoinHandler private handler;
-
-    function setUp() public {
-        token = new TestStablecoin(address(this));
-        handler = new TestStablecoinHandler(token);
-        token.transferOwnership(address(handler));
-        targetContract(address(handler));
-    }
-
-    function invariant_supplyEqualsSumOfHolderBalances() public view {
-        uint256 sum;
-        for (uint256 i; i < 3; i++) sum += token.balanceOf(handler.holders(i));
-        assertEq(token.totalSupply(), sum, "supply vs balances");
-    }
-
-    function invariant_supplyEqualsMinted() public view {
-        assertEq(token.totalSupply(), handler.ghostMinted(), "supply vs minted");
     }
 }
