@@ -139,8 +139,7 @@ export async function seedAgentMarket(
   await timeTravel(pastEnd + 60n);
 
   // The solar meter read 5 kWh over the window's hour; the green provider burns 4 kWh of it for the 4 GPU-hours.
-  const { chainId } = await ethers.provider.getNetwork();
-  const domain = meteredEnergyDomain(await energy.getAddress(), chainId);
+  const domain = await meteredEnergyDomain(await energy.getAddress(), ethers.provider);
   const readings = [
     { deviceId: solar, cumulativeWh: 0n, timestamp: pastStart - HOUR },
     { deviceId: solar, cumulativeWh: 0n, timestamp: pastStart },
