@@ -19,6 +19,9 @@ export const MESSAGE_CONTRACTS: Record<string, string> = {
   "eip712-MeterReading.json": "MeteredEnergy",
   "eip712-DeliveryAttestation.json": "FlexibilityMarket",
   "eip712-Permit.json": "TestStablecoin",
+  "eip712-TransferWithAuthorization.json": "TestStablecoin",
+  "eip712-ReceiveWithAuthorization.json": "TestStablecoin",
+  "eip712-CancelAuthorization.json": "TestStablecoin",
 };
 
 /** One chain of the address book. */

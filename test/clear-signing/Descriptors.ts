@@ -20,6 +20,11 @@ import { METER_READING_TYPES } from "../../sdk/energy.js";
 import { readEip712Domain } from "../../sdk/eip712.js";
 import { DELIVERY_ATTESTATION_TYPES } from "../../sdk/flexibility.js";
 import { PERMIT_TYPES } from "../../sdk/permit.js";
+import {
+  CANCEL_AUTHORIZATION_TYPES,
+  RECEIVE_WITH_AUTHORIZATION_TYPES,
+  TRANSFER_WITH_AUTHORIZATION_TYPES,
+} from "../../sdk/authorization.js";
 import { deployEverything } from "../helpers/security.js";
 
 /**
@@ -76,7 +81,20 @@ const MESSAGES = [
   { file: "eip712-MeterReading.json", contract: "MeteredEnergy", types: METER_READING_TYPES },
   { file: "eip712-DeliveryAttestation.json", contract: "FlexibilityMarket", types: DELIVERY_ATTESTATION_TYPES },
   { file: "eip712-Permit.json", contract: "TestStablecoin", types: PERMIT_TYPES },
+  {
+    file: "eip712-TransferWithAuthorization.json",
+    contract: "TestStablecoin",
+    types: TRANSFER_WITH_AUTHORIZATION_TYPES,
+  },
+  { file: "eip712-ReceiveWithAuthorization.json", contract: "TestStablecoin", types: RECEIVE_WITH_AUTHORIZATION_TYPES },
+  { file: "eip712-CancelAuthorization.json", contract: "TestStablecoin", types: CANCEL_AUTHORIZATION_TYPES },
 ];
+
+/**
+ * Type hashes that are never signed as a message of their own: the compute market's `Purchase` terms are hashed into
+ * the nonce of a ReceiveWithAuthorization (described above), which binds them without a wallet display of its own.
+ */
+const NONCE_DERIVATIONS = new Set(["PURCHASE_TYPEHASH"]);
 
 /** `$.metadata.constants` keys filled per chain when the package is built (see the notes on deployments). */
 const BUILD_CONSTANTS = new Set(["stablecoin"]);
@@ -340,7 +358,11 @@ describe("clear-signing descriptors (ERC-7730)", function () {
     const published = new Set<string>();
     for (const contract of Object.keys(PERSON_FACING)) {
       for (const fragment of artifactAbi(contract).fragments) {
-        if (fragment instanceof FunctionFragment && fragment.name.endsWith("_TYPEHASH")) {
+        if (
+          fragment instanceof FunctionFragment &&
+          fragment.name.endsWith("_TYPEHASH") &&
+          !NONCE_DERIVATIONS.has(fragment.name)
+        ) {
           const deployed = contracts[contract as keyof typeof contracts];
           published.add(await deployed.getFunction(fragment.name).staticCall());
         }
@@ -362,7 +384,7 @@ describe("clear-signing descriptors (ERC-7730)", function () {
       "0x6e71edae12b1b97f4d1f60370fef10105fa2faae0126114a169c64845d6126c9",
     );
     for (const typeHash of published) expect(described.has(typeHash), `type hash ${typeHash} described`).to.equal(true);
-    expect(published.size).to.equal(2);
+    expect(published.size).to.equal(5);
   });
 
   it("fail when a function, a parameter or a message field is renamed", function () {
@@ -423,9 +445,12 @@ describe("clear-signing deployments (scripts/clear-signing/with-deployments.ts)"
       "calldata-MeteredEnergy.json",
       "calldata-TestStablecoin.json",
       "calldata-TrancheVault.json",
+      "eip712-CancelAuthorization.json",
       "eip712-DeliveryAttestation.json",
       "eip712-MeterReading.json",
       "eip712-Permit.json",
+      "eip712-ReceiveWithAuthorization.json",
+      "eip712-TransferWithAuthorization.json",
     ]);
     expect(bound.get("calldata-TrancheVault.json")!.context.contract!.deployments).to.deep.equal([
       { chainId: 84_532, address: address(4) },
@@ -450,6 +475,11 @@ describe("clear-signing renderer (scripts/clear-signing/render.ts)", function ()
         expect(lines.join("\n"), `${file} ${key}`).to.not.match(/undefined|NaN|\[object/);
       }
     }
+  });
+
+  it("are shown in the README exactly as the renderer prints them (npm run clear-signing:readme)", function () {
+    const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+    expect(readme).to.contain(renderReadmeSection().trimEnd());
   });
 
   it("shows a meter reading in MWh/GWh and UTC, and a permit in dollars", function () {
