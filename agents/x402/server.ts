@@ -121,7 +121,10 @@ export async function createX402App(desk: Desk, options: X402Options = {}) {
   const maxTimeoutSeconds = (options.validitySeconds ?? 300) + Math.max(0, skew);
 
   const quotes = new Map<string, Allocation>();
+  // Payments this server fulfilled. The set lives in memory, so after a restart a payment used before the restart is
+  // never taken for a front-run one (below): replaying it cannot make the desk buy twice.
   const fulfilled = new Set<string>();
+  const startBlock = await chain.provider.getBlockNumber();
   const paymentKey = (payload: { payload: Record<string, unknown> }) => {
     const authorization = payload.payload.authorization as { from: string; nonce: string };
     return `${getAddress(authorization.from)}:${authorization.nonce.toLowerCase()}`;
@@ -136,7 +139,7 @@ export async function createX402App(desk: Desk, options: X402Options = {}) {
     if (!(await token.authorizationState(authorization.from, authorization.nonce))) return undefined;
     const [used] = await chain.provider.getLogs({
       address: chain.addresses.stablecoin,
-      fromBlock: chain.fromBlock,
+      fromBlock: Math.max(chain.fromBlock, startBlock + 1),
       topics: [
         TOKEN.getEvent("AuthorizationUsed")!.topicHash,
         zeroPadValue(authorization.from, 32),

@@ -221,6 +221,16 @@ describe("agents: the x402 endpoint on a local node", function () {
     expect(replay.status).to.equal(402);
     expect(((await replay.json()) as any).reason).to.equal("payment_already_fulfilled");
     expect(await balances(agent.address, desk.chain.address)).to.deep.equal(afterFirst);
+
+    // Replayed to a restarted server, which no longer remembers it: the used nonce fails settlement, nothing is bought.
+    const restarted = await startX402Server(desk, await freePort());
+    try {
+      const again = await fetch(`${restarted.url}${GPU_HOURS_ROUTE}?gpuHours=1`, { headers });
+      expect(again.status).to.equal(402);
+      expect(await balances(agent.address, desk.chain.address)).to.deep.equal(afterFirst);
+    } finally {
+      await restarted.close();
+    }
   });
 
   it("fulfils a payment that a copycat pushed to the token first: the money reached the desk, so do the credits", async function () {
