@@ -17,12 +17,13 @@ const SOLC_PATH = require.resolve("solc/soljson.js");
 
 // Pinned so that bytecode is identical on every chain we target (all of them support Cancun).
 const EVM_VERSION = "cancun";
-// The compute market sits close to the 24,576-byte code limit (EIP-170): fewer optimizer runs keep it under.
-const COMPUTE_MARKET_SETTINGS = {
+// The markets sit close to the 24,576-byte code limit (EIP-170): fewer optimizer runs keep them under it, in the
+// production profile too (at 10,000 runs the flexibility market would be 26,520 bytes).
+const compilerWithRuns = (runs: number) => ({
   version: SOLC_VERSION,
   path: SOLC_PATH,
-  settings: { evmVersion: EVM_VERSION, optimizer: { enabled: true, runs: 50 } },
-};
+  settings: { evmVersion: EVM_VERSION, optimizer: { enabled: true, runs } },
+});
 
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthers, hardhatDeploy, knownWarnings],
@@ -30,24 +31,15 @@ export default defineConfig({
   solidity: {
     profiles: {
       default: {
-        compilers: [
-          {
-            version: SOLC_VERSION,
-            path: SOLC_PATH,
-            settings: { evmVersion: EVM_VERSION, optimizer: { enabled: true, runs: 200 } },
-          },
-        ],
-        overrides: { "contracts/compute/ComputeMarket.sol": COMPUTE_MARKET_SETTINGS },
+        compilers: [compilerWithRuns(200)],
+        overrides: { "contracts/compute/ComputeMarket.sol": compilerWithRuns(50) },
       },
       production: {
-        compilers: [
-          {
-            version: SOLC_VERSION,
-            path: SOLC_PATH,
-            settings: { evmVersion: EVM_VERSION, optimizer: { enabled: true, runs: 10_000 } },
-          },
-        ],
-        overrides: { "contracts/compute/ComputeMarket.sol": COMPUTE_MARKET_SETTINGS },
+        compilers: [compilerWithRuns(10_000)],
+        overrides: {
+          "contracts/compute/ComputeMarket.sol": compilerWithRuns(50),
+          "contracts/flexibility/FlexibilityMarket.sol": compilerWithRuns(200),
+        },
       },
     },
   },

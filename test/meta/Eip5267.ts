@@ -17,6 +17,10 @@ const FORWARDS_PERMIT_TO_TOKEN: Record<string, string[]> = {
   ComputeMarket: ["buyWithPermit"],
   TrancheVault: ["subscribeWithPermit"],
 };
+/** Functions that take an EIP-3009 receive-authorization and hand it to the token, which verifies it. */
+const FORWARDS_AUTHORIZATION_TO_TOKEN: Record<string, string[]> = {
+  ComputeMarket: ["buyWithAuthorization"],
+};
 
 interface AbiInput {
   name: string;
@@ -77,7 +81,7 @@ describe("EIP-5267 domains", function () {
         .filter((entry) => entry.type === "function" && takesSignature(entry.inputs ?? []))
         .map((entry) => entry.name!);
       if (signatureFunctions.length === 0) continue;
-      const forwarded = FORWARDS_PERMIT_TO_TOKEN[name] ?? [];
+      const forwarded = [...(FORWARDS_PERMIT_TO_TOKEN[name] ?? []), ...(FORWARDS_AUTHORIZATION_TO_TOKEN[name] ?? [])];
       const verified = signatureFunctions.filter((fn) => !forwarded.includes(fn));
       if (verified.length === 0) continue;
       const domain = abi.find((entry) => entry.type === "function" && entry.name === "eip712Domain");
@@ -100,6 +104,23 @@ describe("EIP-5267 domains", function () {
       const source = readFileSync(join(ROOT, contract!.source), "utf8");
       expect(source, `${name} hands the permit to the token`).to.match(
         /IERC20Permit\(address\(\w+\)\)\.permit\(msg\.sender, address\(this\)/,
+      );
+    }
+  });
+
+  it("lists only real authorization forwarders: each takes a signature and hands it to the token's receive", function () {
+    for (const [name, functions] of Object.entries(FORWARDS_AUTHORIZATION_TO_TOKEN)) {
+      const contract = contracts.find((candidate) => candidate.name === name);
+      expect(contract, name).to.not.equal(undefined);
+      for (const fn of functions) {
+        const entry = contract!.abi.find((candidate) => candidate.type === "function" && candidate.name === fn);
+        expect(entry !== undefined && takesSignature(entry.inputs ?? []), `${name}.${fn} takes a signature`).to.equal(
+          true,
+        );
+      }
+      const source = readFileSync(join(ROOT, contract!.source), "utf8");
+      expect(source, `${name} hands the authorization to the token`).to.match(
+        /\.receiveWithAuthorization\(\s*buyer,\s*address\(this\)/,
       );
     }
   });
