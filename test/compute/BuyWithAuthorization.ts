@@ -11,7 +11,7 @@ import {
   type SignedPurchase,
 } from "../../sdk/authorization.js";
 import {
-  AuthorizingWallet__factory,
+  SmartAccount__factory,
   ComputeMarket__factory,
   FeeAuthorizationToken__factory,
   PlainToken__factory,
@@ -67,7 +67,7 @@ async function purchaseFixture() {
   });
   const agent = new Wallet(id("joulestack agent with only stablecoin"), ethers.provider);
   await stablecoin.mint(agent.address, USD("100"));
-  const smartWallet = await new AuthorizingWallet__factory(suite.deployer).deploy(agent.address);
+  const smartWallet = await new SmartAccount__factory(suite.deployer).deploy(agent.address);
   await stablecoin.mint(await smartWallet.getAddress(), USD("100"));
   const validBefore = cluster.start;
   return {

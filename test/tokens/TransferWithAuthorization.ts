@@ -10,7 +10,7 @@ import {
   signTransferAuthorization,
   type AuthorizationRequest,
 } from "../../sdk/authorization.js";
-import { AuthorizingWallet__factory, type TestStablecoin } from "../../typechain-types/index.js";
+import { SmartAccount__factory, type TestStablecoin } from "../../typechain-types/index.js";
 import { deploySuite } from "../helpers/fixtures.js";
 
 const { ethers, networkHelpers, provider } = await network.create();
@@ -22,7 +22,7 @@ const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0
 async function authorizationFixture() {
   const { stablecoin } = await deploySuite(provider, ethers, ["stablecoin"]);
   const [, alice, bob, relayer, mallory] = await ethers.getSigners();
-  const wallet = await new AuthorizingWallet__factory(alice).deploy(alice.address);
+  const wallet = await new SmartAccount__factory(alice).deploy(alice.address);
   await stablecoin.mint(alice.address, USD("100"));
   await stablecoin.mint(await wallet.getAddress(), USD("100"));
   const now = BigInt(await networkHelpers.time.latest());
