@@ -34,6 +34,10 @@ export default defineConfig({
         compilers: [compilerWithRuns(200)],
         overrides: { "contracts/compute/ComputeMarket.sol": compilerWithRuns(50) },
       },
+      // `npm run mutation` only: no optimizer, so each mutant compiles faster; its bytecode size is not checked.
+      mutation: {
+        compilers: [{ version: SOLC_VERSION, path: SOLC_PATH, settings: { evmVersion: EVM_VERSION } }],
+      },
       production: {
         compilers: [compilerWithRuns(10_000)],
         overrides: {

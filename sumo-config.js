@@ -42,9 +42,20 @@ mkdirSync(new URL(buildDir, import.meta.url), { recursive: true });
 // artifacts that no selected test reads. TypeScript suites deploy from the artifacts a full build regenerates, so
 // naming one in SUMO_TESTS switches to the full (much slower) build.
 const SOLIDITY_ONLY = TESTS.every((file) => file.endsWith(".sol"));
+// The Solidity-only build uses the `mutation` profile (no optimizer: about a third faster per mutant; the Solidity
+// test runner does not enforce the code-size limit); the full build keeps the default one, whose bytecode the
+// TypeScript suites deploy on a size-checked chain.
 const HOOKS = {
   compile: SOLIDITY_ONLY
-    ? ["hardhat", "compile", "--quiet", ...TARGETS.map((file) => `contracts/${file}`), ...TESTS]
+    ? [
+        "hardhat",
+        "compile",
+        "--quiet",
+        "--build-profile",
+        "mutation",
+        ...TARGETS.map((file) => `contracts/${file}`),
+        ...TESTS,
+      ]
     : ["hardhat", "compile", "--quiet"],
   test: ["hardhat", "test", "--no-compile", ...TESTS],
 };
