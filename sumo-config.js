@@ -59,6 +59,9 @@ const HOOKS = {
     : ["hardhat", "compile", "--quiet"],
   test: ["hardhat", "test", "--no-compile", ...TESTS],
 };
+// `npm run mutation:recheck` (scripts/mutation/recheck.js) runs the same two commands.
+export const focusedCommands = HOOKS;
+
 const { spawnSync } = childProcess;
 childProcess.spawnSync = (command, args, options) => {
   const hook = command === "npm" && args?.[0] === "run-script" ? HOOKS[args[1]] : undefined;
