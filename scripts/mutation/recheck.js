@@ -4,15 +4,16 @@
 //   node scripts/mutation/recheck.js              every mutant SuMo left live
 //   node scripts/mutation/recheck.js m1a2b3c4 ... only these
 //
-// It reads `.sumo/results/results.csv`, applies each mutant to its contract (checking that the text it replaces is
-// still there), runs the same focused compile and test commands as `sumo test` (from sumo-config.js, so
-// SUMO_TARGETS/SUMO_TESTS apply), restores the contract, and writes `.sumo/results/recheck.csv`.
+// It reads `.sumo/results/results.csv` (or the file SUMO_RESULTS names, e.g. from a run in another checkout),
+// applies each mutant to this checkout's contract (checking that the text it replaces is still there), runs the same
+// focused compile and test commands as `sumo test` (from sumo-config.js, so SUMO_TARGETS/SUMO_TESTS apply),
+// restores the contract, and writes `.sumo/results/recheck.csv`.
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 
 import { focusedCommands, testingTimeOutInSec } from "../../sumo-config.js";
 
-const RESULTS = ".sumo/results/results.csv";
+const RESULTS = process.env.SUMO_RESULTS ?? ".sumo/results/results.csv";
 const RECHECK = ".sumo/results/recheck.csv";
 
 if (!existsSync(RESULTS)) {
@@ -20,13 +21,16 @@ if (!existsSync(RESULTS)) {
   process.exit(2);
 }
 
-// SuMo writes one `$`-separated line per mutant: Hash$File$Operator$Start$End$StartLine$EndLine$Original$Replacement$Status$Time
+// SuMo writes one `$`-separated line per mutant:
+// Hash$File$Operator$Start$End$StartLine$EndLine$Original$Replacement$Status$Time
 const mutants = readFileSync(RESULTS, "utf8")
   .split("\n")
   .slice(1)
   .filter((line) => line.includes("$"))
   .map((line) => {
-    const [hash, file, operator, start, end, startLine, , original, replacement, status] = line.split("$");
+    const [hash, path, operator, start, end, startLine, , original, replacement, status] = line.split("$");
+    // SuMo records absolute paths; the mutant is applied to this checkout's copy of the contract.
+    const file = `contracts/${path.split("/contracts/").pop()}`;
     return { hash, file, operator, start: Number(start), end: Number(end), startLine, original, replacement, status };
   });
 
@@ -65,11 +69,12 @@ for (const mutant of selected) {
     writeFileSync(mutant.file, source);
   }
   if (status !== "live") killed += 1;
-  const where = `${mutant.file.split("/contracts/").pop()}:${mutant.startLine}`;
+  const where = `${mutant.file}:${mutant.startLine}`;
   console.log(`${mutant.hash} ${where} '${mutant.original.trim()}' -> '${mutant.replacement.trim()}': ${status}`);
   lines.push(
     [mutant.hash, mutant.file, mutant.startLine, mutant.original.trim(), mutant.replacement.trim(), status].join(","),
   );
 }
+mkdirSync(".sumo/results", { recursive: true });
 writeFileSync(RECHECK, `${lines.join("\n")}\n`);
 console.log(`${killed} of ${selected.length} no longer survive (${RECHECK}).`);
