@@ -58,6 +58,15 @@ contract ComputeMarketBookkeepingTest is ComputeMarketBase {
         assertEq(usd.balanceOf(address(market)), 1_000e6, "only the bond is left");
     }
 
+    function test_expiredCredits_countsOnlyFromTheEnd() public {
+        _buy(alice, 3);
+        vm.warp(start + 7200 - 1);
+        assertEq(market.expiredCredits(id), 0, "3 credits outstanding, none expired a second before the end");
+        vm.warp(start + 7200);
+        assertEq(market.expiredCredits(id), 3, "all 3 expire at the end");
+        assertEq(market.expiredCredits(id + 1), 0, "an unknown window has none");
+    }
+
     function test_pushAndClaimProceeds_payBothRoutesOfOnePayee() public {
         // One intake contract is first a plain payout, then an intake: it is owed 9 USD direct and 6 USD via intake.
         ComputeRevenueSink sink = new ComputeRevenueSink(IERC20(address(usd)));
