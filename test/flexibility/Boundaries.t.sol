@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {IFlexibilityMarket} from "../../contracts/interfaces/IFlexibilityMarket.sol";
+import {IMeteredEnergy} from "../../contracts/interfaces/IMeteredEnergy.sol";
 import {Edges} from "../utils/Edges.sol";
 import {FlexibilitySetup} from "./FlexibilityMarket.t.sol";
 
@@ -117,5 +118,255 @@ contract FlexibilityMarketBoundariesTest is Edges, FlexibilitySetup {
         _at(t - 1, _expire, abi.encodeWithSelector(e, commitmentId, t, t - 1));
         _at(t, _expire, abi.encodeWithSelector(e, commitmentId, t, t));
         _at(t + 1, _expire, _ok());
+    }
+}
+
+/// @notice The reading-tolerance edges of the flexibility market, second by second, each case from the same state.
+/// Three export requests share one two-hour window [windowStart, windowEnd), each with one commitment of its own
+/// battery: tolerance 15 minutes (settlementDeadline = windowStart + 1 day), tolerance 0 (settlementDeadline =
+/// windowEnd, the earliest its terms allow) and tolerance MAX_READING_TOLERANCE = 1 hour (settlementDeadline =
+/// windowEnd + 1 hour). The kWh ledger holds hourly readings of each battery over the window, and the clock is at
+/// windowEnd. A reading case settles with a start and an end reading at the given seconds, the other reading on its
+/// window edge; a refusal is `FlexibilityReadingsDoNotBracket(start, end, windowStart, windowEnd)`.
+///
+///   rule (contract's own)                                        e                       e - 1    e        e + 1
+///   settleWithReadings: start reading at or after windowStart    windowStart             revert   ok       ok
+///   settleWithReadings: start reading within the tolerance       windowStart + tol       ok       ok       revert
+///   settleWithReadings: end reading within the tolerance         windowEnd - tol         revert   ok       ok
+///   settleWithReadings: end reading at or before windowEnd       windowEnd               ok       ok       revert
+///   settleWithReadings: start before end (tol = MAX, 2 h window) end = windowStart + MAX ok       revert   revert
+///   settle: tol 0 with settlementDeadline = windowEnd            windowEnd               revert   ok       revert
+///   settle: tol MAX with settlementDeadline = windowEnd + MAX    windowEnd + MAX         ok       ok       revert
+///   openRequest: settlementDeadline >= windowEnd + tol           windowEnd + tol         revert   ok       ok
+///   openRequest: readingTolerance <= MAX_READING_TOLERANCE       MAX                     ok       ok       revert
+///
+/// The reading rows run for tol = 15 minutes, 0 (both readings exactly on the window's edges) and MAX; the
+/// settlement-deadline row of openRequest for the same three tolerances.
+contract FlexibilityReadingToleranceBoundariesTest is Edges, FlexibilitySetup {
+    uint64 private constant QUARTER = 15 minutes;
+    uint64 private constant MAX = 1 hours;
+    uint256 private constant START_WH = 5_000; // where `_meterWindow` starts a fresh meter
+    uint256 private constant DELIVERED_WH = 1_500_000;
+
+    uint64 private windowStart;
+    uint64 private windowEnd;
+    uint256 private quarterCommitment;
+    uint256 private zeroCommitment;
+    uint256 private maxCommitment;
+    // Edge-to-edge readings of the three batteries, for the clock cases.
+    IMeteredEnergy.MeterReading[3] private startReadings;
+    IMeteredEnergy.MeterReading[3] private endReadings;
+    bytes[3] private startSignatures;
+    bytes[3] private endSignatures;
+
+    function setUp() public {
+        _deploy();
+        quarterCommitment = _openAndCommit(QUARTER, 0, 0);
+        zeroCommitment = _openAndCommit(0, 0, 1);
+        maxCommitment = _openAndCommit(MAX, MAX, 2);
+        vm.warp(windowEnd);
+        for (uint256 i; i < 3; ++i) {
+            _meterWindow(batteries[i], windowStart, windowEnd, DELIVERED_WH);
+            (startReadings[i], startSignatures[i]) = _reading(batteries[i], START_WH, windowStart);
+            (endReadings[i], endSignatures[i]) = _reading(batteries[i], START_WH + DELIVERED_WH, windowEnd);
+        }
+    }
+
+    /// @dev Opens an export request over the shared window with `tolerance`, its settlement deadline `afterEnd`
+    /// seconds after the window's end (or a day after its start when zero and the tolerance is not), and commits
+    /// battery `index` to it.
+    function _openAndCommit(uint64 tolerance, uint64 afterEnd, uint256 index) private returns (uint256) {
+        IFlexibilityMarket.RequestTerms memory terms = _terms(3, BATTERY_W);
+        terms.readingTolerance = uint32(tolerance);
+        if (tolerance != QUARTER) terms.settlementDeadline = terms.windowEnd + afterEnd;
+        (windowStart, windowEnd) = (terms.windowStart, terms.windowEnd);
+        vm.prank(buyer);
+        uint256 requestId = market.openRequest(terms);
+        vm.prank(providers[index]);
+        return market.commit(requestId, batteries[index], BATTERY_W, payee);
+    }
+
+    // --- reading edges
+
+    /// @dev Settles `commitmentId` with readings at `startAt` and `endAt` (the start counter at START_WH, the end one
+    /// at what the ledger holds at the window's end) and expects `err`, or success; then undoes it.
+    function _readingsAt(uint256 commitmentId, uint64 startAt, uint64 endAt, bytes memory err) private {
+        uint256 snapshot = vm.snapshotState();
+        uint256 deviceId = market.getCommitment(commitmentId).deviceId;
+        (IMeteredEnergy.MeterReading memory a, bytes memory sa) = _reading(deviceId, START_WH, startAt);
+        (IMeteredEnergy.MeterReading memory b, bytes memory sb) = _reading(deviceId, START_WH + DELIVERED_WH, endAt);
+        if (err.length != 0) vm.expectRevert(err);
+        market.settleWithReadings(commitmentId, a, sa, b, sb);
+        if (err.length == 0) assertTrue(market.getCommitment(commitmentId).settled, "settled");
+        vm.revertToState(snapshot);
+    }
+
+    function _bracket(uint64 startAt, uint64 endAt) private view returns (bytes memory) {
+        return
+            abi.encodeWithSelector(
+                IFlexibilityMarket.FlexibilityReadingsDoNotBracket.selector,
+                startAt,
+                endAt,
+                windowStart,
+                windowEnd
+            );
+    }
+
+    /// @dev The four start-reading and four end-reading rows of the table for a request with tolerance `tol`.
+    function _readingEdges(uint256 commitmentId, uint64 tol) private {
+        (uint64 ws, uint64 we) = (windowStart, windowEnd);
+        // the start reading, the end reading on windowEnd
+        _readingsAt(commitmentId, ws - 1, we, _bracket(ws - 1, we));
+        _readingsAt(commitmentId, ws, we, _ok());
+        _readingsAt(commitmentId, ws + tol, we, _ok());
+        _readingsAt(commitmentId, ws + tol + 1, we, _bracket(ws + tol + 1, we));
+        // the end reading, the start reading on windowStart
+        _readingsAt(commitmentId, ws, we - tol - 1, _bracket(ws, we - tol - 1));
+        _readingsAt(commitmentId, ws, we - tol, _ok());
+        _readingsAt(commitmentId, ws, we, _ok());
+        _readingsAt(commitmentId, ws, we + 1, _bracket(ws, we + 1));
+    }
+
+    function test_settleWithReadings_quarterHourTolerance() public {
+        _readingEdges(quarterCommitment, QUARTER);
+        // The same seconds as literals: 14:59 and 15:00 after the start are in, 15:01 is not.
+        (uint64 ws, uint64 we) = (windowStart, windowEnd);
+        _readingsAt(quarterCommitment, ws + 900, we - 900, _ok());
+        _readingsAt(quarterCommitment, ws + 901, we, _bracket(ws + 901, we));
+        _readingsAt(quarterCommitment, ws, we - 901, _bracket(ws, we - 901));
+    }
+
+    /// With no tolerance both readings must sit exactly on the window's edges.
+    function test_settleWithReadings_zeroToleranceOnlyOnTheEdges() public {
+        _readingEdges(zeroCommitment, 0);
+        (uint64 ws, uint64 we) = (windowStart, windowEnd);
+        _readingsAt(zeroCommitment, ws + 1, we, _bracket(ws + 1, we));
+        _readingsAt(zeroCommitment, ws, we - 1, _bracket(ws, we - 1));
+        _readingsAt(zeroCommitment, ws + 1, we - 1, _bracket(ws + 1, we - 1));
+    }
+
+    function test_settleWithReadings_maxTolerance() public {
+        assertEq(market.MAX_READING_TOLERANCE(), 3600, "an hour");
+        _readingEdges(maxCommitment, MAX);
+    }
+
+    /// A two-hour window with an hour's tolerance lets both readings reach its middle, but they must not meet: the
+    /// start reading must come before the end reading.
+    function test_settleWithReadings_maxToleranceReadingsMustNotMeet() public {
+        uint64 middle = windowStart + MAX;
+        assertEq(middle, windowEnd - MAX, "middle");
+        _readingsAt(maxCommitment, middle - 1, middle, _ok());
+        _readingsAt(maxCommitment, middle, middle, _bracket(middle, middle));
+        _readingsAt(maxCommitment, middle + 1, middle, _bracket(middle + 1, middle));
+        _readingsAt(maxCommitment, middle, middle + 1, _ok());
+    }
+
+    // --- settlement deadlines that the tolerance sets
+
+    function _settleZero() private {
+        market.settleWithReadings(
+            zeroCommitment,
+            startReadings[1],
+            startSignatures[1],
+            endReadings[1],
+            endSignatures[1]
+        );
+    }
+
+    function _settleMax() private {
+        market.settleWithReadings(
+            maxCommitment,
+            startReadings[2],
+            startSignatures[2],
+            endReadings[2],
+            endSignatures[2]
+        );
+    }
+
+    /// A tolerance-0 request may set its settlement deadline at the window's end: it is settleable in that second.
+    function test_settle_zeroToleranceAtTheEarliestDeadline() public {
+        uint64 t = windowEnd;
+        _at(
+            t - 1,
+            _settleZero,
+            abi.encodeWithSelector(IFlexibilityMarket.FlexibilityWindowNotOver.selector, zeroCommitment, t, t - 1)
+        );
+        _at(t, _settleZero, _ok());
+        bytes4 e = IFlexibilityMarket.FlexibilitySettlementDeadlinePassed.selector;
+        _at(t + 1, _settleZero, abi.encodeWithSelector(e, zeroCommitment, t, t + 1));
+    }
+
+    function test_settle_maxToleranceUntilItsDeadlineInclusive() public {
+        uint64 t = windowEnd + MAX;
+        _at(t - 1, _settleMax, _ok());
+        _at(t, _settleMax, _ok());
+        bytes4 e = IFlexibilityMarket.FlexibilitySettlementDeadlinePassed.selector;
+        _at(t + 1, _settleMax, abi.encodeWithSelector(e, maxCommitment, t, t + 1));
+    }
+
+    // --- terms
+
+    /// @dev Opens a request with `terms` and expects `err`, or success (the request is then on the books with the
+    /// given tolerance and deadline); then undoes it.
+    function _openWith(IFlexibilityMarket.RequestTerms memory terms, bytes memory err) private {
+        uint256 snapshot = vm.snapshotState();
+        vm.prank(buyer);
+        if (err.length != 0) vm.expectRevert(err);
+        uint256 requestId = market.openRequest(terms);
+        if (err.length == 0) {
+            IFlexibilityMarket.Request memory request = market.getRequest(requestId);
+            assertEq(request.readingTolerance, terms.readingTolerance, "tolerance");
+            assertEq(request.settlementDeadline, terms.settlementDeadline, "deadline");
+        }
+        vm.revertToState(snapshot);
+    }
+
+    function _deadlineEdges(uint32 tol) private {
+        IFlexibilityMarket.RequestTerms memory terms = _terms(5, BATTERY_W);
+        terms.readingTolerance = tol;
+        uint64 edge = terms.windowEnd + tol;
+        terms.settlementDeadline = edge - 1;
+        _openWith(
+            terms,
+            abi.encodeWithSelector(
+                IFlexibilityMarket.FlexibilityInvalidDeadlines.selector,
+                terms.commitDeadline,
+                edge - 1
+            )
+        );
+        terms.settlementDeadline = edge;
+        _openWith(terms, _ok());
+        terms.settlementDeadline = edge + 1;
+        _openWith(terms, _ok());
+    }
+
+    function test_openRequest_settlementDeadlineAtLeastWindowEndPlusTolerance() public {
+        _deadlineEdges(uint32(QUARTER));
+        _deadlineEdges(0);
+        _deadlineEdges(uint32(MAX));
+    }
+
+    function test_openRequest_toleranceAtMostMax() public {
+        IFlexibilityMarket.RequestTerms memory terms = _terms(5, BATTERY_W);
+        terms.settlementDeadline = terms.windowEnd + MAX + 1;
+        terms.readingTolerance = uint32(MAX - 1);
+        _openWith(terms, _ok());
+        terms.readingTolerance = uint32(MAX);
+        _openWith(terms, _ok());
+        terms.readingTolerance = uint32(MAX + 1);
+        _openWith(
+            terms,
+            abi.encodeWithSelector(IFlexibilityMarket.FlexibilityInvalidTerms.selector, BATTERY_W, 100, 5_000, MAX + 1)
+        );
+        // The deadline is checked first: one second short of windowEnd + MAX + 1 reports the deadline.
+        terms.settlementDeadline = terms.windowEnd + MAX;
+        _openWith(
+            terms,
+            abi.encodeWithSelector(
+                IFlexibilityMarket.FlexibilityInvalidDeadlines.selector,
+                terms.commitDeadline,
+                terms.windowEnd + MAX
+            )
+        );
     }
 }
