@@ -146,10 +146,7 @@ contract MeteredEnergy is IMeteredEnergy, ERC1155, EIP712, AccessControl, Bounde
             revert MeteredEnergyReadingBeforeActive(deviceId, reading.timestamp, profile.activeSince);
         }
         // A key rotated in later could sign a past reading that contradicts what its predecessor's readings minted.
-        uint64 signerSince = registry.signerSince(deviceId);
-        if (reading.timestamp < signerSince) {
-            revert MeteredEnergySignerNotInForce(deviceId, reading.timestamp, signerSince);
-        }
+        _checkSignerInForce(deviceId, reading.timestamp);
         MeterState storage meter = _meters[deviceId];
         uint64 ledgerTimestamp = meter.timestamp;
         if (reading.timestamp > ledgerTimestamp) {
@@ -318,6 +315,8 @@ contract MeteredEnergy is IMeteredEnergy, ERC1155, EIP712, AccessControl, Bounde
         if (lastTimestamp < profile.activeSince) {
             revert MeteredEnergyIntervalBeforeActive(deviceId, lastTimestamp, profile.activeSince);
         }
+        // Else a key rotated back in would mint a reading it signed while retired (stolen, or never relayed).
+        _checkSignerInForce(deviceId, reading.timestamp);
 
         uint256 lastWh = meter.cumulativeWh;
         if (reading.cumulativeWh < lastWh) revert MeteredEnergyCounterDecreased(deviceId, lastWh, reading.cumulativeWh);
@@ -353,6 +352,12 @@ contract MeteredEnergy is IMeteredEnergy, ERC1155, EIP712, AccessControl, Bounde
         if (reading.timestamp > block.timestamp) {
             revert MeteredEnergyReadingInFuture(reading.deviceId, reading.timestamp, block.timestamp);
         }
+    }
+
+    /// @dev Reverts unless the device's current signer was already in force at `timestamp`.
+    function _checkSignerInForce(uint256 deviceId, uint64 timestamp) private view {
+        uint64 signerSince = registry.signerSince(deviceId);
+        if (timestamp < signerSince) revert MeteredEnergySignerNotInForce(deviceId, timestamp, signerSince);
     }
 
     /// @dev The end of the clock hour that a reading at `timestamp` starts: the next multiple of the batch period

@@ -162,8 +162,9 @@ interface IMeteredEnergy is IERC1155, IBoundedPause, IERC7572 {
 
     /// @notice Applies one signed reading and mints the energy since the device's previous reading to its owner, in
     /// the batch of the hour that interval lies in. Anyone may relay it. Reverts on any invalid reading, including
-    /// one already applied, one whose interval crosses an hour boundary and one for a device whose owner has not
-    /// started (or, after a suspension, resumed) metering.
+    /// one already applied, one whose interval crosses an hour boundary, one timestamped before its signer took
+    /// effect (`signerSince`: a key rotated back in cannot mint what it signed while retired) and one for a device
+    /// whose owner has not started (or, after a suspension, resumed) metering.
     /// @param reading The reading.
     /// @param signature The device signer's EIP-712 signature of the reading.
     /// @return deltaWh The energy minted.

@@ -185,6 +185,21 @@ describe("MeteredEnergy", function () {
         await expectNothingMoved(fixture);
       });
 
+      it("reverts for a reading its key signed while rotated away, once the key is rotated back in", async function () {
+        const fixture = await networkHelpers.loadFixture(meteredEnergyFixture);
+        const { energy, registry, producer, solarId, start, read } = fixture;
+        // Signed by the solar meter's key at start + 60, while the device's signer was another key.
+        const stray = await read(solarId, BASELINE_WH + 100n, start + 60n);
+        await registry.connect(producer).rotateSigner(solarId, meterKey("solar v2").address);
+        await networkHelpers.time.increaseTo(start + 120n);
+        await registry.connect(producer).rotateSigner(solarId, fixture.solarMeter.address);
+        const signerSince = (await registry.getDevice(solarId)).signerSince;
+        await expect(energy.submitReading(...stray))
+          .to.be.revertedWithCustomError(energy, "MeteredEnergySignerNotInForce")
+          .withArgs(solarId, start + 60n, signerSince);
+        await expectNothingMoved(fixture);
+      });
+
       it("reverts when the signature is the malleable (high-s) twin of a valid one", async function () {
         const fixture = await networkHelpers.loadFixture(meteredEnergyFixture);
         const { energy, solarId, solarMeter, start, read } = fixture;

@@ -282,12 +282,21 @@ describe("signature suite", function () {
           await expectInvalidSigner(f, await signReadingAs(f, f.next, f.batteryMeter), f.batteryMeter.key.address);
         });
 
-        it("reverts when signed by a signer the owner rotated away, and accepts the new signer", async function () {
+        it("reverts when signed by a signer the owner rotated away, and accepts the new signer from its rotation on", async function () {
           const f = await load();
+          const energy = f.contracts.MeteredEnergy;
           const newMeter = await f.named("rotated meter");
           await f.contracts.DeviceRegistry.connect(f.producer).rotateSigner(f.deviceId, newMeter.address);
           await expectInvalidSigner(f, await signReadingAs(f, f.next), f.meter.key.address, newMeter.address);
-          await f.contracts.MeteredEnergy.submitReading(f.next, await signReadingAs(f, f.next, newMeter));
+          // The new key was not in force at the reading's time, so it cannot vouch for that reading either.
+          const signerSince = (await f.contracts.DeviceRegistry.getDevice(f.deviceId)).signerSince;
+          await expect(energy.submitReading(f.next, await signReadingAs(f, f.next, newMeter)))
+            .to.be.revertedWithCustomError(energy, "MeteredEnergySignerNotInForce")
+            .withArgs(f.deviceId, f.next.timestamp, signerSince);
+          // From its rotation on it is the device's signer: the owner resumes metering over the gap with its reading.
+          const resume = { ...f.next, timestamp: BigInt(await networkHelpers.time.latest()) };
+          await energy.connect(f.producer).resumeMetering(resume, await signReadingAs(f, resume, newMeter));
+          expect((await energy.meterState(f.deviceId)).timestamp).to.equal(resume.timestamp);
         });
 
         it("reverts on a delivery attestation's signature over the same numbers", async function () {
