@@ -45,7 +45,8 @@ const SOLIDITY_ONLY = TESTS.every((file) => file.endsWith(".sol"));
 // The Solidity-only build uses the `mutation` profile (no optimizer: about a third faster per mutant; the Solidity
 // test runner does not enforce the code-size limit); the full build keeps the default one, whose bytecode the
 // TypeScript suites deploy on a size-checked chain.
-const HOOKS = {
+// `npm run mutation:recheck` (scripts/mutation/recheck.js) runs the same two commands.
+export const focusedCommands = {
   compile: SOLIDITY_ONLY
     ? [
         "hardhat",
@@ -59,11 +60,8 @@ const HOOKS = {
     : ["hardhat", "compile", "--quiet"],
   test: ["hardhat", "test", "--no-compile", ...TESTS],
 };
-// `npm run mutation:recheck` (scripts/mutation/recheck.js) runs the same two commands.
-export const focusedCommands = HOOKS;
-
 const { spawnSync } = childProcess;
 childProcess.spawnSync = (command, args, options) => {
-  const hook = command === "npm" && args?.[0] === "run-script" ? HOOKS[args[1]] : undefined;
+  const hook = command === "npm" && args?.[0] === "run-script" ? focusedCommands[args[1]] : undefined;
   return hook ? spawnSync("npx", hook, options) : spawnSync(command, args, options);
 };
