@@ -105,6 +105,31 @@ contract FlexibilitySettlementTest is Test, FlexibilitySetup {
         _checkRequest(requestId, 0, 0, 0, true);
     }
 
+    /// Every commitment counts against the requested capacity: after 600,000 W of a 1 MW request, 400,001 W is
+    /// refused, 400,000 W fills it, and then even one watt is refused.
+    function test_commit_countsEveryCommitmentAgainstTheRequestedCapacity() public {
+        uint256 requestId = _openConsumeLess(1_000_000, 7, 3_000);
+        _commit(requestId, 0, 600_000, payee);
+        assertEq(market.getRequest(requestId).committedW, 600_000, "first commitment");
+
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IFlexibilityMarket.FlexibilityExceedsRequestCapacity.selector,
+                requestId,
+                400_000,
+                400_001
+            )
+        );
+        _commit(requestId, 1, 400_001, payee);
+        _commit(requestId, 1, 400_000, payee);
+        assertEq(market.getRequest(requestId).committedW, 1_000_000, "both commitments");
+
+        vm.expectRevert(
+            abi.encodeWithSelector(IFlexibilityMarket.FlexibilityExceedsRequestCapacity.selector, requestId, 0, 1)
+        );
+        _commit(requestId, 2, 1, payee);
+    }
+
     /// One commitment of 333,333 W at 7 units/Wh, stake 1,399,999: delivering its cap, one Wh less, one Wh more.
     function test_settle_edgesOfTheCap() public {
         uint256 requestId = _openConsumeLess(1_000_000, 7, 3_000);
