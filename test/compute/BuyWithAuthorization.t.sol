@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
 import {ComputeMarket} from "../../contracts/compute/ComputeMarket.sol";
@@ -11,6 +12,18 @@ import {ITestStablecoin} from "../../contracts/interfaces/ITestStablecoin.sol";
 import {TestStablecoin} from "../../contracts/tokens/TestStablecoin.sol";
 import {Test} from "../utils/Test.sol";
 import {MockKwh, MockRecs} from "./ComputeMocks.sol";
+
+/// @notice An ERC-20 without EIP-3009 whose fallback answers every unknown call with success and no data, so a call to
+/// `receiveWithAuthorization` would "succeed" without moving anything.
+contract SilentFallbackToken is ERC20 {
+    constructor() ERC20("Silent", "SIL") {}
+
+    function mint(address to, uint256 amount) external {
+        _mint(to, amount);
+    }
+
+    fallback() external {}
+}
 
 /// @notice Fuzzed laws of `buyWithAuthorization`: a genuine authorization moves exactly the cost from the buyer to the
 /// market, books it as the payout's proceeds and the cluster's locked bond, and mints the credits to the receiver,
@@ -37,18 +50,7 @@ contract BuyWithAuthorizationTest is Test {
             IRenewableCertificates(address(new MockRecs()))
         );
         vm.prank(provider);
-        clusterId = market.registerCluster(
-            IComputeMarket.ClusterRegistration({
-                gpuClass: "H100-SXM",
-                gpuCount: 4,
-                gridZone: "ERCOT-NORTH",
-                minWhPerGpuHour: 500,
-                maxWhPerGpuHour: 700,
-                operator: provider,
-                payout: payout,
-                payoutIsIntake: false
-            })
-        );
+        clusterId = market.registerCluster(_registration());
         usd.mint(provider, 1_000e6);
         vm.prank(provider);
         usd.approve(address(market), type(uint256).max);
@@ -59,6 +61,20 @@ contract BuyWithAuthorizationTest is Test {
         id = market.offerWindow(clusterId, start, 2, PRICE);
         vm.prank(provider);
         otherId = market.offerWindow(clusterId, start + 2 hours, 2, PRICE);
+    }
+
+    function _registration() private view returns (IComputeMarket.ClusterRegistration memory) {
+        return
+            IComputeMarket.ClusterRegistration({
+                gpuClass: "H100-SXM",
+                gpuCount: 4,
+                gridZone: "ERCOT-NORTH",
+                minWhPerGpuHour: 500,
+                maxWhPerGpuHour: 700,
+                operator: provider,
+                payout: payout,
+                payoutIsIntake: false
+            });
     }
 
     struct Purchase {
@@ -209,5 +225,31 @@ contract BuyWithAuthorizationTest is Test {
         _relay(p, signature);
         assertEq(_state(p), before, "nothing moved");
         assertEq(usd.balanceOf(signer), 100e6, "the signer kept every cent");
+    }
+
+    /// A stablecoin whose fallback silently accepts `authorizationState` is refused by name before anything is booked,
+    /// not left to fail later on a shortfall.
+    function test_refusesAStablecoinWhoseFallbackAnswersWithoutData() public {
+        SilentFallbackToken silent = new SilentFallbackToken();
+        ComputeMarket silentMarket = new ComputeMarket(
+            IERC20(address(silent)),
+            IMeteredEnergy(address(new MockKwh())),
+            IRenewableCertificates(address(new MockRecs()))
+        );
+        silent.mint(provider, 1_000e6);
+        vm.startPrank(provider);
+        silent.approve(address(silentMarket), type(uint256).max);
+        uint256 silentCluster = silentMarket.registerCluster(_registration());
+        silentMarket.postBond(silentCluster, 1_000e6);
+        uint256 silentId = silentMarket.offerWindow(silentCluster, start, 2, PRICE);
+        vm.stopPrank();
+        address buyer = vm.addr(0xB1);
+        silent.mint(buyer, 100e6);
+
+        vm.expectRevert(
+            abi.encodeWithSelector(IComputeMarket.ComputeAuthorizationUnsupported.selector, address(silent))
+        );
+        vm.prank(relayer);
+        silentMarket.buyWithAuthorization(silentId, 1, buyer, bytes32(0), buyer, PRICE, 0, start, "");
     }
 }
