@@ -351,3 +351,185 @@ contract TrancheVaultBoundaryTest is Test, VaultSetup {
         assertEq(IERC20(vault.tranche(0).note).balanceOf(ALICE_COLD), 600e6, "moved to the same investor");
     }
 }
+
+/// @notice Every value limit of the vault at its edge: the largest value accepted and the first one refused, each
+/// from the same state (the tranche count, tranche sizes, the schedule, the basis points, the subscription sizes).
+contract TrancheVaultLimitsTest is Test, VaultSetup {
+    address private constant ALICE = address(0xA11CE);
+
+    TestStablecoin private coin;
+    InvestorRegistry private registry;
+
+    function setUp() public {
+        vm.warp(1_700_000_000);
+        coin = new TestStablecoin(address(this));
+        registry = new InvestorRegistry(address(this));
+        registry.listInvestor(ALICE, uint64(block.timestamp + 3650 days), 1);
+        coin.mint(ALICE, 1_000e6);
+    }
+
+    function _params() private view returns (ITrancheVault.VaultParams memory) {
+        return
+            ITrancheVault.VaultParams({
+                asset: address(coin),
+                registry: address(registry),
+                admin: address(this),
+                projectWallet: address(0xB0B),
+                feeRecipient: address(0xFEE),
+                fundingDeadline: uint64(block.timestamp + 365 days),
+                periodLength: uint64(PERIOD),
+                periodCount: 3,
+                servicingFeePerPeriod: 1e6,
+                reserveTargetBps: 500,
+                minCoverageBps: 12_000
+            });
+    }
+
+    /// @dev `count - 1` amortizing debt tranches of 100 and the residual equity tranche.
+    function _stack(uint256 count) private pure returns (ITrancheVault.TrancheParams[] memory t) {
+        t = new ITrancheVault.TrancheParams[](count);
+        for (uint256 i; i < count; ++i) t[i] = ITrancheVault.TrancheParams("Debt", "DT", 100e6, 1, 800, 1e6);
+        if (count != 0) t[count - 1] = ITrancheVault.TrancheParams("Equity", "EQ", 100e6, 1, 0, 0);
+    }
+
+    /// @dev Deploys and expects success (empty `err`) or exactly `err`.
+    function _deploy(
+        ITrancheVault.VaultParams memory p,
+        ITrancheVault.TrancheParams[] memory t,
+        bytes memory err
+    ) private returns (TrancheVault vault) {
+        if (err.length != 0) vm.expectRevert(err);
+        vault = new TrancheVault(p, t);
+    }
+
+    function _invalidTranche(uint256 trancheId) private pure returns (bytes memory) {
+        return abi.encodeWithSelector(ITrancheVault.TrancheVaultInvalidTranche.selector, trancheId);
+    }
+
+    function test_constructor_oneToFiveTranches() public {
+        bytes4 e = ITrancheVault.TrancheVaultInvalidTrancheCount.selector;
+        _deploy(_params(), _stack(0), abi.encodeWithSelector(e, 0));
+        for (uint256 count = 1; count <= 5; ++count) {
+            assertEq(_deploy(_params(), _stack(count), "").trancheCount(), count, "tranches");
+        }
+        _deploy(_params(), _stack(6), abi.encodeWithSelector(e, 6));
+    }
+
+    function test_constructor_trancheTargetFromOneToUint96Max() public {
+        ITrancheVault.TrancheParams[] memory t = _stack(2);
+        t[0].targetSize = 0;
+        _deploy(_params(), t, _invalidTranche(0));
+        t[0].targetSize = 1;
+        _deploy(_params(), t, "");
+        t[0].targetSize = type(uint96).max;
+        assertEq(_deploy(_params(), t, "").tranche(0).targetSize, type(uint96).max, "largest target");
+        t[0].targetSize = uint256(type(uint96).max) + 1;
+        _deploy(_params(), t, _invalidTranche(0));
+    }
+
+    function test_constructor_minimumSubscriptionUpToTheTarget() public {
+        ITrancheVault.TrancheParams[] memory t = _stack(2);
+        t[0].minSubscription = t[0].targetSize;
+        _deploy(_params(), t, "");
+        t[0].minSubscription = t[0].targetSize + 1;
+        _deploy(_params(), t, _invalidTranche(0));
+    }
+
+    function test_constructor_amortizationUpToUint112Max() public {
+        ITrancheVault.TrancheParams[] memory t = _stack(2);
+        t[0].amortizationPerPeriod = type(uint112).max;
+        _deploy(_params(), t, "");
+        t[0].amortizationPerPeriod = uint256(type(uint112).max) + 1;
+        _deploy(_params(), t, _invalidTranche(0));
+    }
+
+    /// The residual tranche is paid what is left: a coupon or an amortization of one unit is refused.
+    function test_constructor_theResidualTrancheHasNoCouponAndNoAmortization() public {
+        ITrancheVault.TrancheParams[] memory t = _stack(3);
+        t[2].couponBps = 1;
+        _deploy(_params(), t, _invalidTranche(2));
+        t[2].couponBps = 0;
+        t[2].amortizationPerPeriod = 1;
+        _deploy(_params(), t, _invalidTranche(2));
+        t[2].amortizationPerPeriod = 0;
+        _deploy(_params(), t, "");
+    }
+
+    function test_constructor_atLeastOnePeriodOfOneSecond() public {
+        ITrancheVault.VaultParams memory p = _params();
+        bytes4 e = ITrancheVault.TrancheVaultInvalidSchedule.selector;
+        p.periodLength = 0;
+        _deploy(p, _stack(2), abi.encodeWithSelector(e, p.fundingDeadline, 0, 3));
+        p.periodLength = 1;
+        _deploy(p, _stack(2), "");
+        p.periodCount = 0;
+        _deploy(p, _stack(2), abi.encodeWithSelector(e, p.fundingDeadline, 1, 0));
+        p.periodCount = 1;
+        _deploy(p, _stack(2), "");
+    }
+
+    function test_constructor_reserveTargetUpTo100Percent() public {
+        ITrancheVault.VaultParams memory p = _params();
+        p.reserveTargetBps = 10_000;
+        _deploy(p, _stack(2), "");
+        p.reserveTargetBps = 10_001;
+        _deploy(
+            p,
+            _stack(2),
+            abi.encodeWithSelector(ITrancheVault.TrancheVaultReserveTargetTooHigh.selector, 10_001, 10_000)
+        );
+    }
+
+    function test_constructor_coverageCovenantUpTo400Percent() public {
+        ITrancheVault.VaultParams memory p = _params();
+        p.minCoverageBps = 40_000;
+        _deploy(p, _stack(2), "");
+        p.minCoverageBps = 40_001;
+        _deploy(
+            p,
+            _stack(2),
+            abi.encodeWithSelector(ITrancheVault.TrancheVaultMinCoverageTooHigh.selector, 40_001, 40_000)
+        );
+    }
+
+    function test_constructor_refusesEachZeroAddress() public {
+        bytes memory e = abi.encodeWithSelector(ITrancheVault.TrancheVaultZeroAddress.selector);
+        for (uint256 which; which < 5; ++which) {
+            ITrancheVault.VaultParams memory p = _params();
+            if (which == 0) p.asset = address(0);
+            else if (which == 1) p.registry = address(0);
+            else if (which == 2) p.admin = address(0);
+            else if (which == 3) p.projectWallet = address(0);
+            else p.feeRecipient = address(0);
+            _deploy(p, _stack(2), e);
+        }
+    }
+
+    /// A senior tranche of 600 with a minimum of 100: below the minimum is refused unless it fills the tranche,
+    /// and one unit over the target is refused.
+    function test_subscribe_fromTheMinimumUpToTheTarget() public {
+        ITrancheVault.TrancheParams[] memory t = _tranches(600e6, 300e6, 100e6);
+        t[0].minSubscription = 100e6;
+        TrancheVault vault = _deploy(_params(), t, "");
+        vm.startPrank(ALICE);
+        coin.approve(address(vault), type(uint256).max);
+        bytes4 small = ITrancheVault.TrancheVaultSubscriptionTooSmall.selector;
+        bytes4 over = ITrancheVault.TrancheVaultOverSubscribed.selector;
+
+        vm.expectRevert(abi.encodeWithSelector(small, 0, 100e6, 0));
+        vault.subscribe(0, 0);
+        vm.expectRevert(abi.encodeWithSelector(small, 0, 100e6, 100e6 - 1));
+        vault.subscribe(0, 100e6 - 1);
+        vault.subscribe(0, 100e6);
+        vault.subscribe(0, 450e6);
+        // 50 is left: 50 - 1 is below the minimum and leaves the tranche unfilled; 50 + 1 is over the target.
+        vm.expectRevert(abi.encodeWithSelector(small, 0, 100e6, 50e6 - 1));
+        vault.subscribe(0, 50e6 - 1);
+        vm.expectRevert(abi.encodeWithSelector(over, 0, 600e6, 600e6 + 1));
+        vault.subscribe(0, 50e6 + 1);
+        vault.subscribe(0, 50e6);
+        vm.stopPrank();
+        assertEq(vault.tranche(0).raised, 600e6, "filled exactly");
+        assertEq(coin.balanceOf(address(vault)), 600e6, "held");
+    }
+}
