@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {IDeviceRegistry} from "../../contracts/interfaces/IDeviceRegistry.sol";
 import {IFlexibilityMarket} from "../../contracts/interfaces/IFlexibilityMarket.sol";
 import {IMeteredEnergy} from "../../contracts/interfaces/IMeteredEnergy.sol";
 import {Edges} from "../utils/Edges.sol";
+import {Test} from "../utils/Test.sol";
 import {FlexibilitySetup} from "./FlexibilityMarket.t.sol";
 
 /// @notice Every clock edge of the flexibility market at t - 1, t and t + 1, each second from the same state. The
@@ -368,5 +370,221 @@ contract FlexibilityReadingToleranceBoundariesTest is Edges, FlexibilitySetup {
                 terms.windowEnd + MAX
             )
         );
+    }
+}
+
+/// @notice Every value limit of the flexibility market at its edge: the largest value accepted and the first one
+/// refused (request terms, escrow, ids, commitment sizes), and which device kinds can deliver in each direction.
+contract FlexibilityMarketLimitsTest is Test, FlexibilitySetup {
+    IFlexibilityMarket.RequestTerms private terms;
+
+    function setUp() public {
+        _deploy();
+        terms = _terms(3, BATTERY_W);
+    }
+
+    /// @dev Opens a request with the given terms and expects success (empty `err`) or exactly `err`.
+    function _open(IFlexibilityMarket.RequestTerms memory t, bytes memory err) private returns (uint256 requestId) {
+        if (err.length != 0) vm.expectRevert(err);
+        vm.prank(buyer);
+        requestId = market.openRequest(t);
+    }
+
+    function _invalidWindow(IFlexibilityMarket.RequestTerms memory t) private pure returns (bytes memory) {
+        return abi.encodeWithSelector(IFlexibilityMarket.FlexibilityInvalidWindow.selector, t.windowStart, t.windowEnd);
+    }
+
+    function _invalidTerms(IFlexibilityMarket.RequestTerms memory t) private pure returns (bytes memory) {
+        return
+            abi.encodeWithSelector(
+                IFlexibilityMarket.FlexibilityInvalidTerms.selector,
+                t.capacityW,
+                t.pricePerWh,
+                t.stakeBps,
+                t.readingTolerance
+            );
+    }
+
+    function test_openRequest_windowStartsAndEndsOnTheHour() public {
+        IFlexibilityMarket.RequestTerms memory t = terms;
+        t.windowStart += 1;
+        _open(t, _invalidWindow(t));
+        t = terms;
+        t.windowEnd -= 1;
+        _open(t, _invalidWindow(t));
+        _open(terms, "");
+    }
+
+    function test_openRequest_windowFromOneToTwentyFourHours() public {
+        IFlexibilityMarket.RequestTerms memory t = terms;
+        t.windowEnd = t.windowStart;
+        _open(t, _invalidWindow(t));
+        t.windowEnd = t.windowStart + 1 hours;
+        assertEq(market.getRequest(_open(t, "")).escrowLocked, uint256(BATTERY_W) * 100, "one hour's escrow");
+        t.windowEnd = t.windowStart + 24 hours;
+        t.settlementDeadline = t.windowEnd + 1 days;
+        assertEq(market.getRequest(_open(t, "")).escrowLocked, 24 * uint256(BATTERY_W) * 100, "a day's escrow");
+        t.windowEnd = t.windowStart + 25 hours;
+        _open(t, _invalidWindow(t));
+    }
+
+    function test_openRequest_commitDeadlineAtTheLatestTheWindowStart() public {
+        IFlexibilityMarket.RequestTerms memory t = terms;
+        t.commitDeadline = t.windowStart;
+        _open(t, "");
+        t.commitDeadline = t.windowStart + 1;
+        _open(
+            t,
+            abi.encodeWithSelector(
+                IFlexibilityMarket.FlexibilityInvalidDeadlines.selector,
+                t.commitDeadline,
+                t.settlementDeadline
+            )
+        );
+    }
+
+    function test_openRequest_settlementDeadlineFitsFortyBits() public {
+        IFlexibilityMarket.RequestTerms memory t = terms;
+        t.settlementDeadline = type(uint40).max;
+        assertEq(market.getRequest(_open(t, "")).settlementDeadline, type(uint40).max, "latest deadline");
+        t.settlementDeadline = uint64(type(uint40).max) + 1;
+        _open(
+            t,
+            abi.encodeWithSelector(
+                IFlexibilityMarket.FlexibilityDeadlineTooLate.selector,
+                t.settlementDeadline,
+                type(uint40).max
+            )
+        );
+    }
+
+    function test_openRequest_capacityAndPriceFromOne() public {
+        IFlexibilityMarket.RequestTerms memory t = terms;
+        t.capacityW = 0;
+        _open(t, _invalidTerms(t));
+        t.capacityW = 1;
+        _open(t, "");
+        t.pricePerWh = 0;
+        _open(t, _invalidTerms(t));
+        t.pricePerWh = 1;
+        assertEq(market.getRequest(_open(t, "")).escrowLocked, 2, "one watt for two hours at one unit");
+    }
+
+    function test_openRequest_stakeUpToTheWholePayout() public {
+        IFlexibilityMarket.RequestTerms memory t = terms;
+        t.stakeBps = 10_000;
+        _open(t, "");
+        t.stakeBps = 10_001;
+        _open(t, _invalidTerms(t));
+    }
+
+    /// One-hour windows: (2^56 + 1) W × (2^56 - 1) per Wh is exactly 2^112 - 1, the largest escrow; 2^56 × 2^56 is
+    /// one more.
+    function test_openRequest_escrowUpToUint112Max() public {
+        token.mint(buyer, 2 ** 113);
+        IFlexibilityMarket.RequestTerms memory t = terms;
+        t.windowEnd = t.windowStart + 1 hours;
+        t.capacityW = 2 ** 56 + 1;
+        t.pricePerWh = 2 ** 56 - 1;
+        assertEq(market.getRequest(_open(t, "")).escrowLocked, type(uint112).max, "largest escrow");
+        t.capacityW = 2 ** 56;
+        t.pricePerWh = 2 ** 56;
+        _open(
+            t,
+            abi.encodeWithSelector(IFlexibilityMarket.FlexibilityEscrowTooLarge.selector, 2 ** 112, type(uint112).max)
+        );
+    }
+
+    function _commit(
+        uint256 requestId,
+        uint256 deviceId,
+        uint96 capacityW,
+        address to,
+        bytes memory err
+    ) private returns (uint256 commitmentId) {
+        if (err.length != 0) vm.expectRevert(err);
+        vm.prank(providers[0]);
+        commitmentId = market.commit(requestId, deviceId, capacityW, to);
+    }
+
+    /// Ids are checked for size before anything is read: the largest id passes that check (and is then unknown).
+    function test_commit_idsUpToFortyAndFortyEightBits() public {
+        bytes4 tooLarge = IFlexibilityMarket.FlexibilityIdTooLarge.selector;
+        uint256 maxRequest = type(uint40).max;
+        uint256 maxDevice = type(uint48).max;
+        _commit(maxRequest + 1, batteries[0], 1, payee, abi.encodeWithSelector(tooLarge, maxRequest + 1, maxRequest));
+        _commit(
+            maxRequest,
+            batteries[0],
+            1,
+            payee,
+            abi.encodeWithSelector(IFlexibilityMarket.FlexibilityUnknownRequest.selector, maxRequest)
+        );
+        uint256 requestId = _open(terms, "");
+        _commit(requestId, maxDevice + 1, 1, payee, abi.encodeWithSelector(tooLarge, maxDevice + 1, maxDevice));
+        _commit(
+            requestId,
+            maxDevice,
+            1,
+            payee,
+            abi.encodeWithSelector(IDeviceRegistry.DeviceRegistryUnknownDevice.selector, maxDevice)
+        );
+    }
+
+    function test_commit_fromOneWattUpToTheDeviceCapacity() public {
+        uint256 requestId = _open(_terms(3, 2 * BATTERY_W), "");
+        bytes4 invalid = IFlexibilityMarket.FlexibilityInvalidCommitment.selector;
+        _commit(requestId, batteries[0], 0, payee, abi.encodeWithSelector(invalid, 0, payee));
+        _commit(requestId, batteries[0], 1, address(0), abi.encodeWithSelector(invalid, 1, address(0)));
+        _commit(
+            requestId,
+            batteries[0],
+            BATTERY_W + 1,
+            payee,
+            abi.encodeWithSelector(
+                IFlexibilityMarket.FlexibilityExceedsDeviceCapacity.selector,
+                batteries[0],
+                BATTERY_W,
+                BATTERY_W + 1
+            )
+        );
+        uint256 commitmentId = _commit(requestId, batteries[0], BATTERY_W, payee, "");
+        assertEq(market.getCommitment(commitmentId).capacityW, BATTERY_W, "the whole device");
+    }
+
+    /// Export needs storage or a dispatchable renewable (battery, hydro, biomass); consuming less needs a load (a
+    /// flexible load or a battery). Every kind is tried in both directions, each on a request of its own.
+    function test_commit_whichDeviceKindsCanDeliver() public {
+        for (uint8 kind; kind <= uint8(IDeviceRegistry.DeviceKind.Fossil); ++kind) {
+            uint256 deviceId = _register(providers[0], IDeviceRegistry.DeviceKind(kind));
+            bool exports =
+                kind == uint8(IDeviceRegistry.DeviceKind.Battery) ||
+                    kind == uint8(IDeviceRegistry.DeviceKind.Hydro) ||
+                    kind == uint8(IDeviceRegistry.DeviceKind.Biomass);
+            bool consumesLess =
+                kind == uint8(IDeviceRegistry.DeviceKind.Battery) ||
+                    kind == uint8(IDeviceRegistry.DeviceKind.FlexibleLoad);
+            for (uint8 direction; direction < 2; ++direction) {
+                // A window of its own per direction, so that a battery can commit to both.
+                IFlexibilityMarket.RequestTerms memory t = _terms(3 + 2 * direction, BATTERY_W);
+                t.direction = IFlexibilityMarket.Direction(direction);
+                uint256 requestId = _open(t, "");
+                bool can = direction == uint8(IFlexibilityMarket.Direction.Export) ? exports : consumesLess;
+                _commit(
+                    requestId,
+                    deviceId,
+                    1,
+                    payee,
+                    can
+                        ? bytes("")
+                        : abi.encodeWithSelector(
+                            IFlexibilityMarket.FlexibilityWrongDeviceKind.selector,
+                            deviceId,
+                            kind,
+                            t.direction
+                        )
+                );
+            }
+        }
     }
 }
