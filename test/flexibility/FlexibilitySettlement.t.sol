@@ -130,6 +130,38 @@ contract FlexibilitySettlementTest is Test, FlexibilitySetup {
         _commit(requestId, 2, 1, payee);
     }
 
+    /// Only the provider redirects a commitment's payout, never to the zero address and not once it is settled; the
+    /// payout then goes to the new payee alone.
+    function test_setPayee_onlyTheProviderRedirectsThePayout() public {
+        uint256 requestId = _openConsumeLess(1_000_000, 100, 5_000);
+        uint256 commitmentId = _commit(requestId, 0, 250_000, payee);
+        bytes4 notProvider = IFlexibilityMarket.FlexibilityNotProvider.selector;
+
+        vm.expectRevert(abi.encodeWithSelector(notProvider, commitmentId, STRANGER));
+        vm.prank(STRANGER);
+        market.setPayee(commitmentId, STRANGER);
+        vm.expectRevert(abi.encodeWithSelector(notProvider, commitmentId, payee));
+        vm.prank(payee);
+        market.setPayee(commitmentId, payee);
+        vm.expectRevert(
+            abi.encodeWithSelector(IFlexibilityMarket.FlexibilityInvalidCommitment.selector, 250_000, address(0))
+        );
+        vm.prank(providers[0]);
+        market.setPayee(commitmentId, address(0));
+
+        vm.prank(providers[0]);
+        market.setPayee(commitmentId, STRANGER);
+        assertEq(market.getCommitment(commitmentId).payee, STRANGER, "payee redirected");
+        vm.warp(market.getRequest(requestId).windowEnd);
+        _attest(commitmentId, 500_000);
+        assertEq(market.claimable(STRANGER), 50_000_000, "the whole payout to the new payee");
+        assertEq(market.claimable(payee), 0, "nothing to the old payee");
+
+        vm.expectRevert(abi.encodeWithSelector(IFlexibilityMarket.FlexibilityAlreadySettled.selector, commitmentId));
+        vm.prank(providers[0]);
+        market.setPayee(commitmentId, payee);
+    }
+
     /// One commitment of 333,333 W at 7 units/Wh, stake 1,399,999: delivering its cap, one Wh less, one Wh more.
     function test_settle_edgesOfTheCap() public {
         uint256 requestId = _openConsumeLess(1_000_000, 7, 3_000);
