@@ -3,6 +3,8 @@ pragma solidity 0.8.30;
 
 import {IFlexibilityMarket} from "../../contracts/interfaces/IFlexibilityMarket.sol";
 import {IMeteredEnergy} from "../../contracts/interfaces/IMeteredEnergy.sol";
+import {IRevenueIntake} from "../../contracts/interfaces/IRevenueIntake.sol";
+import {FlexRevenueIntake} from "../../contracts/mocks/FlexRevenueIntake.sol";
 import {Test} from "../utils/Test.sol";
 import {FlexibilitySetup} from "./FlexibilityMarket.t.sol";
 
@@ -160,6 +162,43 @@ contract FlexibilitySettlementTest is Test, FlexibilitySetup {
         vm.expectRevert(abi.encodeWithSelector(IFlexibilityMarket.FlexibilityAlreadySettled.selector, commitmentId));
         vm.prank(providers[0]);
         market.setPayee(commitmentId, payee);
+    }
+
+    /// A payout credited to a revenue intake is paid into it as flexibility revenue, in full: an intake of another
+    /// asset is refused, and so is one that pulls a unit less than the credit.
+    function test_payRevenue_paysTheWholeCreditIntoAnIntakeOfTheSameAsset() public {
+        FlexRevenueIntake intake = new FlexRevenueIntake(address(token));
+        FlexRevenueIntake otherAsset = new FlexRevenueIntake(address(0xD011A5));
+        uint256 requestId = _openConsumeLess(1_000_000, 100, 5_000);
+        uint256 commitmentId = _commit(requestId, 0, 250_000, address(intake));
+        vm.warp(market.getRequest(requestId).windowEnd);
+        _attest(commitmentId, 500_000);
+        assertEq(market.claimable(address(intake)), 50_000_000, "payout credited to the intake");
+
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IFlexibilityMarket.FlexibilityRevenueAssetMismatch.selector,
+                address(otherAsset),
+                address(0xD011A5)
+            )
+        );
+        market.payRevenue(otherAsset);
+        intake.setPullShort(true);
+        vm.expectRevert(
+            abi.encodeWithSelector(IFlexibilityMarket.FlexibilityTransferShortfall.selector, 50_000_000, 49_999_999)
+        );
+        market.payRevenue(intake);
+
+        intake.setPullShort(false);
+        uint256 held = token.balanceOf(address(market));
+        vm.prank(STRANGER);
+        market.payRevenue(intake);
+        assertEq(intake.received(IRevenueIntake.RevenueSource.Flexibility), 50_000_000, "booked as flexibility");
+        assertEq(token.balanceOf(address(intake)), 50_000_000, "paid in");
+        assertEq(token.balanceOf(address(market)), held - 50_000_000, "left the market");
+        assertEq(market.claimable(address(intake)), 0, "credit spent");
+        assertEq(market.totalClaimable(), held - 50_000_000, "total less the payment");
+        assertEq(token.allowance(address(market), address(intake)), 0, "no allowance left");
     }
 
     /// One commitment of 333,333 W at 7 units/Wh, stake 1,399,999: delivering its cap, one Wh less, one Wh more.
