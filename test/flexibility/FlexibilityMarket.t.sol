@@ -184,6 +184,28 @@ contract FlexibilityMarketTest is Test, FlexibilitySetup {
         assertEq(market.getRequest(requestId).stakeLocked, 50_000_000, "locked");
     }
 
+    /// A position stays with the provider who posted its stake: neither a transfer nor a batch transfer moves it,
+    /// even by an approved operator.
+    function test_position_cannotBeTransferred() public {
+        uint256 commitmentId = _commit(_open(2_000_000), 0, 500_000);
+        bytes memory refused = abi.encodeWithSelector(
+            IFlexibilityMarket.FlexibilityPositionNonTransferable.selector,
+            commitmentId
+        );
+        vm.prank(providers[0]);
+        market.setApprovalForAll(payee, true);
+
+        vm.expectRevert(refused);
+        vm.prank(providers[0]);
+        market.safeTransferFrom(providers[0], payee, commitmentId, 1, "");
+        uint256[] memory ids = new uint256[](1);
+        uint256[] memory amounts = new uint256[](1);
+        (ids[0], amounts[0]) = (commitmentId, 500_000);
+        vm.expectRevert(refused);
+        vm.prank(payee);
+        market.safeBatchTransferFrom(providers[0], payee, ids, amounts, "");
+    }
+
     function test_settleWithReadings_halfDeliverySplitsStake() public {
         uint256 requestId = _open(2_000_000);
         uint256 commitmentId = _commit(requestId, 0, 500_000);
