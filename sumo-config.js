@@ -2,6 +2,7 @@
 // SuMo loads this file with require(), which Node 22 allows for an ES module without top-level await.
 import childProcess from "node:child_process";
 import { mkdirSync, readdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 
 // The contracts under mutation (paths under contracts/): the access-control, pause, compliance and signature paths.
 // SUMO_TARGETS and SUMO_TESTS (comma-separated) narrow a run, e.g. to one contract and its own suite.
@@ -57,8 +58,11 @@ export const focusedCommands = {
   ],
   test: ["hardhat", "test", "--no-compile", ...TESTS],
 };
+// Hardhat's own executable, run directly rather than through npx: when a mutant's tests outlive the timeout (an
+// endless loop), SuMo kills the process it spawned, and only this way is that the process running the tests.
+export const hardhatBin = fileURLToPath(new URL("node_modules/.bin/hardhat", import.meta.url));
 const { spawnSync } = childProcess;
 childProcess.spawnSync = (command, args, options) => {
   const hook = command === "npm" && args?.[0] === "run-script" ? focusedCommands[args[1]] : undefined;
-  return hook ? spawnSync("npx", hook, options) : spawnSync(command, args, options);
+  return hook ? spawnSync(hardhatBin, hook.slice(1), options) : spawnSync(command, args, options);
 };

@@ -11,7 +11,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 
-import { focusedCommands, testingTimeOutInSec } from "../../sumo-config.js";
+import { focusedCommands, hardhatBin, testingTimeOutInSec } from "../../sumo-config.js";
 
 const RESULTS = process.env.SUMO_RESULTS ?? ".sumo/results/results.csv";
 const RECHECK = ".sumo/results/recheck.csv";
@@ -44,8 +44,9 @@ if (wanted.length && selected.length !== wanted.length) {
   process.exit(2);
 }
 
-const run = ([command, ...args]) =>
-  spawnSync(command, args, { stdio: "pipe", encoding: "utf8", timeout: testingTimeOutInSec * 1000 });
+// focusedCommands start with "hardhat"; its executable is run directly, so a timeout stops the tests themselves.
+const run = ([, ...args]) =>
+  spawnSync(hardhatBin, args, { stdio: "pipe", encoding: "utf8", timeout: testingTimeOutInSec * 1000 });
 
 const lines = ["hash,file,line,original,replacement,status"];
 let killed = 0;
@@ -59,10 +60,10 @@ for (const mutant of selected) {
   let status;
   try {
     writeFileSync(mutant.file, source.slice(0, mutant.start) + mutant.replacement + source.slice(mutant.end));
-    const compile = run(["npx", ...focusedCommands.compile]);
+    const compile = run(focusedCommands.compile);
     if (compile.status !== 0) status = "stillborn";
     else {
-      const test = run(["npx", ...focusedCommands.test]);
+      const test = run(focusedCommands.test);
       status = test.error ? "timedout" : test.status === 0 ? "live" : "killed";
     }
   } finally {
