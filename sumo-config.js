@@ -2,6 +2,7 @@
 // SuMo loads this file with require(), which Node 22 allows for an ES module without top-level await.
 import childProcess from "node:child_process";
 import { mkdirSync, readdirSync } from "node:fs";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 // The contracts under mutation (paths under contracts/): the access-control, pause, compliance and signature paths.
@@ -59,10 +60,15 @@ export const focusedCommands = {
   test: ["hardhat", "test", "--no-compile", ...TESTS],
 };
 // Hardhat's own executable, run directly rather than through npx: when a mutant's tests outlive the timeout (an
-// endless loop), SuMo kills the process it spawned, and only this way is that the process running the tests.
-export const hardhatBin = fileURLToPath(new URL("node_modules/.bin/hardhat", import.meta.url));
+// endless loop), SuMo kills the process it spawned, and only this way is that the process running the tests. Its
+// `#!/usr/bin/env node` line must find the project's Node 22 (the `node` devDependency), as under npx.
+const BIN = fileURLToPath(new URL("node_modules/.bin", import.meta.url));
+export const hardhatBin = path.join(BIN, "hardhat");
+export const hardhatEnv = { ...process.env, PATH: `${BIN}${path.delimiter}${process.env.PATH}` };
 const { spawnSync } = childProcess;
 childProcess.spawnSync = (command, args, options) => {
   const hook = command === "npm" && args?.[0] === "run-script" ? focusedCommands[args[1]] : undefined;
-  return hook ? spawnSync(hardhatBin, hook.slice(1), options) : spawnSync(command, args, options);
+  return hook
+    ? spawnSync(hardhatBin, hook.slice(1), { ...options, env: hardhatEnv })
+    : spawnSync(command, args, options);
 };

@@ -11,7 +11,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 
-import { focusedCommands, hardhatBin, testingTimeOutInSec } from "../../sumo-config.js";
+import { focusedCommands, hardhatBin, hardhatEnv, testingTimeOutInSec } from "../../sumo-config.js";
 
 const RESULTS = process.env.SUMO_RESULTS ?? ".sumo/results/results.csv";
 const RECHECK = ".sumo/results/recheck.csv";
@@ -46,14 +46,21 @@ if (wanted.length && selected.length !== wanted.length) {
 
 // focusedCommands start with "hardhat"; its executable is run directly, so a timeout stops the tests themselves.
 const run = ([, ...args]) =>
-  spawnSync(hardhatBin, args, { stdio: "pipe", encoding: "utf8", timeout: testingTimeOutInSec * 1000 });
+  spawnSync(hardhatBin, args, {
+    stdio: "pipe",
+    encoding: "utf8",
+    env: hardhatEnv,
+    timeout: testingTimeOutInSec * 1000,
+  });
 
 const lines = ["hash,file,line,original,replacement,status"];
 let killed = 0;
 for (const mutant of selected) {
   const source = readFileSync(mutant.file, "utf8");
-  // SuMo's offsets are JavaScript string indices into the file it mutated.
-  if (source.slice(mutant.start, mutant.end) !== mutant.original) {
+  // SuMo's offsets are JavaScript string indices into the file it mutated. Its CSV drops the line breaks of a
+  // mutated span that crosses lines, so the text is compared with runs of whitespace collapsed.
+  const collapse = (text) => text.replace(/\s+/g, " ");
+  if (collapse(source.slice(mutant.start, mutant.end)) !== collapse(mutant.original)) {
     console.error(`${mutant.hash}: ${mutant.file} changed since the run (line ${mutant.startLine}); run sumo again.`);
     process.exit(1);
   }
