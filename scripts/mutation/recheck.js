@@ -53,13 +53,15 @@ const run = ([, ...args]) =>
     timeout: testingTimeOutInSec * 1000,
   });
 
+// SuMo's CSV drops the line breaks of a mutated span that crosses lines, so texts are compared with runs of
+// whitespace collapsed.
+const collapse = (text) => text.replace(/\s+/g, " ");
+
 const lines = ["hash,file,line,original,replacement,status"];
 let killed = 0;
 for (const mutant of selected) {
   const source = readFileSync(mutant.file, "utf8");
-  // SuMo's offsets are JavaScript string indices into the file it mutated. Its CSV drops the line breaks of a
-  // mutated span that crosses lines, so the text is compared with runs of whitespace collapsed.
-  const collapse = (text) => text.replace(/\s+/g, " ");
+  // SuMo's offsets are JavaScript string indices into the file it mutated.
   if (collapse(source.slice(mutant.start, mutant.end)) !== collapse(mutant.original)) {
     console.error(`${mutant.hash}: ${mutant.file} changed since the run (line ${mutant.startLine}); run sumo again.`);
     process.exit(1);
