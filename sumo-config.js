@@ -1,7 +1,7 @@
 // SuMo (@morenabarboni/sumo) configuration for `npm run mutation`; see docs/mutation-testing.md.
 // SuMo loads this file with require(), which Node 22 allows for an ES module without top-level await.
 import childProcess from "node:child_process";
-import { mkdirSync, readdirSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -39,36 +39,71 @@ export const tce = false;
 mkdirSync(new URL(buildDir, import.meta.url), { recursive: true });
 
 // In `custom` mode SuMo runs `npm run-script compile` and `npm run-script test`. This project's `test` script is
-// the whole suite and it has no `compile` script, so those two calls are routed to the focused commands here.
+// the whole suite and it has no `compile` script, so those two calls are routed to the focused stages here: each is a
+// list of Hardhat commands run in order, and the first that fails decides (a failed test stage kills the mutant).
 // Only the targets and the selected Solidity suites are recompiled; other artifacts stay as they were. That is sound
 // while no contract embeds a target's creation code (none of the targets here is created with `new`; a mutated
 // TrancheNote would also need TrancheVault rebuilt).
-// A run of Solidity suites only uses the `mutation` profile (no optimizer: about a third faster per mutant; the
-// Solidity test runner does not enforce the code-size limit). A run that names a TypeScript suite keeps the default
-// profile, whose bytecode those suites deploy on a size-checked chain.
-// `npm run mutation:recheck` (scripts/mutation/recheck.js) runs the same two commands.
-const SOLIDITY_ONLY = TESTS.every((file) => file.endsWith(".sol"));
-export const focusedCommands = {
-  compile: [
-    "hardhat",
-    "compile",
-    "--quiet",
-    ...(SOLIDITY_ONLY ? ["--build-profile", "mutation"] : []),
-    ...TARGETS.map((file) => `contracts/${file}`),
-    ...TESTS.filter((file) => file.endsWith(".sol")),
-  ],
-  test: ["hardhat", "test", "--no-compile", ...TESTS],
-};
+// - Solidity suites only: one compile with the `mutation` profile (no optimizer: about a third faster per mutant; the
+//   Solidity test runner does not enforce the code-size limit), then one run of the suites.
+// - TypeScript suites named too: the targets compile with the default profile, whose bytecode those suites deploy on
+//   a size-checked chain; the TypeScript suites run first and stop at their first failure (most mutants die there in
+//   seconds), and only a mutant they all pass on pays for the Solidity suites' unoptimized compile and run.
+// `npm run mutation:recheck` (scripts/mutation/recheck.js) runs the same stages.
+const SOLIDITY = TESTS.filter((file) => file.endsWith(".sol"));
+const TYPESCRIPT = TESTS.filter((file) => !file.endsWith(".sol"));
+const SOURCES = TARGETS.map((file) => `contracts/${file}`);
+const solidityStages = SOLIDITY.length
+  ? [
+      ["compile", "--quiet", "--no-typechain", "--build-profile", "mutation", ...SOURCES, ...SOLIDITY],
+      ["test", "solidity", "--no-compile", ...SOLIDITY],
+    ]
+  : [];
+export const focusedStages = TYPESCRIPT.length
+  ? {
+      compile: [["compile", "--quiet", "--no-typechain", ...SOURCES]],
+      test: [["test", "mocha", "--bail", "--no-compile", ...TYPESCRIPT], ...solidityStages],
+    }
+  : { compile: solidityStages.slice(0, 1), test: solidityStages.slice(1) };
+
 // Hardhat's own executable, run directly rather than through npx: when a mutant's tests outlive the timeout (an
-// endless loop), SuMo kills the process it spawned, and only this way is that the process running the tests. Its
-// `#!/usr/bin/env node` line must find the project's Node 22 (the `node` devDependency), as under npx.
+// endless loop), the process killed is the one running the tests. Its `#!/usr/bin/env node` line must find the
+// project's Node 22 (the `node` devDependency), as under npx.
 const BIN = fileURLToPath(new URL("node_modules/.bin", import.meta.url));
-export const hardhatBin = path.join(BIN, "hardhat");
-export const hardhatEnv = { ...process.env, PATH: `${BIN}${path.delimiter}${process.env.PATH}` };
+const hardhatEnv = { ...process.env, PATH: `${BIN}${path.delimiter}${process.env.PATH}` };
 const { spawnSync } = childProcess;
+
+// A compile of a few files writes a new build info and never deletes the one it replaced (only a full compile
+// prunes them), and every test run hands all build infos to the EVM for its traces: left alone, a few hundred mutants
+// pile up gigabytes and each test run spends most of its time loading them. After each compile, the build infos
+// that no artifact names are removed.
+const ARTIFACTS = fileURLToPath(new URL("artifacts", import.meta.url));
+const BUILD_INFO = path.join(ARTIFACTS, "build-info");
+function pruneBuildInfos() {
+  const named = new Set();
+  for (const file of readdirSync(ARTIFACTS, { recursive: true })) {
+    if (!file.endsWith(".json") || file.startsWith("build-info")) continue;
+    const id = /"buildInfoId": "([^"]+)"/.exec(readFileSync(path.join(ARTIFACTS, file), "utf8"))?.[1];
+    if (id) named.add(id);
+  }
+  for (const file of readdirSync(BUILD_INFO)) {
+    if (!named.has(file.replace(/(\.output)?\.json$/, ""))) rmSync(path.join(BUILD_INFO, file));
+  }
+}
+
+/** Runs the stages in order with `spawnSync` options (each stage gets the whole timeout); returns the first failed
+ * result, or the last one. */
+export function runStages(stages, options) {
+  let result;
+  for (const args of stages) {
+    result = spawnSync(path.join(BIN, "hardhat"), args, { ...options, env: hardhatEnv });
+    if (result.error || result.status !== 0) break;
+    if (args[0] === "compile") pruneBuildInfos();
+  }
+  return result;
+}
+
 childProcess.spawnSync = (command, args, options) => {
-  const hook = command === "npm" && args?.[0] === "run-script" ? focusedCommands[args[1]] : undefined;
-  return hook
-    ? spawnSync(hardhatBin, hook.slice(1), { ...options, env: hardhatEnv })
-    : spawnSync(command, args, options);
+  const stages = command === "npm" && args?.[0] === "run-script" ? focusedStages[args[1]] : undefined;
+  return stages ? runStages(stages, options) : spawnSync(command, args, options);
 };

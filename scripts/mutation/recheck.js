@@ -11,7 +11,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 
-import { focusedCommands, hardhatBin, hardhatEnv, testingTimeOutInSec } from "../../sumo-config.js";
+import { focusedStages, runStages, testingTimeOutInSec } from "../../sumo-config.js";
 
 const RESULTS = process.env.SUMO_RESULTS ?? ".sumo/results/results.csv";
 const RECHECK = ".sumo/results/recheck.csv";
@@ -44,14 +44,8 @@ if (wanted.length && selected.length !== wanted.length) {
   process.exit(2);
 }
 
-// focusedCommands start with "hardhat"; its executable is run directly, so a timeout stops the tests themselves.
-const run = ([, ...args]) =>
-  spawnSync(hardhatBin, args, {
-    stdio: "pipe",
-    encoding: "utf8",
-    env: hardhatEnv,
-    timeout: testingTimeOutInSec * 1000,
-  });
+// The same stages as `sumo test`, output kept quiet; a timeout stops the tests themselves.
+const run = (stages) => runStages(stages, { stdio: "pipe", encoding: "utf8", timeout: testingTimeOutInSec * 1000 });
 
 // SuMo's CSV drops the line breaks of a mutated span that crosses lines, so texts are compared with runs of
 // whitespace collapsed.
@@ -69,10 +63,10 @@ for (const mutant of selected) {
   let status;
   try {
     writeFileSync(mutant.file, source.slice(0, mutant.start) + mutant.replacement + source.slice(mutant.end));
-    const compile = run(focusedCommands.compile);
+    const compile = run(focusedStages.compile);
     if (compile.status !== 0) status = "stillborn";
     else {
-      const test = run(focusedCommands.test);
+      const test = run(focusedStages.test);
       status = test.error ? "timedout" : test.status === 0 ? "live" : "killed";
     }
   } finally {
