@@ -667,12 +667,13 @@ contract TrancheVaultInvariantTest is TrancheVaultWorld {
         _finish();
     }
 
-    /// Money: the vault holds exactly what flowed in and not out, every unit of it has a way out, and payouts never
-    /// promise more than was allotted.
+    /// Money: the vault holds exactly what flowed in and not out, its own totals say the same, every unit of it has a
+    /// way out, and payouts never promise more than was allotted.
     /// forge-config: default.invariant.runs = 96
     /// forge-config: default.invariant.depth = 64
     function invariant_money() public view {
         _checkHeldEqualsFlows();
+        _checkTotalsMatchTheFlows();
         _checkEveryUnitHeldHasAWayOut();
         _checkClaimedPlusClaimableWithinDistributed();
     }
@@ -699,6 +700,17 @@ contract TrancheVaultInvariantTest is TrancheVaultWorld {
                 handler.ghostClaimed() -
                 handler.ghostFeesPaid();
         assertEq(coin.balanceOf(address(vault)), expected, "held = paid in + revenue - drawn - refunded - out");
+    }
+
+    /// The vault's own books ({ITrancheVault-totals}) agree with the flows the handler measured, one by one.
+    function _checkTotalsMatchTheFlows() internal view {
+        ITrancheVault.Totals memory t = vault.totals();
+        assertEq(t.paidIn, handler.ghostPaidIn(), "totals: paid in");
+        assertEq(t.revenue, handler.ghostRevenue(), "totals: revenue");
+        assertEq(t.drawn, handler.ghostDrawn(), "totals: drawn");
+        assertEq(t.refunded, handler.ghostRefunded(), "totals: refunded");
+        assertEq(t.claimed, handler.ghostClaimed(), "totals: claimed");
+        assertEq(t.feesPaid, handler.ghostFeesPaid(), "totals: fees paid");
     }
 
     /// Every unit held has an owner who can take it (or will, once the waterfall allots it): the undrawn raise is the
