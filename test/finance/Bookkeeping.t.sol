@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {InvestorRegistry} from "../../contracts/compliance/InvestorRegistry.sol";
+import {TrancheVault} from "../../contracts/finance/TrancheVault.sol";
+import {IRevenueIntake} from "../../contracts/interfaces/IRevenueIntake.sol";
+import {ITrancheVault} from "../../contracts/interfaces/ITrancheVault.sol";
+import {TestStablecoin} from "../../contracts/tokens/TestStablecoin.sol";
+import {Test} from "../utils/Test.sol";
+import {VaultSetup} from "../utils/VaultSetup.sol";
+
+/// @notice The vault's reports add up over every tranche and every call, each figure a literal worked from the setup
+/// (600 / 300 / 100 USD tranches, daily periods, three of them): a sum that kept only its last term, or subtracted
+/// where it adds, fails here.
+contract TrancheVaultBookkeepingTest is Test, VaultSetup {
+    address private constant ALICE = address(0xA11CE);
+    address private constant BOB = address(0xB0B0);
+
+    TestStablecoin private coin;
+    InvestorRegistry private registry;
+    TrancheVault private vault;
+
+    function setUp() public {
+        vm.warp(1_700_000_000);
+        coin = new TestStablecoin(address(this));
+        registry = new InvestorRegistry(address(this));
+        vault = _deployVault(address(coin), registry, address(this), _tranches(600e6, 300e6, 100e6), 3);
+        for (uint256 i; i < 2; ++i) {
+            address holder = i == 0 ? ALICE : BOB;
+            registry.listInvestor(holder, uint64(block.timestamp + 3650 days), 1);
+            coin.mint(holder, 1_000e6);
+            vm.prank(holder);
+            coin.approve(address(vault), type(uint256).max);
+        }
+    }
+
+    function _subscribe(address holder, uint256 trancheId, uint256 amount) private {
+        vm.prank(holder);
+        vault.subscribe(trancheId, amount);
+    }
+
+    function test_closeFunding_reportsTheWholeRaise() public {
+        _subscribe(ALICE, 0, 600e6);
+        _subscribe(BOB, 1, 300e6);
+        _subscribe(ALICE, 2, 100e6);
+        vm.expectEmit();
+        emit ITrancheVault.FundingClosed(block.timestamp, 1_000e6);
+        vault.closeFunding();
+    }
+
+    function test_closeFunding_aFailedRaiseReportsWhatItRaised() public {
+        _subscribe(ALICE, 0, 600e6);
+        _subscribe(BOB, 2, 40e6);
+        vm.warp(block.timestamp + 365 days);
+        vm.expectEmit();
+        emit ITrancheVault.FundingFailed(640e6);
+        vault.closeFunding();
+    }
+
+    /// @dev Pays `amount` of revenue in from this contract.
+    function _revenue(uint256 amount) private {
+        coin.mint(address(this), amount);
+        coin.approve(address(vault), amount);
+        vault.receiveRevenue(IRevenueIntake.RevenueSource.Energy, amount);
+    }
+
+    /// @dev What `holder` received from `trancheId`'s refund.
+    function _refund(address holder, uint256 trancheId) private returns (uint256 received) {
+        uint256 before = coin.balanceOf(holder);
+        vm.prank(holder);
+        vault.refund(trancheId, holder);
+        received = coin.balanceOf(holder) - before;
+    }
+
+    function test_refund_addsEveryRefundAndEveryPayoutToTheTotals() public {
+        _subscribe(ALICE, 0, 600e6);
+        _subscribe(ALICE, 1, 300e6);
+        _subscribe(ALICE, 2, 60e6);
+        _subscribe(BOB, 2, 40e6);
+        vault.closeFunding();
+        _revenue(10e6);
+        vm.warp(vault.drawDeadline());
+        vault.unwind();
+
+        // The 10 USD of revenue is the equity tranche's: 0.1 USD per note on top of face value.
+        assertEq(_refund(ALICE, 2), 66e6, "alice: 60 + 6 USD");
+        assertEq(_refund(BOB, 2), 44e6, "bob: 40 + 4 USD");
+        assertEq(_refund(ALICE, 0), 600e6, "alice: senior at face value");
+        ITrancheVault.Totals memory t = vault.totals();
+        assertEq(t.refunded, 700e6, "face value: 60 + 40 + 600 USD");
+        assertEq(t.claimed, 10e6, "payouts: 6 + 4 USD");
+        assertEq(coin.balanceOf(address(vault)), 300e6, "the mezzanine's 300 USD is left");
+    }
+
+    function _report(
+        uint256 revenue,
+        uint256 toppedUp,
+        uint256 released,
+        uint256 equity,
+        uint256 coverageBps
+    ) private pure returns (ITrancheVault.PeriodReport memory) {
+        return
+            ITrancheVault.PeriodReport({
+                revenue: revenue,
+                cashAvailable: revenue,
+                feeDue: 1e6,
+                feePaid: 1e6,
+                reserveDrawn: 0,
+                reserveToppedUp: toppedUp,
+                reserveReleased: released,
+                swept: 0,
+                equityResidual: equity,
+                coverageBps: coverageBps,
+                covenantBreached: false
+            });
+    }
+
+    /// A senior tranche of 600 USD that amortizes 300 USD a period: the reserve (5% of the debt) is topped up to 30
+    /// USD, released down to 15 USD as half the debt is repaid, and released whole once all of it is, in the same
+    /// period, with the rest going to equity. Fee 1 USD; interest 8% a year over one day.
+    function test_distribute_releasesTheWholeReserveWhenTheDebtIsRepaidEarly() public {
+        ITrancheVault.TrancheParams[] memory t = new ITrancheVault.TrancheParams[](2);
+        t[0] = ITrancheVault.TrancheParams("Senior", "SR", 600e6, 1, 800, 300e6);
+        t[1] = ITrancheVault.TrancheParams("Equity", "EQ", 400e6, 1, 0, 0);
+        vault = _deployVault(address(coin), registry, address(this), t, 3);
+        for (uint256 i; i < 2; ++i) {
+            vm.prank(i == 0 ? ALICE : BOB);
+            coin.approve(address(vault), type(uint256).max);
+        }
+        _subscribe(ALICE, 0, 600e6);
+        _subscribe(BOB, 1, 400e6);
+        vault.closeFunding();
+        vault.drawdown();
+
+        // Period 1: interest on 600 USD is 0.131506 USD, coverage 400 / 301.131506 = 132.83%; the reserve takes 30
+        // USD; equity gets 400 - 1 - 0.131506 - 30 - 300 = 68.868494 USD.
+        _revenue(400e6);
+        vm.warp(vault.periodEnd(1));
+        vm.expectEmit();
+        emit ITrancheVault.WaterfallDistributed(1, _report(400e6, 30e6, 0, 68_868_494, 13_283));
+        vault.distribute(1);
+        assertEq(vault.reserve(), 30e6, "reserve at 5% of 600 USD");
+
+        // Period 2: interest on 300 USD is 0.065753 USD, coverage 400 / 301.065753 = 132.86%; 15 USD released to the
+        // new target, then the last 15 once the debt is repaid: equity gets 400 - 1 - 0.065753 + 15 - 300 + 15 =
+        // 128.934247 USD.
+        _revenue(400e6);
+        vm.warp(vault.periodEnd(2));
+        vm.expectEmit();
+        emit ITrancheVault.WaterfallDistributed(2, _report(400e6, 0, 30e6, 128_934_247, 13_286));
+        vault.distribute(2);
+        assertEq(vault.reserve(), 0, "nothing left in reserve");
+        assertEq(vault.tranche(0).principal, 0, "senior repaid");
+        assertEq(uint8(vault.state()), uint8(ITrancheVault.VaultState.Active), "one period still to run");
+    }
+
+    function test_payFees_addsEveryPaymentToTheTotals() public {
+        _subscribe(ALICE, 0, 600e6);
+        _subscribe(ALICE, 1, 300e6);
+        _subscribe(BOB, 2, 100e6);
+        vault.closeFunding();
+        vault.drawdown();
+        for (uint256 period = 1; period <= 2; ++period) {
+            _revenue(100e6);
+            vm.warp(vault.periodEnd(period));
+            vault.distribute(period);
+            vault.payFees();
+        }
+        assertEq(vault.totals().feesPaid, 2e6, "two periods at 1 USD");
+        assertEq(coin.balanceOf(address(0xFEE)), 2e6, "the fee recipient received both");
+    }
+}
