@@ -5,6 +5,7 @@ import {InvestorRegistry} from "../../contracts/compliance/InvestorRegistry.sol"
 import {TrancheVault} from "../../contracts/finance/TrancheVault.sol";
 import {IRevenueIntake} from "../../contracts/interfaces/IRevenueIntake.sol";
 import {ITrancheVault} from "../../contracts/interfaces/ITrancheVault.sol";
+import {PlainToken} from "../../contracts/mocks/PlainToken.sol";
 import {TestStablecoin} from "../../contracts/tokens/TestStablecoin.sol";
 import {Test} from "../utils/Test.sol";
 import {VaultSetup} from "../utils/VaultSetup.sol";
@@ -168,5 +169,36 @@ contract TrancheVaultBookkeepingTest is Test, VaultSetup {
         }
         assertEq(vault.totals().feesPaid, 2e6, "two periods at 1 USD");
         assertEq(coin.balanceOf(address(0xFEE)), 2e6, "the fee recipient received both");
+    }
+
+    /// With an 18-decimal stablecoin a tranche of 600 tokens has more notes than the accumulator's 1e18 scale, so an
+    /// allotment leaves dust: it goes to equity, not lost. Period 1 of 100 tokens of revenue: the senior tranche is due
+    /// 0.131506849315068493 of interest and 15 of principal, and its 600e18 notes take all but 493 units; the
+    /// mezzanine is due 0.098630136986301369 and leaves 69. Equity: 100 - 1e-12 (fee) - both interests - 45 (reserve
+    /// at 5% of 900) - 15 = 39.769863013697630138, plus the 562 units of dust.
+    function test_distribute_givesTheDebtTranchesRoundingDustToEquity() public {
+        PlainToken token = new PlainToken();
+        vault = _deployVault(address(token), registry, address(this), _tranches(600e18, 300e18, 100e18), 3);
+        token.mint(ALICE, 900e18);
+        token.mint(BOB, 100e18);
+        for (uint256 i; i < 2; ++i) {
+            vm.prank(i == 0 ? ALICE : BOB);
+            token.approve(address(vault), type(uint256).max);
+        }
+        _subscribe(ALICE, 0, 600e18);
+        _subscribe(ALICE, 1, 300e18);
+        _subscribe(BOB, 2, 100e18);
+        vault.closeFunding();
+        vault.drawdown();
+        token.mint(address(this), 100e18);
+        token.approve(address(vault), 100e18);
+        vault.receiveRevenue(IRevenueIntake.RevenueSource.Energy, 100e18);
+        vm.warp(vault.periodEnd(1));
+        vault.distribute(1);
+
+        assertEq(vault.claimableOf(0, ALICE), 15_131_506_849_315_068_000, "senior: 15.131506849315068493 less 493");
+        assertEq(vault.claimableOf(1, ALICE), 98_630_136_986_301_300, "mezzanine: 0.098630136986301369 less 69");
+        assertEq(vault.claimableOf(2, BOB), 39_769_863_013_697_630_700, "equity: its residual plus 493 + 69");
+        assertEq(vault.pendingRevenue(), 0, "no dust of its own (a multiple of 100 units)");
     }
 }
