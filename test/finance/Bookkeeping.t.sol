@@ -201,4 +201,30 @@ contract TrancheVaultBookkeepingTest is Test, VaultSetup {
         assertEq(vault.claimableOf(2, BOB), 39_769_863_013_697_630_700, "equity: its residual plus 493 + 69");
         assertEq(vault.pendingRevenue(), 0, "no dust of its own (a multiple of 100 units)");
     }
+
+    /// A period with no revenue: the reserve (45 USD after period 1, 5% of 900) pays the fee and both coupons, and
+    /// the report counts every draw: 1 USD of fee, 0.128219 USD on the senior's 585 USD at 8%, 0.098630 USD on the
+    /// mezzanine's 300 USD at 12%.
+    function test_distribute_reportsEveryDrawOnTheReserve() public {
+        _subscribe(ALICE, 0, 600e6);
+        _subscribe(ALICE, 1, 300e6);
+        _subscribe(BOB, 2, 100e6);
+        vault.closeFunding();
+        vault.drawdown();
+        _revenue(100e6);
+        vm.warp(vault.periodEnd(1));
+        vault.distribute(1);
+        assertEq(vault.reserve(), 45e6, "reserve at 5% of 900 USD");
+
+        vm.warp(vault.periodEnd(2));
+        ITrancheVault.PeriodReport memory r;
+        r.feeDue = 1e6;
+        r.feePaid = 1e6;
+        r.reserveDrawn = 1_226_849;
+        r.covenantBreached = true;
+        vm.expectEmit();
+        emit ITrancheVault.WaterfallDistributed(2, r);
+        vault.distribute(2);
+        assertEq(vault.reserve(), 45e6 - 1_226_849, "drawn, not topped up");
+    }
 }
