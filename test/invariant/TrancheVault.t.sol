@@ -14,19 +14,6 @@ import {Test} from "../utils/Test.sol";
 import {VaultSetup} from "../utils/VaultSetup.sol";
 import {Vm} from "../utils/Vm.sol";
 
-/// @dev The log-recording cheatcodes, which `Vm` does not declare: the waterfall's reports live in events only.
-interface IVmLogs {
-    struct Log {
-        bytes32[] topics;
-        bytes data;
-        address emitter;
-    }
-
-    function recordLogs() external;
-
-    function getRecordedLogs() external returns (Log[] memory);
-}
-
 /// @notice Drives a vault through its whole life - subscriptions, funding close or failure, drawdown or its absence
 /// (an operator who never draws, a project wallet the stablecoin blocks), revenue, distributions, transfers (direct
 /// and through a spender), claims, redemptions, refunds, freezes, write-downs and contested recoveries - while a
@@ -477,14 +464,14 @@ contract TrancheVaultHandler {
         uint256 next = vault.lastDistributedPeriod() + 1;
         bool allowed = vault.totals().drawn != 0 && block.timestamp >= vault.periodEnd(next);
         uint256[3] memory before = _accumulators();
-        IVmLogs(address(VM)).recordLogs();
+        VM.recordLogs();
         VM.prank(caller);
         try vault.distribute(next) {
             if (!allowed) _forbidden("distributed before the period ended or undrawn");
             ++ghostDistributions;
             ghostRoundings += 3;
             _bookAllotments(before);
-            _bookReports(IVmLogs(address(VM)).getRecordedLogs());
+            _bookReports(VM.getRecordedLogs());
             ++successes["distribute"];
         } catch {
             if (allowed) _stuck("distribute");
@@ -542,7 +529,7 @@ contract TrancheVaultHandler {
         }
     }
 
-    function _bookReports(IVmLogs.Log[] memory logs) private {
+    function _bookReports(Vm.Log[] memory logs) private {
         for (uint256 i; i < logs.length; ++i) {
             if (logs[i].emitter != address(vault)) continue;
             bytes32 topic = logs[i].topics[0];

@@ -5,6 +5,12 @@ pragma solidity ^0.8.24;
 /// cheatcode address. forge-std cannot be installed here, so this declares only what we call.
 // solhint-disable-next-line interface-starts-with-i
 interface Vm {
+    struct Log {
+        bytes32[] topics;
+        bytes data;
+        address emitter;
+    }
+
     function warp(uint256 timestamp) external;
     function roll(uint256 blockNumber) external;
     function chainId(uint256 newChainId) external;
@@ -23,4 +29,6 @@ interface Vm {
     function deal(address account, uint256 balance) external;
     function snapshotState() external returns (uint256 snapshotId);
     function revertToState(uint256 snapshotId) external returns (bool success);
+    function recordLogs() external;
+    function getRecordedLogs() external returns (Log[] memory);
 }
