@@ -8,6 +8,7 @@ import {ITrancheVault} from "../../contracts/interfaces/ITrancheVault.sol";
 import {PlainToken} from "../../contracts/mocks/PlainToken.sol";
 import {TestStablecoin} from "../../contracts/tokens/TestStablecoin.sol";
 import {Test} from "../utils/Test.sol";
+import {Vm} from "../utils/Vm.sol";
 import {VaultSetup} from "../utils/VaultSetup.sol";
 
 /// @notice The vault's reports add up over every tranche and every call, each figure a literal worked from the setup
@@ -153,6 +154,15 @@ contract TrancheVaultBookkeepingTest is Test, VaultSetup {
         assertEq(vault.reserve(), 0, "nothing left in reserve");
         assertEq(vault.tranche(0).principal, 0, "senior repaid");
         assertEq(uint8(vault.state()), uint8(ITrancheVault.VaultState.Active), "one period still to run");
+
+        // Period 3, the last: only the fee is due, so coverage is 100 / 1 USD; equity owes no principal.
+        _revenue(100e6);
+        vm.warp(vault.periodEnd(3));
+        (ITrancheVault.PeriodReport memory last, ITrancheVault.TrancheReport[] memory reports) = _distribute(3);
+        assertEq(last.coverageBps, 1_000_000, "coverage");
+        assertFalse(last.covenantBreached, "covenant kept");
+        assertEq(reports[1].principalDue, 0, "equity has no principal due");
+        assertEq(reports[1].allotted, 99e6, "equity: 100 - 1 USD");
     }
 
     function test_payFees_addsEveryPaymentToTheTotals() public {
@@ -226,5 +236,120 @@ contract TrancheVaultBookkeepingTest is Test, VaultSetup {
         emit ITrancheVault.WaterfallDistributed(2, r);
         vault.distribute(2);
         assertEq(vault.reserve(), 45e6 - 1_226_849, "drawn, not topped up");
+    }
+
+    /// @dev Distributes `period` and returns the reports its events carry: the period's and each tranche's.
+    function _distribute(
+        uint256 period
+    ) private returns (ITrancheVault.PeriodReport memory report, ITrancheVault.TrancheReport[] memory tranches) {
+        tranches = new ITrancheVault.TrancheReport[](vault.trancheCount());
+        vm.recordLogs();
+        vault.distribute(period);
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+        for (uint256 i; i < logs.length; ++i) {
+            if (logs[i].emitter != address(vault)) continue;
+            if (logs[i].topics[0] == ITrancheVault.WaterfallDistributed.selector) {
+                report = abi.decode(logs[i].data, (ITrancheVault.PeriodReport));
+            } else if (logs[i].topics[0] == ITrancheVault.TrancheServiced.selector) {
+                (tranches[uint256(logs[i].topics[2])], ) = abi.decode(
+                    logs[i].data,
+                    (ITrancheVault.TrancheReport, uint256)
+                );
+            }
+        }
+    }
+
+    function _fundAndDraw() private {
+        _subscribe(ALICE, 0, 600e6);
+        _subscribe(ALICE, 1, 300e6);
+        _subscribe(BOB, 2, 100e6);
+        vault.closeFunding();
+        vault.drawdown();
+    }
+
+    /// Period 2 with 18 USD of revenue against 16.226849 USD of debt service (fee 1, coupons 0.128219 and 0.098630,
+    /// senior principal 15): coverage 110.92%, below the 120% covenant. The reserve releases 0.75 USD down to 5% of
+    /// the 885 USD of debt, and after the scheduled 15 USD the 2.523151 USD left is swept into senior principal.
+    function test_distribute_reportsTheSweepOnTopOfTheScheduledPrincipal() public {
+        _fundAndDraw();
+        _revenue(100e6);
+        vm.warp(vault.periodEnd(1));
+        vault.distribute(1);
+        _revenue(18e6);
+        vm.warp(vault.periodEnd(2));
+        (ITrancheVault.PeriodReport memory r, ITrancheVault.TrancheReport[] memory t) = _distribute(2);
+        assertEq(r.coverageBps, 11_092, "coverage");
+        assertTrue(r.covenantBreached, "breached");
+        assertEq(r.reserveReleased, 750_000, "45 - 44.25 USD");
+        assertEq(r.swept, 2_523_151, "swept");
+        assertEq(t[0].principalDue, 15e6, "senior: scheduled");
+        assertEq(t[0].principalPaid, 17_523_151, "senior: scheduled + swept");
+        assertEq(t[2].allotted, 0, "nothing for equity");
+    }
+
+    /// A 10 USD senior and 300 USD mezzanine, both bullets; after period 1 equity and 290 USD of the mezzanine are
+    /// written off, so the reserve target falls from 15.5 USD (5% of 310) to 1 USD (5% of 20). Period 2's revenue
+    /// only just covers the fee and coupons (coverage 100%), and the 14.5 USD the reserve releases is swept: the whole
+    /// senior, then 4.5 USD of the mezzanine.
+    function test_distribute_reportsASweepAcrossTranches() public {
+        ITrancheVault.TrancheParams[] memory tranches = _tranches(10e6, 300e6, 100e6);
+        tranches[0].amortizationPerPeriod = 0;
+        vault = _deployVault(address(coin), registry, address(this), tranches, 3);
+        for (uint256 i; i < 2; ++i) {
+            vm.prank(i == 0 ? ALICE : BOB);
+            coin.approve(address(vault), type(uint256).max);
+        }
+        _subscribe(ALICE, 0, 10e6);
+        _subscribe(ALICE, 1, 300e6);
+        _subscribe(BOB, 2, 100e6);
+        vault.closeFunding();
+        vault.drawdown();
+        _revenue(50e6);
+        vm.warp(vault.periodEnd(1));
+        vault.distribute(1);
+        assertEq(vault.reserve(), 15.5e6, "5% of 310 USD");
+        vault.writeDown(390e6);
+
+        // Coupons on 10 USD: 0.002191 (8%) and 0.003287 (12%).
+        _revenue(1_005_478);
+        vm.warp(vault.periodEnd(2));
+        (ITrancheVault.PeriodReport memory r, ITrancheVault.TrancheReport[] memory t) = _distribute(2);
+        assertEq(r.coverageBps, 10_000, "revenue = debt service");
+        assertEq(r.reserveReleased, 14.5e6, "15.5 - 1 USD");
+        assertEq(r.swept, 14.5e6, "10 + 4.5 USD");
+        assertEq(t[0].principalPaid, 10e6, "senior swept whole");
+        assertEq(t[1].principalPaid, 4.5e6, "mezzanine swept in part");
+        assertEq(vault.tranche(1).principal, 5.5e6, "mezzanine outstanding");
+    }
+
+    /// Equity and 100 USD of the mezzanine are written off after period 1. Period 2 recovers 39.556028 USD of it.
+    /// The last period repays the mezzanine's 200 USD and recovers the 60.443972 USD still written off, both in its
+    /// report. Period 3: coupons 0.124931 (570 USD at 8%) and 0.065753 (200 USD at 12%), the 39.25 USD reserve
+    /// released at maturity.
+    function test_distribute_reportsRecoveredPrincipalOnTopOfTheRepayment() public {
+        _fundAndDraw();
+        _revenue(100e6);
+        vm.warp(vault.periodEnd(1));
+        vault.distribute(1);
+        vault.writeDown(200e6);
+
+        // Period 2: 50 - 1 - 0.128219 - 0.065753 + 5.75 (reserve down to 5% of 785) - 15 (senior) = 39.556028.
+        _revenue(50e6);
+        vm.warp(vault.periodEnd(2));
+        (, ITrancheVault.TrancheReport[] memory t) = _distribute(2);
+        assertEq(t[1].principalPaid, 39_556_028, "period 2: recovered");
+        assertEq(vault.tranche(1).writtenDown, 60_443_972, "still written off");
+
+        _revenue(1_000e6);
+        vm.warp(vault.periodEnd(3));
+        ITrancheVault.PeriodReport memory r;
+        (r, t) = _distribute(3);
+        assertEq(t[0].principalPaid, 570e6, "senior repaid");
+        assertEq(t[1].principalDue, 200e6, "mezzanine due at maturity");
+        assertEq(t[1].principalPaid, 260_443_972, "mezzanine: 200 repaid + 60.443972 recovered");
+        // 1,000 - 1 - 0.124931 - 0.065753 + 39.25 - 570 - 200 - 60.443972.
+        assertEq(r.equityResidual, 207_615_344, "equity");
+        assertEq(t[2].allotted, 207_615_344, "equity's own report");
+        assertEq(vault.tranche(1).writtenDown, 0, "nothing written off");
     }
 }
