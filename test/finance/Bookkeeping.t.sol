@@ -352,4 +352,25 @@ contract TrancheVaultBookkeepingTest is Test, VaultSetup {
         assertEq(t[2].allotted, 207_615_344, "equity's own report");
         assertEq(vault.tranche(1).writtenDown, 0, "nothing written off");
     }
+
+    /// Period 1's debt service is 16.230136 USD (fee 1, coupons 0.131506 and 0.098630, senior principal 15), so the
+    /// 120% covenant needs 19.4761632 USD: 19.476164 USD keeps it at exactly 12,000 bps, one unit less breaches it.
+    function test_distribute_theCovenantHoldsAtExactlyTheMinimumCoverage() public {
+        _fundAndDraw();
+        vm.warp(vault.periodEnd(1));
+        uint256 snapshot = vm.snapshotState();
+
+        _revenue(19_476_164);
+        (ITrancheVault.PeriodReport memory r, ) = _distribute(1);
+        assertEq(r.coverageBps, 12_000, "at the minimum");
+        assertFalse(r.covenantBreached, "kept at the minimum");
+        assertFalse(vault.covenantBreached(), "kept");
+
+        vm.revertToState(snapshot);
+        _revenue(19_476_163);
+        (r, ) = _distribute(1);
+        assertEq(r.coverageBps, 11_999, "one basis point short");
+        assertTrue(r.covenantBreached, "breached below the minimum");
+        assertTrue(vault.covenantBreached(), "breached");
+    }
 }
