@@ -373,4 +373,27 @@ contract TrancheVaultBookkeepingTest is Test, VaultSetup {
         assertTrue(r.covenantBreached, "breached below the minimum");
         assertTrue(vault.covenantBreached(), "breached");
     }
+
+    /// Four periods. The reserve, 45 USD after period 1, pays period 2's fee and coupons (1.226849 USD) for want of
+    /// revenue; period 3 tops it up to its new target, 5% of the 885 USD of debt: 44.25 USD, a top-up of 0.476849.
+    function test_distribute_topsTheReserveUpToItsTargetExactly() public {
+        vault = _deployVault(address(coin), registry, address(this), _tranches(600e6, 300e6, 100e6), 4);
+        for (uint256 i; i < 2; ++i) {
+            vm.prank(i == 0 ? ALICE : BOB);
+            coin.approve(address(vault), type(uint256).max);
+        }
+        _fundAndDraw();
+        _revenue(100e6);
+        vm.warp(vault.periodEnd(1));
+        vault.distribute(1);
+        vm.warp(vault.periodEnd(2));
+        vault.distribute(2);
+        assertEq(vault.reserve(), 43_773_151, "45 - 1.226849 USD");
+
+        _revenue(100e6);
+        vm.warp(vault.periodEnd(3));
+        (ITrancheVault.PeriodReport memory r, ) = _distribute(3);
+        assertEq(r.reserveToppedUp, 476_849, "topped up");
+        assertEq(vault.reserve(), 44_250_000, "5% of 885 USD");
+    }
 }
