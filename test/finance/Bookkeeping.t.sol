@@ -396,4 +396,25 @@ contract TrancheVaultBookkeepingTest is Test, VaultSetup {
         assertEq(r.reserveToppedUp, 476_849, "topped up");
         assertEq(vault.reserve(), 44_250_000, "5% of 885 USD");
     }
+
+    /// The last period's revenue only just covers its debt service (fee 1, coupons 0.124931 and 0.098630, all 870 USD
+    /// of principal), so the covenant is breached while the reserve releases its 44.25 USD at maturity. The sweep has
+    /// no debt left to take it: it is equity's, and equity's principal is never swept.
+    function test_distribute_neverSweepsIntoEquity() public {
+        _fundAndDraw();
+        for (uint256 period = 1; period <= 2; ++period) {
+            _revenue(100e6);
+            vm.warp(vault.periodEnd(period));
+            vault.distribute(period);
+        }
+        _revenue(871_223_561);
+        vm.warp(vault.periodEnd(3));
+        (ITrancheVault.PeriodReport memory r, ITrancheVault.TrancheReport[] memory t) = _distribute(3);
+        assertTrue(r.covenantBreached, "coverage 100%");
+        assertEq(r.reserveReleased, 44_250_000, "the whole reserve at maturity");
+        assertEq(r.swept, 0, "no debt to sweep into");
+        assertEq(r.equityResidual, 44_250_000, "equity gets the reserve");
+        assertEq(t[2].principalPaid, 0, "equity principal is not repaid by a sweep");
+        assertEq(vault.tranche(2).principal, 100e6, "equity principal untouched");
+    }
 }
