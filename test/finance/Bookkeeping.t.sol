@@ -417,4 +417,19 @@ contract TrancheVaultBookkeepingTest is Test, VaultSetup {
         assertEq(t[2].principalPaid, 0, "equity principal is not repaid by a sweep");
         assertEq(vault.tranche(2).principal, 100e6, "equity principal untouched");
     }
+
+    /// A breach lasts until a period's coverage is back at the minimum: two periods in a row without revenue keep it.
+    function test_distribute_aBreachLastsUntilCured() public {
+        _fundAndDraw();
+        _revenue(100e6);
+        vm.warp(vault.periodEnd(1));
+        vault.distribute(1);
+        assertFalse(vault.covenantBreached(), "period 1 covered");
+        vm.warp(vault.periodEnd(2));
+        vault.distribute(2);
+        assertTrue(vault.covenantBreached(), "period 2 without revenue");
+        vm.warp(vault.periodEnd(3));
+        vault.distribute(3);
+        assertTrue(vault.covenantBreached(), "period 3 without revenue: still breached");
+    }
 }
