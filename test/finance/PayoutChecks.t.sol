@@ -73,4 +73,22 @@ contract TrancheVaultPayoutChecksTest is Test, VaultSetup {
         vm.expectRevert(abi.encodeWithSelector(ITrancheVault.TrancheVaultInvalidRecovery.selector, ALICE, ALICE));
         vault.announceRecovery(ALICE, ALICE);
     }
+
+    function test_announceRecovery_refusesAnotherInvestorsWallet() public {
+        registry.listInvestor(STRANGER, uint64(block.timestamp + 3650 days), 1);
+        registry.linkIdentity(STRANGER, "stranger");
+        bytes32 alice = registry.identityOf(ALICE);
+        bytes32 stranger = registry.identityOf(STRANGER);
+        bytes4 e = ITrancheVault.TrancheVaultRecoveryIdentityMismatch.selector;
+        vm.expectRevert(abi.encodeWithSelector(e, ALICE, STRANGER, alice, stranger));
+        vault.announceRecovery(ALICE, STRANGER);
+    }
+
+    /// Two wallets with no identity linked are not the same investor, even though their (empty) identities match.
+    function test_announceRecovery_refusesWalletsWithNoIdentity() public {
+        registry.listInvestor(STRANGER, uint64(block.timestamp + 3650 days), 1);
+        bytes4 e = ITrancheVault.TrancheVaultRecoveryIdentityMismatch.selector;
+        vm.expectRevert(abi.encodeWithSelector(e, BOB, STRANGER, bytes32(0), bytes32(0)));
+        vault.announceRecovery(BOB, STRANGER);
+    }
 }
