@@ -26,14 +26,20 @@ contract TrancheVaultBookkeepingTest is Test, VaultSetup {
         vm.warp(1_700_000_000);
         coin = new TestStablecoin(address(this));
         registry = new InvestorRegistry(address(this));
-        vault = _deployVault(address(coin), registry, address(this), _tranches(600e6, 300e6, 100e6), 3);
-        for (uint256 i; i < 2; ++i) {
-            address holder = i == 0 ? ALICE : BOB;
-            registry.listInvestor(holder, uint64(block.timestamp + 3650 days), 1);
-            coin.mint(holder, 1_000e6);
-            vm.prank(holder);
-            coin.approve(address(vault), type(uint256).max);
-        }
+        registry.listInvestor(ALICE, uint64(block.timestamp + 3650 days), 1);
+        registry.listInvestor(BOB, uint64(block.timestamp + 3650 days), 1);
+        coin.mint(ALICE, 1_000e6);
+        coin.mint(BOB, 1_000e6);
+        _redeploy(_tranches(600e6, 300e6, 100e6), 3);
+    }
+
+    /// @dev A fresh vault over `tranches`, which both holders have approved.
+    function _redeploy(ITrancheVault.TrancheParams[] memory tranches, uint32 periodCount) private {
+        vault = _deployVault(address(coin), registry, address(this), tranches, periodCount);
+        vm.prank(ALICE);
+        coin.approve(address(vault), type(uint256).max);
+        vm.prank(BOB);
+        coin.approve(address(vault), type(uint256).max);
     }
 
     function _subscribe(address holder, uint256 trancheId, uint256 amount) private {
@@ -124,11 +130,7 @@ contract TrancheVaultBookkeepingTest is Test, VaultSetup {
         ITrancheVault.TrancheParams[] memory t = new ITrancheVault.TrancheParams[](2);
         t[0] = ITrancheVault.TrancheParams("Senior", "SR", 600e6, 1, 800, 300e6);
         t[1] = ITrancheVault.TrancheParams("Equity", "EQ", 400e6, 1, 0, 0);
-        vault = _deployVault(address(coin), registry, address(this), t, 3);
-        for (uint256 i; i < 2; ++i) {
-            vm.prank(i == 0 ? ALICE : BOB);
-            coin.approve(address(vault), type(uint256).max);
-        }
+        _redeploy(t, 3);
         _subscribe(ALICE, 0, 600e6);
         _subscribe(BOB, 1, 400e6);
         vault.closeFunding();
@@ -294,11 +296,7 @@ contract TrancheVaultBookkeepingTest is Test, VaultSetup {
     function test_distribute_reportsASweepAcrossTranches() public {
         ITrancheVault.TrancheParams[] memory tranches = _tranches(10e6, 300e6, 100e6);
         tranches[0].amortizationPerPeriod = 0;
-        vault = _deployVault(address(coin), registry, address(this), tranches, 3);
-        for (uint256 i; i < 2; ++i) {
-            vm.prank(i == 0 ? ALICE : BOB);
-            coin.approve(address(vault), type(uint256).max);
-        }
+        _redeploy(tranches, 3);
         _subscribe(ALICE, 0, 10e6);
         _subscribe(ALICE, 1, 300e6);
         _subscribe(BOB, 2, 100e6);
@@ -377,11 +375,7 @@ contract TrancheVaultBookkeepingTest is Test, VaultSetup {
     /// Four periods. The reserve, 45 USD after period 1, pays period 2's fee and coupons (1.226849 USD) for want of
     /// revenue; period 3 tops it up to its new target, 5% of the 885 USD of debt: 44.25 USD, a top-up of 0.476849.
     function test_distribute_topsTheReserveUpToItsTargetExactly() public {
-        vault = _deployVault(address(coin), registry, address(this), _tranches(600e6, 300e6, 100e6), 4);
-        for (uint256 i; i < 2; ++i) {
-            vm.prank(i == 0 ? ALICE : BOB);
-            coin.approve(address(vault), type(uint256).max);
-        }
+        _redeploy(_tranches(600e6, 300e6, 100e6), 4);
         _fundAndDraw();
         _revenue(100e6);
         vm.warp(vault.periodEnd(1));
