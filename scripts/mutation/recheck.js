@@ -6,9 +6,8 @@
 //
 // It reads `.sumo/results/results.csv` (or the file SUMO_RESULTS names, e.g. from a run in another checkout),
 // applies each mutant to this checkout's contract (checking that the text it replaces is still there), runs the same
-// focused compile and test commands as `sumo test` (from sumo-config.js, so SUMO_TARGETS/SUMO_TESTS apply),
+// focused compile and test stages as `sumo test` (from sumo-config.js, so SUMO_TARGETS/SUMO_TESTS apply),
 // restores the contract, and writes `.sumo/results/recheck.csv`.
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 
 import { focusedStages, runStages, testingTimeOutInSec } from "../../sumo-config.js";
