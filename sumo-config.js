@@ -48,21 +48,28 @@ mkdirSync(new URL(buildDir, import.meta.url), { recursive: true });
 //   Solidity test runner does not enforce the code-size limit), then one run of the suites.
 // - TypeScript suites named too: the targets compile with the default profile, whose bytecode those suites deploy on
 //   a size-checked chain; the TypeScript suites run first and stop at their first failure (most mutants die there in
-//   seconds), and only a mutant they all pass on pays for the Solidity suites' unoptimized compile and run.
+//   seconds), and only a mutant they all pass on pays for the Solidity suites' unoptimized compile and run. They
+//   deploy through hardhat-deploy, which reads the artifacts it generates into generated/, and Hardhat calls that
+//   generator only after a full compile: after the partial one they are regenerated here, or the TypeScript suites
+//   would test the unmutated contract.
 // `npm run mutation:recheck` (scripts/mutation/recheck.js) runs the same stages.
+// A stage is a command in node_modules/.bin and its arguments.
 const SOLIDITY = TESTS.filter((file) => file.endsWith(".sol"));
 const TYPESCRIPT = TESTS.filter((file) => !file.endsWith(".sol"));
 const SOURCES = TARGETS.map((file) => `contracts/${file}`);
 const solidityStages = SOLIDITY.length
   ? [
-      ["compile", "--quiet", "--no-typechain", "--build-profile", "mutation", ...SOURCES, ...SOLIDITY],
-      ["test", "solidity", "--no-compile", ...SOLIDITY],
+      ["hardhat", "compile", "--quiet", "--no-typechain", "--build-profile", "mutation", ...SOURCES, ...SOLIDITY],
+      ["hardhat", "test", "solidity", "--no-compile", ...SOLIDITY],
     ]
   : [];
 export const focusedStages = TYPESCRIPT.length
   ? {
-      compile: [["compile", "--quiet", "--no-typechain", ...SOURCES]],
-      test: [["test", "mocha", "--bail", "--no-compile", ...TYPESCRIPT], ...solidityStages],
+      compile: [
+        ["hardhat", "compile", "--quiet", "--no-typechain", ...SOURCES],
+        ["node", fileURLToPath(new URL("scripts/mutation/deploy-artifacts.js", import.meta.url))],
+      ],
+      test: [["hardhat", "test", "mocha", "--bail", "--no-compile", ...TYPESCRIPT], ...solidityStages],
     }
   : { compile: solidityStages.slice(0, 1), test: solidityStages.slice(1) };
 
@@ -95,8 +102,8 @@ function pruneBuildInfos() {
  * result, or the last one. */
 export function runStages(stages, options) {
   let result;
-  for (const args of stages) {
-    result = spawnSync(path.join(BIN, "hardhat"), args, { ...options, env: hardhatEnv });
+  for (const [command, ...args] of stages) {
+    result = spawnSync(path.join(BIN, command), args, { ...options, env: hardhatEnv });
     if (result.error || result.status !== 0) break;
     if (args[0] === "compile") pruneBuildInfos();
   }
