@@ -351,6 +351,31 @@ contract TrancheVaultBookkeepingTest is Test, VaultSetup {
         assertEq(vault.tranche(1).writtenDown, 0, "nothing written off");
     }
 
+    /// Equity's 100 USD is written off after period 1, then 50 USD of the mezzanine after period 2: the second cut
+    /// is debt although no tranche below it has principal left, so the last period recovers it before equity.
+    function test_writeDown_aDebtCutAfterEquityIsGoneIsRecovered() public {
+        _fundAndDraw();
+        _revenue(100e6);
+        vm.warp(vault.periodEnd(1));
+        vault.distribute(1);
+        vm.expectEmit();
+        emit ITrancheVault.PrincipalWrittenDown(2, 100e6, 0);
+        vault.writeDown(100e6);
+
+        _revenue(100e6);
+        vm.warp(vault.periodEnd(2));
+        vault.distribute(2);
+        vm.expectEmit();
+        emit ITrancheVault.PrincipalWrittenDown(1, 50e6, 250e6);
+        vault.writeDown(50e6);
+
+        _revenue(1_000e6);
+        vm.warp(vault.periodEnd(3));
+        (, ITrancheVault.TrancheReport[] memory t) = _distribute(3);
+        assertEq(t[1].principalPaid, 300e6, "mezzanine: 250 USD repaid + 50 recovered");
+        assertEq(vault.tranche(1).writtenDown, 0, "nothing written off");
+    }
+
     /// Period 1's debt service is 16.230136 USD (fee 1, coupons 0.131506 and 0.098630, senior principal 15), so the
     /// 120% covenant needs 19.4761632 USD: 19.476164 USD keeps it at exactly 12,000 bps, one unit less breaches it.
     function test_distribute_theCovenantHoldsAtExactlyTheMinimumCoverage() public {

@@ -7,6 +7,7 @@ import {InvestorRegistry} from "../../contracts/compliance/InvestorRegistry.sol"
 import {TrancheVault} from "../../contracts/finance/TrancheVault.sol";
 import {IInvestorRegistry} from "../../contracts/interfaces/IInvestorRegistry.sol";
 import {IRevenueIntake} from "../../contracts/interfaces/IRevenueIntake.sol";
+import {ITrancheNote} from "../../contracts/interfaces/ITrancheNote.sol";
 import {ITrancheVault} from "../../contracts/interfaces/ITrancheVault.sol";
 import {TestStablecoin} from "../../contracts/tokens/TestStablecoin.sol";
 import {Edges} from "../utils/Edges.sol";
@@ -413,6 +414,18 @@ contract TrancheVaultLimitsTest is Test, VaultSetup {
             assertEq(_deploy(_params(), _stack(count), "").trancheCount(), count, "tranches");
         }
         _deploy(_params(), _stack(6), abi.encodeWithSelector(e, 6));
+    }
+
+    /// Tranche ids run from 0 to count - 1, each reaching the note deployed for it; the count itself is unknown.
+    function test_tranche_eachIdReachesItsOwnNoteUpToTheCount() public {
+        for (uint256 count = 1; count <= 5; ++count) {
+            TrancheVault vault = _deploy(_params(), _stack(count), "");
+            for (uint256 id; id < count; ++id) {
+                assertEq(ITrancheNote(vault.tranche(id).note).trancheId(), id, "the tranche's own note");
+            }
+            vm.expectRevert(abi.encodeWithSelector(ITrancheVault.TrancheVaultUnknownTranche.selector, count));
+            vault.tranche(count);
+        }
     }
 
     function test_constructor_trancheTargetFromOneToUint96Max() public {

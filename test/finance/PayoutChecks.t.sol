@@ -51,8 +51,9 @@ contract TrancheVaultPayoutChecksTest is Test, VaultSetup {
         vault.claim(0, STRANGER);
     }
 
+    /// At the second the listing expires: verified until expiry, exclusive.
     function test_claim_refusesAReceiverWhoseListingExpired() public {
-        vm.warp(block.timestamp + 1 days);
+        vm.warp(registry.investor(BOB).expiry);
         vm.prank(ALICE);
         vm.expectRevert(abi.encodeWithSelector(ITrancheVault.TrancheVaultInvestorNotVerified.selector, BOB));
         vault.claim(0, BOB);
