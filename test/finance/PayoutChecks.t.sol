@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+
 import {InvestorRegistry} from "../../contracts/compliance/InvestorRegistry.sol";
 import {TrancheVault} from "../../contracts/finance/TrancheVault.sol";
 import {IRevenueIntake} from "../../contracts/interfaces/IRevenueIntake.sol";
 import {ITrancheVault} from "../../contracts/interfaces/ITrancheVault.sol";
 import {TestStablecoin} from "../../contracts/tokens/TestStablecoin.sol";
 import {Test} from "../utils/Test.sol";
+import {Vm} from "../utils/Vm.sol";
 import {VaultSetup} from "../utils/VaultSetup.sol";
 
 /// @notice Who may receive a payout and where a recovery may go: the holder's own wallet needs no listing, a third
@@ -91,5 +94,45 @@ contract TrancheVaultPayoutChecksTest is Test, VaultSetup {
         bytes4 e = ITrancheVault.TrancheVaultRecoveryIdentityMismatch.selector;
         vm.expectRevert(abi.encodeWithSelector(e, BOB, STRANGER, bytes32(0), bytes32(0)));
         vault.announceRecovery(BOB, STRANGER);
+    }
+
+    /// A recovery reports each tranche where the lost wallet had something to move, and only those: tranche 0 holds
+    /// notes with nothing owed (claimed), tranche 1 nothing (claimed, then sold), tranche 2 a payout and no notes
+    /// (sold before claiming).
+    function test_recoverNotes_reportsEachTrancheWithNotesOrAPayoutToMove() public {
+        address cold = address(0xC01D);
+        registry.listInvestor(cold, uint64(block.timestamp + 3650 days), 1);
+        registry.linkIdentity(cold, "alice");
+        registry.listInvestor(STRANGER, uint64(block.timestamp + 3650 days), 1);
+        vm.startPrank(ALICE);
+        vault.claim(0, ALICE);
+        vault.claim(1, ALICE);
+        IERC20(vault.tranche(1).note).transfer(STRANGER, 300e6);
+        IERC20(vault.tranche(2).note).transfer(STRANGER, 100e6);
+        vm.stopPrank();
+        uint256 equityOwed = vault.claimableOf(2, ALICE);
+        // 100 - 1 (fee) - 0.131506 and 0.098630 (coupons) - 45 (reserve) - 15 (senior principal), kept by the seller.
+        assertEq(equityOwed, 38_769_864, "equity's period 1 payout");
+        vault.announceRecovery(ALICE, cold);
+        vm.warp(block.timestamp + vault.RECOVERY_DELAY());
+
+        vm.recordLogs();
+        vault.recoverNotes(ALICE);
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+        uint256[2][] memory moved = new uint256[2][](3);
+        uint256 reports;
+        for (uint256 i; i < logs.length; ++i) {
+            if (logs[i].emitter != address(vault) || logs[i].topics[0] != ITrancheVault.NotesRecovered.selector) {
+                continue;
+            }
+            ++reports;
+            moved[uint256(logs[i].topics[1])] = abi.decode(logs[i].data, (uint256[2]));
+        }
+        assertEq(reports, 2, "tranches 0 and 2");
+        assertEq(moved[0][0], 600e6, "tranche 0: notes");
+        assertEq(moved[0][1], 0, "tranche 0: nothing owed");
+        assertEq(moved[2][0], 0, "tranche 2: no notes");
+        assertEq(moved[2][1], equityOwed, "tranche 2: the payout");
+        assertEq(vault.claimableOf(2, cold), equityOwed, "the payout is the cold wallet's");
     }
 }
