@@ -351,23 +351,27 @@ contract TrancheVaultBookkeepingTest is Test, VaultSetup {
         assertEq(vault.tranche(1).writtenDown, 0, "nothing written off");
     }
 
+    /// @dev Distributes `period` on 100 USD of revenue, then writes off `amount`, all of it from `trancheId`.
+    function _distributeThenWriteDown(
+        uint256 period,
+        uint256 trancheId,
+        uint256 amount,
+        uint256 principalAfter
+    ) private {
+        _revenue(100e6);
+        vm.warp(vault.periodEnd(period));
+        vault.distribute(period);
+        vm.expectEmit();
+        emit ITrancheVault.PrincipalWrittenDown(trancheId, amount, principalAfter);
+        vault.writeDown(amount);
+    }
+
     /// Equity's 100 USD is written off after period 1, then 50 USD of the mezzanine after period 2: the second cut
     /// is debt although no tranche below it has principal left, so the last period recovers it before equity.
     function test_writeDown_aDebtCutAfterEquityIsGoneIsRecovered() public {
         _fundAndDraw();
-        _revenue(100e6);
-        vm.warp(vault.periodEnd(1));
-        vault.distribute(1);
-        vm.expectEmit();
-        emit ITrancheVault.PrincipalWrittenDown(2, 100e6, 0);
-        vault.writeDown(100e6);
-
-        _revenue(100e6);
-        vm.warp(vault.periodEnd(2));
-        vault.distribute(2);
-        vm.expectEmit();
-        emit ITrancheVault.PrincipalWrittenDown(1, 50e6, 250e6);
-        vault.writeDown(50e6);
+        _distributeThenWriteDown(1, 2, 100e6, 0);
+        _distributeThenWriteDown(2, 1, 50e6, 250e6);
 
         _revenue(1_000e6);
         vm.warp(vault.periodEnd(3));
