@@ -94,7 +94,7 @@ async function deployVault(f: Everything, asset: string): Promise<TrancheVault> 
   );
 }
 
-/** A market in `asset` (the deployer is admin, buyer and verifier) with a consume-less request over the next hour. */
+/** A market in `asset` (the deployer is admin, buyer and verifier) with a one-hour request two to three hours out. */
 async function deployMarket(f: Everything, asset: string) {
   const market = await new FlexibilityMarket__factory(f.deployer).deploy(
     asset,
@@ -103,7 +103,9 @@ async function deployMarket(f: Everything, asset: string) {
   );
   await market.grantRole(id("BUYER_ROLE"), f.deployer.address);
   await market.grantRole(id("VERIFIER_ROLE"), f.deployer.address);
-  const windowStart = (BigInt(await networkHelpers.time.latest()) / HOUR + 2n) * HOUR;
+  // At least two hours out, so the commitment deadline an hour before it is never seconds away: a test started
+  // just before an hour boundary would otherwise commit after it.
+  const windowStart = (BigInt(await networkHelpers.time.latest()) / HOUR + 3n) * HOUR;
   const terms = {
     gridZone: ZONE,
     direction: 1,

@@ -102,7 +102,9 @@ async function signaturesFixture(signerKind: SignerKind) {
     await stablecoin.mint(account.address, 10n ** 12n);
     await stablecoin.connect(account).approve(marketAddress, ethers.MaxUint256);
   }
-  const windowStart = (BigInt(await networkHelpers.time.latest()) / HOUR + 2n) * HOUR;
+  // At least two hours out, so the commitment deadline an hour before it is never seconds away: a test started
+  // just before an hour boundary would otherwise commit after it.
+  const windowStart = (BigInt(await networkHelpers.time.latest()) / HOUR + 3n) * HOUR;
   const terms = {
     gridZone: zone,
     windowStart,
