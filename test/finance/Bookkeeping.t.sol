@@ -158,9 +158,7 @@ contract TrancheVaultBookkeepingTest is Test, VaultSetup {
         assertEq(uint8(vault.state()), uint8(ITrancheVault.VaultState.Active), "one period still to run");
 
         // Period 3, the last: only the fee is due, so coverage is 100 / 1 USD; equity owes no principal.
-        _revenue(100e6);
-        vm.warp(vault.periodEnd(3));
-        (ITrancheVault.PeriodReport memory last, ITrancheVault.TrancheReport[] memory reports) = _distribute(3);
+        (ITrancheVault.PeriodReport memory last, ITrancheVault.TrancheReport[] memory reports) = _runPeriod(3, 100e6);
         assertEq(last.coverageBps, 1_000_000, "coverage");
         assertFalse(last.covenantBreached, "covenant kept");
         assertEq(reports[1].principalDue, 0, "equity has no principal due");
@@ -174,9 +172,7 @@ contract TrancheVaultBookkeepingTest is Test, VaultSetup {
         vault.closeFunding();
         vault.drawdown();
         for (uint256 period = 1; period <= 2; ++period) {
-            _revenue(100e6);
-            vm.warp(vault.periodEnd(period));
-            vault.distribute(period);
+            _runPeriod(period, 100e6);
             vault.payFees();
         }
         assertEq(vault.totals().feesPaid, 2e6, "two periods at 1 USD");
@@ -223,9 +219,7 @@ contract TrancheVaultBookkeepingTest is Test, VaultSetup {
         _subscribe(BOB, 2, 100e6);
         vault.closeFunding();
         vault.drawdown();
-        _revenue(100e6);
-        vm.warp(vault.periodEnd(1));
-        vault.distribute(1);
+        _runPeriod(1, 100e6);
         assertEq(vault.reserve(), 45e6, "reserve at 5% of 900 USD");
 
         vm.warp(vault.periodEnd(2));
@@ -238,6 +232,16 @@ contract TrancheVaultBookkeepingTest is Test, VaultSetup {
         emit ITrancheVault.WaterfallDistributed(2, r);
         vault.distribute(2);
         assertEq(vault.reserve(), 45e6 - 1_226_849, "drawn, not topped up");
+    }
+
+    /// @dev Pays `revenue` in, then distributes `period` at its end; returns the reports (see `_distribute`).
+    function _runPeriod(
+        uint256 period,
+        uint256 revenue
+    ) private returns (ITrancheVault.PeriodReport memory, ITrancheVault.TrancheReport[] memory) {
+        _revenue(revenue);
+        vm.warp(vault.periodEnd(period));
+        return _distribute(period);
     }
 
     /// @dev Distributes `period` and returns the reports its events carry: the period's and each tranche's.
@@ -274,12 +278,8 @@ contract TrancheVaultBookkeepingTest is Test, VaultSetup {
     /// the 885 USD of debt, and after the scheduled 15 USD the 2.523151 USD left is swept into senior principal.
     function test_distribute_reportsTheSweepOnTopOfTheScheduledPrincipal() public {
         _fundAndDraw();
-        _revenue(100e6);
-        vm.warp(vault.periodEnd(1));
-        vault.distribute(1);
-        _revenue(18e6);
-        vm.warp(vault.periodEnd(2));
-        (ITrancheVault.PeriodReport memory r, ITrancheVault.TrancheReport[] memory t) = _distribute(2);
+        _runPeriod(1, 100e6);
+        (ITrancheVault.PeriodReport memory r, ITrancheVault.TrancheReport[] memory t) = _runPeriod(2, 18e6);
         assertEq(r.coverageBps, 11_092, "coverage");
         assertTrue(r.covenantBreached, "breached");
         assertEq(r.reserveReleased, 750_000, "45 - 44.25 USD");
@@ -302,16 +302,12 @@ contract TrancheVaultBookkeepingTest is Test, VaultSetup {
         _subscribe(BOB, 2, 100e6);
         vault.closeFunding();
         vault.drawdown();
-        _revenue(50e6);
-        vm.warp(vault.periodEnd(1));
-        vault.distribute(1);
+        _runPeriod(1, 50e6);
         assertEq(vault.reserve(), 15.5e6, "5% of 310 USD");
         vault.writeDown(390e6);
 
         // Coupons on 10 USD: 0.002191 (8%) and 0.003287 (12%).
-        _revenue(1_005_478);
-        vm.warp(vault.periodEnd(2));
-        (ITrancheVault.PeriodReport memory r, ITrancheVault.TrancheReport[] memory t) = _distribute(2);
+        (ITrancheVault.PeriodReport memory r, ITrancheVault.TrancheReport[] memory t) = _runPeriod(2, 1_005_478);
         assertEq(r.coverageBps, 10_000, "revenue = debt service");
         assertEq(r.reserveReleased, 14.5e6, "15.5 - 1 USD");
         assertEq(r.swept, 14.5e6, "10 + 4.5 USD");
@@ -326,15 +322,11 @@ contract TrancheVaultBookkeepingTest is Test, VaultSetup {
     /// released at maturity.
     function test_distribute_reportsRecoveredPrincipalOnTopOfTheRepayment() public {
         _fundAndDraw();
-        _revenue(100e6);
-        vm.warp(vault.periodEnd(1));
-        vault.distribute(1);
+        _runPeriod(1, 100e6);
         vault.writeDown(200e6);
 
         // Period 2: 50 - 1 - 0.128219 - 0.065753 + 5.75 (reserve down to 5% of 785) - 15 (senior) = 39.556028.
-        _revenue(50e6);
-        vm.warp(vault.periodEnd(2));
-        (, ITrancheVault.TrancheReport[] memory t) = _distribute(2);
+        (, ITrancheVault.TrancheReport[] memory t) = _runPeriod(2, 50e6);
         assertEq(t[1].principalPaid, 39_556_028, "period 2: recovered");
         assertEq(vault.tranche(1).writtenDown, 60_443_972, "still written off");
 
@@ -358,9 +350,7 @@ contract TrancheVaultBookkeepingTest is Test, VaultSetup {
         uint256 amount,
         uint256 principalAfter
     ) private {
-        _revenue(100e6);
-        vm.warp(vault.periodEnd(period));
-        vault.distribute(period);
+        _runPeriod(period, 100e6);
         vm.expectEmit();
         emit ITrancheVault.PrincipalWrittenDown(trancheId, amount, principalAfter);
         vault.writeDown(amount);
@@ -373,9 +363,7 @@ contract TrancheVaultBookkeepingTest is Test, VaultSetup {
         _distributeThenWriteDown(1, 2, 100e6, 0);
         _distributeThenWriteDown(2, 1, 50e6, 250e6);
 
-        _revenue(1_000e6);
-        vm.warp(vault.periodEnd(3));
-        (, ITrancheVault.TrancheReport[] memory t) = _distribute(3);
+        (, ITrancheVault.TrancheReport[] memory t) = _runPeriod(3, 1_000e6);
         assertEq(t[1].principalPaid, 300e6, "mezzanine: 250 USD repaid + 50 recovered");
         assertEq(vault.tranche(1).writtenDown, 0, "nothing written off");
     }
@@ -406,16 +394,12 @@ contract TrancheVaultBookkeepingTest is Test, VaultSetup {
     function test_distribute_topsTheReserveUpToItsTargetExactly() public {
         _redeploy(_tranches(600e6, 300e6, 100e6), 4);
         _fundAndDraw();
-        _revenue(100e6);
-        vm.warp(vault.periodEnd(1));
-        vault.distribute(1);
+        _runPeriod(1, 100e6);
         vm.warp(vault.periodEnd(2));
         vault.distribute(2);
         assertEq(vault.reserve(), 43_773_151, "45 - 1.226849 USD");
 
-        _revenue(100e6);
-        vm.warp(vault.periodEnd(3));
-        (ITrancheVault.PeriodReport memory r, ) = _distribute(3);
+        (ITrancheVault.PeriodReport memory r, ) = _runPeriod(3, 100e6);
         assertEq(r.reserveToppedUp, 476_849, "topped up");
         assertEq(vault.reserve(), 44_250_000, "5% of 885 USD");
     }
@@ -426,13 +410,9 @@ contract TrancheVaultBookkeepingTest is Test, VaultSetup {
     function test_distribute_neverSweepsIntoEquity() public {
         _fundAndDraw();
         for (uint256 period = 1; period <= 2; ++period) {
-            _revenue(100e6);
-            vm.warp(vault.periodEnd(period));
-            vault.distribute(period);
+            _runPeriod(period, 100e6);
         }
-        _revenue(871_223_561);
-        vm.warp(vault.periodEnd(3));
-        (ITrancheVault.PeriodReport memory r, ITrancheVault.TrancheReport[] memory t) = _distribute(3);
+        (ITrancheVault.PeriodReport memory r, ITrancheVault.TrancheReport[] memory t) = _runPeriod(3, 871_223_561);
         assertTrue(r.covenantBreached, "coverage 100%");
         assertEq(r.reserveReleased, 44_250_000, "the whole reserve at maturity");
         assertEq(r.swept, 0, "no debt to sweep into");
@@ -444,9 +424,7 @@ contract TrancheVaultBookkeepingTest is Test, VaultSetup {
     /// A breach lasts until a period's coverage is back at the minimum: two periods in a row without revenue keep it.
     function test_distribute_aBreachLastsUntilCured() public {
         _fundAndDraw();
-        _revenue(100e6);
-        vm.warp(vault.periodEnd(1));
-        vault.distribute(1);
+        _runPeriod(1, 100e6);
         assertFalse(vault.covenantBreached(), "period 1 covered");
         vm.warp(vault.periodEnd(2));
         vault.distribute(2);
